@@ -1,0 +1,171 @@
+import { z } from "zod";
+
+// Configuration comes from the environment and is validated once at start. Every problem
+// is reported as one line: NAME: what is wrong (e.g. …).
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const EXAMPLES: Record<string, string> = {
+  PORT: "3000",
+  DATABASE_URL: "file:./data/ipstudio.db or postgres://user:pass@127.0.0.1:5432/ipstudio",
+  PUBLIC_BASE_URL: "https://ipstudio.example.gov.cn",
+  TZ_BUSINESS: "Asia/Shanghai",
+  LOG_LEVEL: "info",
+  NODE_ENV: "production",
+  WECOM_CORP_ID: "ww0123456789abcdef",
+  WECOM_AGENT_ID: "1000002",
+  WECOM_SECRET: "(the app's Secret from the WeCom admin console)",
+  WECOM_TOKEN: "(the callback Token, 3–32 letters/digits)",
+  WECOM_ENCODING_AES_KEY: "(43 characters from the WeCom admin console)",
+  WECOM_API_BASE: "https://qyapi.weixin.qq.com",
+  WEBHOOK_MAX_AGE_SECONDS: "300",
+  HELP_CONTACT: "市市场监管局知识产权科 0760-88888888",
+  FLOW_NUDGE_IDLE_HOURS: "24",
+  APPROVAL_SLA_WORKING_DAYS: "3",
+  STUDIO_NUMBER_FORMAT: "ZSIPS-{year}-{seq:3}",
+  SIMULATOR_ENABLED: "true",
+  ADMIN_TOKEN: "(a long random string)",
+};
+
+const port = z.coerce.number().int("must be a whole number").min(1, "must be 1–65535").max(65535, "must be 1–65535");
+
+const databaseUrl = z.string().refine((v) => /^file:.+/.test(v) || /^postgres(ql)?:\/\/[^/]+\/[^/?]+/.test(v), {
+  message: "must be file:<path> for the embedded SQLite database or postgres://user@host:port/db",
+});
+
+const optionalUrl = z.url({ message: "must be an absolute http(s) URL" }).optional();
+
+const wecomKeys = ["WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_TOKEN", "WECOM_ENCODING_AES_KEY"] as const;
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: port.default(3000),
+  DATABASE_URL: databaseUrl.default("file:./data/ipstudio.db"),
+  PUBLIC_BASE_URL: optionalUrl,
+  TZ_BUSINESS: z
+    .string()
+    .default("Asia/Shanghai")
+    .refine((tz) => isTimeZone(tz), { message: "is not an IANA time zone" }),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  WECOM_CORP_ID: z.string().min(1).optional(),
+  WECOM_AGENT_ID: z.string().regex(/^\d+$/, "must be the numeric AgentId").optional(),
+  WECOM_SECRET: z.string().min(1).optional(),
+  WECOM_TOKEN: z.string().regex(/^[A-Za-z0-9]{1,32}$/, "must be 1–32 letters or digits").optional(),
+  WECOM_ENCODING_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, "must be exactly 43 letters or digits").optional(),
+  WECOM_API_BASE: z.url({ message: "must be an absolute http(s) URL" }).default("https://qyapi.weixin.qq.com"),
+  WEBHOOK_MAX_AGE_SECONDS: z.coerce.number().int().min(0, "must be 0 (off) or more").default(300),
+  HELP_CONTACT: z.string().min(1).default("中山市市场监督管理局知识产权科"),
+  FLOW_NUDGE_IDLE_HOURS: z.coerce.number().positive("must be a positive number of hours").default(24),
+  APPROVAL_SLA_WORKING_DAYS: z.coerce.number().int().min(1).max(30).default(3),
+  STUDIO_NUMBER_FORMAT: z
+    .string()
+    .default("ZSIPS-{year}-{seq:3}")
+    .refine((f) => /\{seq(:\d)?\}/.test(f), { message: "must contain {seq} or {seq:N}" }),
+  SIMULATOR_ENABLED: z.enum(["true", "false"]).optional(),
+  ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+export interface WecomConfig {
+  corpId: string;
+  agentId: string;
+  secret: string;
+  token: string;
+  encodingAesKey: string;
+  apiBase: string;
+}
+
+export interface Config {
+  env: Env["NODE_ENV"];
+  port: number;
+  databaseUrl: string;
+  database: { provider: "sqlite" | "postgresql"; url: string };
+  publicBaseUrl: string;
+  timeZone: string;
+  logLevel: Env["LOG_LEVEL"];
+  webhookMaxAgeSeconds: number;
+  wecom: WecomConfig | null;
+  helpContact: string;
+  flowNudgeIdleHours: number;
+  approvalSlaWorkingDays: number;
+  studioNumberFormat: string;
+  simulatorEnabled: boolean;
+  adminToken: string | null;
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Reads and validates configuration; throws ConfigError listing every problem. */
+export function loadConfig(source: Record<string, string | undefined>): Config {
+  // Empty strings count as unset, as in most .env tooling.
+  const raw = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(raw);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? "?");
+      const got = raw[name] === undefined ? "" : ` (got "${redact(name, raw[name]!)}")`;
+      problems.push(`${name}: ${issue.message}${got}; e.g. ${name}=${EXAMPLES[name] ?? "…"}`);
+    }
+  }
+  // A channel is on when its variables are set; a partial set is a mistake.
+  const setWecom = wecomKeys.filter((k) => raw[k] !== undefined);
+  if (setWecom.length > 0 && setWecom.length < wecomKeys.length) {
+    for (const k of wecomKeys.filter((k) => raw[k] === undefined)) {
+      problems.push(`${k}: missing; the WeCom channel needs all of ${wecomKeys.join(", ")} (set: ${setWecom.join(", ")}); e.g. ${k}=${EXAMPLES[k]}`);
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  if (production && e.SIMULATOR_ENABLED === "true" && !e.ADMIN_TOKEN) {
+    throw new ConfigError([`ADMIN_TOKEN: required when SIMULATOR_ENABLED=true in production (the simulator asks for an admin sign-in); e.g. ADMIN_TOKEN=${EXAMPLES.ADMIN_TOKEN}`]);
+  }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    database: { provider: e.DATABASE_URL.startsWith("file:") ? "sqlite" : "postgresql", url: e.DATABASE_URL },
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    timeZone: e.TZ_BUSINESS,
+    logLevel: e.LOG_LEVEL,
+    webhookMaxAgeSeconds: e.WEBHOOK_MAX_AGE_SECONDS,
+    wecom:
+      setWecom.length === wecomKeys.length
+        ? {
+            corpId: e.WECOM_CORP_ID!,
+            agentId: e.WECOM_AGENT_ID!,
+            secret: e.WECOM_SECRET!,
+            token: e.WECOM_TOKEN!,
+            encodingAesKey: e.WECOM_ENCODING_AES_KEY!,
+            apiBase: e.WECOM_API_BASE.replace(/\/+$/, ""),
+          }
+        : null,
+    helpContact: e.HELP_CONTACT,
+    flowNudgeIdleHours: e.FLOW_NUDGE_IDLE_HOURS,
+    approvalSlaWorkingDays: e.APPROVAL_SLA_WORKING_DAYS,
+    studioNumberFormat: e.STUDIO_NUMBER_FORMAT,
+    simulatorEnabled: e.SIMULATOR_ENABLED ? e.SIMULATOR_ENABLED === "true" : !production,
+    adminToken: e.ADMIN_TOKEN ?? null,
+  };
+}
+
+/** Secrets never appear in messages, not even in a config error. */
+function redact(name: string, value: string): string {
+  if (/SECRET|TOKEN|AES_KEY|PASSWORD/.test(name)) return "***";
+  if (name === "DATABASE_URL") return value.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
+  return value.length > 80 ? `${value.slice(0, 77)}...` : value;
+}

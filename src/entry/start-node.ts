@@ -1,0 +1,63 @@
+import type { Server } from "node:http";
+import { join } from "node:path";
+import { serve } from "@hono/node-server";
+import type { DestinationStream } from "pino";
+import { createApp } from "../app/create-app.ts";
+import { systemClock } from "../app/deps.ts";
+import { loadConfig } from "../config/config.ts";
+import { createLogger } from "../log/logger.ts";
+import { openDatabase } from "../storage/database.ts";
+import { applyMigrations } from "../storage/migrations.ts";
+import { seedDatabase } from "../storage/seed.ts";
+
+export interface RunningServer {
+  port: number;
+  stop(): Promise<void>;
+}
+
+const ROOT = join(import.meta.dirname, "../..");
+
+export function migrationSet(provider: "sqlite" | "postgresql") {
+  return provider === "sqlite"
+    ? { migrationsDir: join(ROOT, "prisma/migrations"), schemaPath: join(ROOT, "prisma/schema.prisma") }
+    : { migrationsDir: join(ROOT, "prisma/postgres/migrations"), schemaPath: join(ROOT, "prisma/postgres/schema.prisma") };
+}
+
+/**
+ * Starts the product on Node: validate config, migrate, seed, serve, run jobs.
+ * Throws ConfigError on bad configuration (the caller prints it).
+ */
+export async function startNode(opts: { env: Record<string, string | undefined>; logDestination?: DestinationStream; listenPort?: number }): Promise<RunningServer> {
+  const config = loadConfig(opts.env);
+  const logger = createLogger({ level: config.logLevel, destination: opts.logDestination });
+  const { applied } = await applyMigrations({ provider: config.database.provider, url: config.database.url, ...migrationSet(config.database.provider) });
+  if (applied.length > 0) logger.info({ applied }, "database migrated");
+  const db = await openDatabase(config.database);
+  const seeded = await seedDatabase(db.prisma, { production: config.env === "production" });
+  if (seeded.towns > 0 || seeded.demo) logger.info(seeded, "database seeded");
+
+  const app = createApp({ config, db, logger, clock: systemClock });
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: opts.listenPort ?? config.port, hostname: "0.0.0.0" }, () => resolve(s as Server));
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  logger.info({ port, database: config.database.provider, env: config.env }, "IP Studio Bot listening");
+
+  let stopping: Promise<void> | null = null;
+  return {
+    port,
+    stop() {
+      // Stop accepting, let in-flight requests finish, then close the database.
+      stopping ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections?.();
+        });
+        await db.close();
+        logger.info("stopped");
+      })();
+      return stopping;
+    },
+  };
+}

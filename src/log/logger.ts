@@ -1,0 +1,30 @@
+import { pino, type DestinationStream, type Logger } from "pino";
+import { maskMobiles, scrubForLog } from "../domain/mask.ts";
+
+export type { Logger };
+
+/**
+ * Structured JSON logs. Every object logged is scrubbed: secret-looking keys are censored and
+ * mainland mobile numbers masked (138****5678), so a careless call cannot leak them.
+ */
+export function createLogger(opts: { level: string; destination?: DestinationStream; base?: Record<string, unknown> }): Logger {
+  return pino(
+    {
+      level: opts.level,
+      base: opts.base ?? { app: "ip-studio-bot" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (obj) => scrubForLog(obj) as Record<string, unknown>,
+      },
+      hooks: {
+        logMethod(args, method) {
+          // Mask mobiles in the message strings as well as in the objects.
+          const masked = args.map((a) => (typeof a === "string" ? maskMobiles(a) : a)) as Parameters<typeof method>;
+          method.apply(this, masked);
+        },
+      },
+    },
+    opts.destination,
+  );
+}

@@ -1,0 +1,51 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { PrismaClient } from "../generated/prisma-sqlite/client.ts";
+import { PrismaClient as PgPrismaClient } from "../generated/prisma-pg/client.ts";
+
+export type { PrismaClient };
+export type DatabaseProvider = "sqlite" | "postgresql";
+
+/** The storage handle the app receives: one Prisma client, whichever database is behind it. */
+export interface Database {
+  provider: DatabaseProvider;
+  prisma: PrismaClient;
+  /** Cheap round trip for /healthz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function sqlitePath(url: string): string {
+  return url.replace(/^file:/, "").replace(/\?.*$/, "");
+}
+
+/**
+ * Opens the database for a Node process. Both generated clients come from one schema and
+ * have the same shape, so the rest of the code types against the SQLite one.
+ */
+export async function openDatabase(opts: { provider: DatabaseProvider; url: string }): Promise<Database> {
+  let prisma: PrismaClient;
+  if (opts.provider === "sqlite") {
+    const { PrismaBetterSqlite3 } = await import("@prisma/adapter-better-sqlite3");
+    const file = sqlitePath(opts.url);
+    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+    // timeout: wait on a locked database instead of failing at once under concurrent writes.
+    prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 10_000 }) });
+    await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+    await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+  } else {
+    const { PrismaPg } = await import("@prisma/adapter-pg");
+    const client = new PgPrismaClient({ adapter: new PrismaPg({ connectionString: opts.url, max: 10 }) });
+    prisma = client as unknown as PrismaClient;
+  }
+  return {
+    provider: opts.provider,
+    prisma,
+    async ping() {
+      await prisma.$queryRawUnsafe("SELECT 1");
+    },
+    async close() {
+      await prisma.$disconnect();
+    },
+  };
+}
