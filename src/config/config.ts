@@ -32,7 +32,11 @@ const EXAMPLES: Record<string, string> = {
   ADMIN_TOKEN: "(a long random string)",
 };
 
-const port = z.coerce.number().int("must be a whole number").min(1, "must be 1–65535").max(65535, "must be 1–65535");
+const port = z
+  .string()
+  .regex(/^\d+$/, "must be a whole number from 1 to 65535")
+  .transform(Number)
+  .pipe(z.number().min(1, "must be 1–65535").max(65535, "must be 1–65535"));
 
 const databaseUrl = z.string().refine((v) => /^file:.+/.test(v) || /^postgres(ql)?:\/\/[^/]+\/[^/?]+/.test(v), {
   message: "must be file:<path> for the embedded SQLite database or postgres://user@host:port/db",

@@ -19,6 +19,14 @@ export function sqlitePath(url: string): string {
   return url.replace(/^file:/, "").replace(/\?.*$/, "");
 }
 
+/** `?schema=name` selects a PostgreSQL schema (as in Prisma's URLs); pg itself does not know it. */
+export function splitPgSchema(url: string): { connectionString: string; schema?: string } {
+  const u = new URL(url);
+  const schema = u.searchParams.get("schema") ?? undefined;
+  u.searchParams.delete("schema");
+  return { connectionString: u.toString(), schema };
+}
+
 /**
  * Opens the database for a Node process. Both generated clients come from one schema and
  * have the same shape, so the rest of the code types against the SQLite one.
@@ -35,7 +43,8 @@ export async function openDatabase(opts: { provider: DatabaseProvider; url: stri
     await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
   } else {
     const { PrismaPg } = await import("@prisma/adapter-pg");
-    const client = new PgPrismaClient({ adapter: new PrismaPg({ connectionString: opts.url, max: 10 }) });
+    const { connectionString, schema } = splitPgSchema(opts.url);
+    const client = new PgPrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }, schema ? { schema } : undefined) });
     prisma = client as unknown as PrismaClient;
   }
   return {

@@ -1,0 +1,102 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { afterAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app/create-app.ts";
+import { systemClock } from "../../src/app/deps.ts";
+import { loadConfig } from "../../src/config/config.ts";
+import { startNode } from "../../src/entry/start-node.ts";
+import { openDatabase } from "../../src/storage/database.ts";
+import { createTestDatabase } from "../support/test-db.ts";
+import { memoryLogger } from "../support/silent-logger.ts";
+
+const ROOT = join(import.meta.dirname, "../..");
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe("GET /healthz", () => {
+  it("is 200 when the database answers", async () => {
+    const t = await createTestDatabase();
+    const { logger } = memoryLogger();
+    const app = createApp({ config: loadConfig({}), db: t.db, logger, clock: systemClock });
+    const res = await app.request("/healthz");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "ok", database: t.provider });
+    await t.drop();
+  });
+
+  it("is 503 when the database is down", async () => {
+    // A real PostgreSQL client pointed at a port where nothing listens.
+    const db = await openDatabase({ provider: "postgresql", url: "postgres://nobody@127.0.0.1:1/none" });
+    const { logger, text } = memoryLogger();
+    const app = createApp({ config: loadConfig({}), db, logger, clock: systemClock });
+    const res = await app.request("/healthz");
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ status: "unavailable", database: "postgresql" });
+    expect(text()).toContain("database unreachable");
+    await db.close().catch(() => undefined);
+  });
+});
+
+describe("starting on Node", () => {
+  it("creates, migrates and seeds the embedded database, serves /healthz, and stops cleanly", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ipstudio-start-"));
+    dirs.push(dir);
+    const dbFile = join(dir, "nested", "ipstudio.db");
+    const { logger: _unused, ...mem } = memoryLogger();
+    void _unused;
+    const running = await startNode({ env: { DATABASE_URL: `file:${dbFile}`, LOG_LEVEL: "silent" }, listenPort: 0 });
+    try {
+      expect(existsSync(dbFile)).toBe(true);
+      const res = await fetch(`http://127.0.0.1:${running.port}/healthz`);
+      expect(res.status).toBe(200);
+    } finally {
+      await running.stop();
+    }
+    void mem;
+    // A second start finds nothing to migrate and no demo data to add.
+    const again = await startNode({ env: { DATABASE_URL: `file:${dbFile}`, LOG_LEVEL: "silent" }, listenPort: 0 });
+    await again.stop();
+    const db = await openDatabase({ provider: "sqlite", url: `file:${dbFile}` });
+    expect(await db.prisma.town.count()).toBe(23);
+    expect(await db.prisma.person.count()).toBeGreaterThan(5);
+    await db.close();
+  });
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)("migrates and serves on PostgreSQL", async () => {
+    const t = await createTestDatabase("postgresql");
+    await t.db.close();
+    const running = await startNode({ env: { DATABASE_URL: t.url, LOG_LEVEL: "silent" }, listenPort: 0 });
+    try {
+      const res = await fetch(`http://127.0.0.1:${running.port}/healthz`);
+      expect(await res.json()).toMatchObject({ status: "ok", database: "postgresql" });
+    } finally {
+      await running.stop();
+    }
+    await t.drop().catch(() => undefined);
+  });
+
+  it.each([
+    [{ PORT: "http" }, /^  - PORT: must be a whole number/m],
+    [{ DATABASE_URL: "mysql://root:pw@db/x" }, /^  - DATABASE_URL: must be file:/m],
+  ])("stops with a clear message, not a stack trace, for %o", (env, expected) => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "src/entry/node.ts"], { cwd: ROOT, env: { ...process.env, ...env }, encoding: "utf8", timeout: 30_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(expected);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(r.stderr).not.toContain("pw@");
+  });
+
+  it("stops with one line when the database cannot be reached", () => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "src/entry/node.ts"], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: "postgres://nobody:pw@127.0.0.1:1/none", PORT: "3999" },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^IP Studio Bot failed to start: /);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+});

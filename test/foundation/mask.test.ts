@@ -1,0 +1,35 @@
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { maskMobiles, scrubForLog } from "../../src/domain/mask.ts";
+import { createLogger } from "../../src/log/logger.ts";
+
+describe("log hygiene", () => {
+  it("masks mainland mobiles, also inside text and with +86 or dashes", () => {
+    expect(maskMobiles("13812345678")).toBe("138****5678");
+    expect(maskMobiles("联系人手机 +86 138-1234-5678 谢谢")).toBe("联系人手机 138****5678 谢谢");
+    expect(maskMobiles("订单 2138123456789")).toBe("订单 2138123456789"); // not a mobile: part of a longer number
+  });
+
+  it("censors secret-looking keys deeply", () => {
+    expect(scrubForLog({ a: { access_token: "x", corpSecret: "y", mobile: "13912345678" } })).toEqual({
+      a: { access_token: "[redacted]", corpSecret: "[redacted]", mobile: "139****5678" },
+    });
+  });
+
+  it("never writes a full mobile or a secret through the logger", () => {
+    const lines: string[] = [];
+    const dest = new Writable({
+      write(chunk, _enc, cb) {
+        lines.push(String(chunk));
+        cb();
+      },
+    });
+    const logger = createLogger({ level: "info", destination: dest });
+    logger.info({ headMobile: "13512345678", secret: "topsecret", nested: { token: "abc" } }, "申请人 13512345678 提交");
+    const out = lines.join("");
+    expect(out).not.toContain("13512345678");
+    expect(out).not.toContain("topsecret");
+    expect(out).toContain("135****5678");
+    expect(JSON.parse(out).msg).toBe("申请人 135****5678 提交");
+  });
+});
