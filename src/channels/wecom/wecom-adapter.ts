@@ -1,0 +1,172 @@
+// The WeCom (企业微信 self-built app) channel: callback verification/decryption in, API out.
+import type { InboundEvent, OutboundMessage, Sender } from "../../domain/chat.ts";
+import { MAX_CARD_BUTTONS } from "../../domain/chat.ts";
+import { PayloadTooLargeError, ValidationError } from "../../domain/errors.ts";
+import { ChannelApiError, type ChannelAdapter, type InboundResult, type SendResult } from "../channel.ts";
+import { createWecomApi, type WecomApi } from "./wecom-api.ts";
+import { assertEncodingAesKey, openEnvelope, type EnvelopeConfig } from "./wecom-crypto.ts";
+import { parseWecomXml } from "./wecom-xml.ts";
+
+export interface WecomAdapterOptions {
+  corpId: string;
+  agentId: number | string;
+  secret: string;
+  token: string;
+  encodingAesKey: string;
+  apiBase?: string;
+  /** Replay window for callback timestamps; 0 turns it off. Default 300. */
+  maxAgeSeconds?: number;
+  /** Hard cap on a callback body. Default 64 KiB. */
+  maxBodyBytes?: number;
+  fetch?: typeof globalThis.fetch;
+  now?: () => Date;
+  timeoutMs?: number;
+}
+
+/** What WeCom enforces per member and app; excess messages are silently dropped, not refused. */
+export const WECOM_RATE_LIMITS = { perMinute: 30, perHour: 1000 } as const;
+
+/** Local (non-WeCom) code for a card_update we cannot perform: nothing was sent. */
+export const WECOM_ERR_NO_RESPONSE_CODE = -2;
+
+export interface WecomAdapter extends ChannelAdapter {
+  readonly name: "wecom";
+  /** The underlying API client, for calls the normalized model does not cover. */
+  readonly api: WecomApi;
+}
+
+export function createWecomAdapter(opts: WecomAdapterOptions): WecomAdapter {
+  assertEncodingAesKey(opts.encodingAesKey);
+  const now = opts.now ?? (() => new Date());
+  const maxBodyBytes = opts.maxBodyBytes ?? 65_536;
+  const envelope: EnvelopeConfig = {
+    token: opts.token,
+    encodingAesKey: opts.encodingAesKey,
+    corpId: opts.corpId,
+    maxAgeSeconds: opts.maxAgeSeconds ?? 300,
+  };
+  const api = createWecomApi({
+    corpId: opts.corpId,
+    secret: opts.secret,
+    agentId: opts.agentId,
+    apiBase: opts.apiBase,
+    fetch: opts.fetch,
+    now,
+    timeoutMs: opts.timeoutMs,
+  });
+
+  async function handleRequest(req: Request): Promise<InboundResult> {
+    const q = new URL(req.url).searchParams;
+    const base = {
+      msgSignature: q.get("msg_signature") ?? "",
+      timestamp: q.get("timestamp") ?? "",
+      nonce: q.get("nonce") ?? "",
+    };
+    if (req.method === "GET") {
+      // URL verification. A proxy that decoded "+" as space would break base64: undo that.
+      const echostr = (q.get("echostr") ?? "").replace(/ /g, "+");
+      const plain = openEnvelope(envelope, { ...base, encrypt: echostr }, now());
+      return { response: new Response(plain, { status: 200, headers: { "content-type": "text/plain; charset=utf-8" } }), events: [] };
+    }
+    if (req.method !== "POST") throw new ValidationError(`wecom: method ${req.method} not allowed`);
+    if (!base.msgSignature || !base.timestamp || !base.nonce) {
+      throw new ValidationError("wecom: missing msg_signature, timestamp or nonce");
+    }
+    const outer = parseWecomXml(await readCapped(req, maxBodyBytes));
+    const inner = parseWecomXml(openEnvelope(envelope, { ...base, encrypt: outer["Encrypt"] ?? "" }, now()));
+    return { response: new Response(null, { status: 200 }), events: normalize(inner, now()) };
+  }
+
+  async function send(userId: string, message: OutboundMessage): Promise<SendResult> {
+    switch (message.kind) {
+      case "text":
+        return toResult(await api.sendText(userId, message.text));
+      case "markdown":
+        return toResult(await api.sendMarkdown(userId, message.markdown));
+      case "card":
+        return toResult(await api.sendTemplateCard(userId, message.card));
+      case "card_update":
+        if (!message.responseCode) {
+          throw new ChannelApiError("wecom", WECOM_ERR_NO_RESPONSE_CODE, "wecom: card_update needs the click's response_code; send a new message instead", false);
+        }
+        await api.updateTemplateCardButton({ userids: [userId], responseCode: message.responseCode, replaceName: message.replaceName });
+        return {};
+    }
+  }
+
+  return {
+    name: "wecom",
+    capabilities: { buttons: true, markdown: true, cardUpdate: true, maxButtons: MAX_CARD_BUTTONS },
+    api,
+    handleRequest,
+    send,
+  };
+}
+
+function toResult(r: { msgid?: string }): SendResult {
+  return r.msgid ? { externalId: r.msgid } : {};
+}
+
+/** Decrypted message XML → normalized events. Unhandled types give no event (still 200). */
+export function normalize(x: Record<string, string>, receivedAt: Date): InboundEvent[] {
+  const msgType = x["MsgType"];
+  const from = x["FromUserName"];
+  if (!from) return [];
+  const sender: Sender = { channel: "wecom", userId: from };
+  // Events have no MsgId; these fields together tell two events in the same second apart.
+  const eventKey = () =>
+    "evt:" + [from, x["CreateTime"], x["Event"], x["EventKey"], x["TaskId"], x["AgentID"]].map((v) => v ?? "").join("|");
+
+  if (msgType === "text") {
+    const dedupeKey = x["MsgId"] ? `msg:${x["MsgId"]}` : eventKey();
+    return [{ kind: "text", text: x["Content"] ?? "", sender, dedupeKey, receivedAt }];
+  }
+  if (msgType !== "event") return [];
+  switch (x["Event"]) {
+    case "template_card_event": {
+      const key = x["EventKey"];
+      if (!key) return [];
+      const ev: InboundEvent = { kind: "button", key, sender, dedupeKey: eventKey(), receivedAt };
+      if (x["TaskId"]) ev.cardId = x["TaskId"];
+      if (x["ResponseCode"]) ev.responseCode = x["ResponseCode"];
+      return [ev];
+    }
+    case "enter_agent":
+    case "click": {
+      const ev: InboundEvent = { kind: "enter", sender, dedupeKey: eventKey(), receivedAt };
+      if (x["EventKey"]) ev.menuKey = x["EventKey"];
+      return [ev];
+    }
+    default:
+      return [];
+  }
+}
+
+/** Read a body, refusing more than `max` bytes whether or not Content-Length is honest. */
+async function readCapped(req: Request, max: number): Promise<string> {
+  const declared = req.headers.get("content-length");
+  if (declared !== null) {
+    if (!/^\d+$/.test(declared.trim())) throw new ValidationError("wecom: bad Content-Length");
+    if (Number(declared) > max) throw new PayloadTooLargeError(`wecom: body over ${max} bytes`, { limit: max });
+  }
+  if (!req.body) throw new ValidationError("wecom: empty body");
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => undefined);
+      throw new PayloadTooLargeError(`wecom: body over ${max} bytes`, { limit: max });
+    }
+    chunks.push(value);
+  }
+  if (total === 0) throw new ValidationError("wecom: empty body");
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new ValidationError("wecom: body is not UTF-8");
+  }
+}

@@ -1,0 +1,199 @@
+// WeCom server API client (self-built app): access_token cache, message/send, update_template_card.
+// Deliberately logs nothing: errors carry what went wrong, never a token or the secret.
+import type { Card, CardButton } from "../../domain/chat.ts";
+import { MAX_CARD_BUTTONS } from "../../domain/chat.ts";
+import { ValidationError } from "../../domain/errors.ts";
+import { ChannelApiError, ChannelHttpError } from "../channel.ts";
+
+export interface WecomApiOptions {
+  corpId: string;
+  secret: string;
+  agentId: number | string;
+  apiBase?: string;
+  fetch?: typeof globalThis.fetch;
+  now?: () => Date;
+  /** Per HTTP call, default 10 s. */
+  timeoutMs?: number;
+}
+
+export interface WecomSendResult {
+  msgid?: string;
+  /** Returned for interactive template cards: one update_template_card call, valid 72 h. */
+  responseCode?: string;
+}
+
+export interface WecomApi {
+  getAccessToken(): Promise<string>;
+  sendText(touser: string, content: string): Promise<WecomSendResult>;
+  sendMarkdown(touser: string, content: string): Promise<WecomSendResult>;
+  sendTemplateCard(touser: string, card: Card): Promise<WecomSendResult>;
+  updateTemplateCardButton(input: { userids: string[]; responseCode: string; replaceName: string }): Promise<void>;
+}
+
+/** System busy and the frequency limits: worth retrying later. */
+export const WECOM_RETRYABLE_CODES: ReadonlySet<number> = new Set([-1, 45009, 45033, 45047]);
+/** invalid / expired / not-latest access_token: refresh and retry once. */
+const TOKEN_ERRCODES = new Set([40014, 42001, 40001]);
+/** Refresh this long before WeCom says the token expires (clock skew, in-flight calls). */
+const REFRESH_MARGIN_MS = 5 * 60_000;
+
+const TASK_ID = /^[0-9A-Za-z_\-@]+$/;
+const STYLE: Record<NonNullable<CardButton["style"]>, number> = { primary: 1, default: 2, danger: 3 };
+const MAX_FACTS = 6;
+
+interface WecomReply {
+  errcode?: number;
+  errmsg?: string;
+  [k: string]: unknown;
+}
+
+export function createWecomApi(opts: WecomApiOptions): WecomApi {
+  const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
+  const now = opts.now ?? (() => new Date());
+  const base = (opts.apiBase ?? "https://qyapi.weixin.qq.com").replace(/\/+$/, "");
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const agentid = Number(opts.agentId);
+
+  let cached: { token: string; refreshAt: number } | undefined;
+  let inflight: Promise<string> | undefined;
+
+  async function call(method: "GET" | "POST", path: string, query: Record<string, string>, body?: unknown): Promise<WecomReply> {
+    const url = `${base}/cgi-bin/${path}?${new URLSearchParams(query)}`;
+    let res: Response;
+    try {
+      res = await doFetch(url, {
+        method,
+        headers: body === undefined ? undefined : { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
+      throw new ChannelHttpError("wecom", `wecom ${path}: ${timedOut ? `timed out after ${timeoutMs} ms` : "network error"}`);
+    }
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new ChannelHttpError("wecom", `wecom ${path}: HTTP ${res.status}`, res.status);
+    }
+    let json: unknown;
+    try {
+      json = await res.json();
+    } catch {
+      throw new ChannelHttpError("wecom", `wecom ${path}: response is not JSON`, res.status);
+    }
+    if (typeof json !== "object" || json === null) throw new ChannelHttpError("wecom", `wecom ${path}: unexpected response`, res.status);
+    return json as WecomReply;
+  }
+
+  function apiError(path: string, reply: WecomReply): ChannelApiError {
+    const code = Number(reply.errcode);
+    return new ChannelApiError("wecom", code, `wecom ${path}: errcode ${code} ${String(reply.errmsg ?? "").slice(0, 200)}`, WECOM_RETRYABLE_CODES.has(code));
+  }
+
+  async function fetchToken(): Promise<string> {
+    const reply = await call("GET", "gettoken", { corpid: opts.corpId, corpsecret: opts.secret });
+    if (reply.errcode !== 0 && reply.errcode !== undefined) throw apiError("gettoken", reply);
+    const token = reply["access_token"];
+    const expiresIn = Number(reply["expires_in"] ?? 7200);
+    if (typeof token !== "string" || !token) throw new ChannelHttpError("wecom", "wecom gettoken: no access_token in response");
+    cached = { token, refreshAt: now().getTime() + Math.max(0, expiresIn * 1000 - REFRESH_MARGIN_MS) };
+    return token;
+  }
+
+  function getAccessToken(): Promise<string> {
+    if (cached && now().getTime() < cached.refreshAt) return Promise.resolve(cached.token);
+    // Concurrent callers share one gettoken round trip.
+    inflight ??= fetchToken().finally(() => {
+      inflight = undefined;
+    });
+    return inflight;
+  }
+
+  async function authed(path: string, body: unknown): Promise<WecomReply> {
+    for (let attempt = 0; ; attempt++) {
+      const token = await getAccessToken();
+      const reply = await call("POST", path, { access_token: token }, body);
+      const code = Number(reply.errcode ?? 0);
+      if (code === 0) return reply;
+      if (TOKEN_ERRCODES.has(code) && attempt === 0) {
+        // Only drop the token we used: another caller may already have refreshed it.
+        if (cached?.token === token) cached = undefined;
+        continue;
+      }
+      throw apiError(path, reply);
+    }
+  }
+
+  async function send(touser: string, payload: Record<string, unknown>): Promise<WecomSendResult> {
+    if (!touser) throw new ValidationError("wecom: touser is required");
+    const reply = await authed("message/send", { touser, agentid, ...payload });
+    const result: WecomSendResult = {};
+    if (typeof reply["msgid"] === "string" && reply["msgid"]) result.msgid = reply["msgid"];
+    if (typeof reply["response_code"] === "string" && reply["response_code"]) result.responseCode = reply["response_code"];
+    return result;
+  }
+
+  return {
+    getAccessToken,
+    sendText: (touser, content) => send(touser, { msgtype: "text", text: { content } }),
+    sendMarkdown: (touser, content) => send(touser, { msgtype: "markdown", markdown: { content } }),
+    // async so a ValidationError from building the card is a rejection, never a synchronous throw.
+    sendTemplateCard: async (touser, card) => send(touser, { msgtype: "template_card", template_card: buildButtonInteractionCard(card) }),
+    async updateTemplateCardButton({ userids, responseCode, replaceName }) {
+      if (!responseCode) throw new ValidationError("wecom: response_code is required to update a card");
+      if (userids.length === 0) throw new ValidationError("wecom: userids is required");
+      await authed("message/update_template_card", {
+        userids,
+        agentid,
+        response_code: responseCode,
+        button: { replace_name: replaceName },
+      });
+    },
+  };
+}
+
+/** Validate a task_id the way WeCom does: [0-9A-Za-z_-@], at most 128 bytes. */
+export function validateTaskId(taskId: string): void {
+  if (!TASK_ID.test(taskId) || Buffer.byteLength(taskId) > 128) {
+    throw new ValidationError("wecom: card id must be 1-128 chars of [0-9A-Za-z_-@]", { taskId });
+  }
+}
+
+/** Our Card → WeCom template_card of card_type "button_interaction". Throws ValidationError. */
+export function buildButtonInteractionCard(card: Card): Record<string, unknown> {
+  validateTaskId(card.id);
+  if (card.buttons.length === 0) throw new ValidationError("wecom: a button card needs at least one button");
+  if (card.buttons.length > MAX_CARD_BUTTONS) {
+    throw new ValidationError(`wecom: at most ${MAX_CARD_BUTTONS} buttons per card`, { count: card.buttons.length });
+  }
+  const keys = new Set<string>();
+  for (const b of card.buttons) {
+    if (!b.key || Buffer.byteLength(b.key) > 1024) throw new ValidationError("wecom: button key must be 1-1024 bytes", { key: b.key.slice(0, 64) });
+    if (keys.has(b.key)) throw new ValidationError("wecom: button keys must be unique", { key: b.key.slice(0, 64) });
+    keys.add(b.key);
+  }
+
+  // WeCom shows at most 6 fact rows; the overflow goes into the sub-title so nothing is lost.
+  const facts = card.facts ?? [];
+  const shown = facts.length > MAX_FACTS ? facts.slice(0, MAX_FACTS - 1) : facts;
+  const overflow = facts.slice(shown.length);
+  if (overflow.length > 0) shown.push({ label: "更多", value: `另有 ${overflow.length} 项` });
+  const sub = [card.description ?? "", ...overflow.map((f) => `${f.label}：${f.value}`)].filter(Boolean).join("\n");
+
+  const tc: Record<string, unknown> = {
+    card_type: "button_interaction",
+    main_title: { title: clip(card.title, 36) },
+    task_id: card.id,
+    button_list: card.buttons.map((b) => ({ text: clip(b.label, 10), style: STYLE[b.style ?? "default"], key: b.key })),
+  };
+  if (sub) tc["sub_title_text"] = clip(sub, 160);
+  if (shown.length > 0) tc["horizontal_content_list"] = shown.map((f) => ({ keyname: clip(f.label, 10), value: clip(f.value, 26) }));
+  if (card.url) tc["card_action"] = { type: 1, url: card.url };
+  return tc;
+}
+
+/** Cut to n characters (code points, so no half emoji), marking the cut. */
+function clip(s: string, n: number): string {
+  const chars = Array.from(s);
+  return chars.length <= n ? s : `${chars.slice(0, n - 1).join("")}…`;
+}

@@ -1,0 +1,248 @@
+// The WeCom API client and the adapter's send path, against the in-process fake.
+import { describe, expect, it } from "vitest";
+import { ChannelApiError, ChannelHttpError } from "../../src/channels/channel.ts";
+import { WECOM_RATE_LIMITS, createWecomAdapter } from "../../src/channels/wecom/wecom-adapter.ts";
+import { buildButtonInteractionCard, createWecomApi } from "../../src/channels/wecom/wecom-api.ts";
+import type { Card } from "../../src/domain/chat.ts";
+import { ValidationError } from "../../src/domain/errors.ts";
+import { FAKE_ERR_INVALID_PARAM, createFakeWecom } from "../fakes/fake-wecom-api.ts";
+
+const corpId = "ww1234567890abcdef";
+const secret = "very-secret-value";
+const agentId = 1000002;
+
+function env(o: { timeoutMs?: number } = {}) {
+  let t = new Date("2026-03-02T02:00:00Z").getTime();
+  const now = () => new Date(t);
+  const fake = createFakeWecom({ corpId, secret, agentId, now });
+  const api = createWecomApi({ corpId, secret, agentId, fetch: fake.fetch, now, timeoutMs: o.timeoutMs });
+  return { fake, api, now, advance: (ms: number) => void (t += ms) };
+}
+
+let n = 0;
+const card = (buttons = 2, extra: Partial<Card> = {}): Card => ({
+  id: `task_${++n}`,
+  title: "外观设计专利申请",
+  buttons: Array.from({ length: buttons }, (_, i) => ({ key: `b${i}`, label: `按钮${i}` })),
+  ...extra,
+});
+
+async function errorOf(p: Promise<unknown>): Promise<unknown> {
+  return p.then(() => undefined, (e: unknown) => e);
+}
+
+describe("wecom api: access_token", () => {
+  it("is fetched once and reused across many sends", async () => {
+    const { fake, api } = env();
+    for (let i = 0; i < 5; i++) await api.sendText("u1", `m${i}`);
+    expect(fake.tokenRequests).toBe(1);
+    expect(fake.sent.map((s) => s.content)).toEqual(["m0", "m1", "m2", "m3", "m4"]);
+    expect(fake.sent[0]).toMatchObject({ touser: "u1", msgtype: "text" });
+  });
+
+  it("concurrent callers share one gettoken", async () => {
+    const { fake, api } = env();
+    await Promise.all(Array.from({ length: 8 }, (_, i) => api.sendText(`u${i}`, "hi")));
+    expect(fake.tokenRequests).toBe(1);
+    expect(fake.sent).toHaveLength(8);
+  });
+
+  it("is refreshed about 5 minutes before expires_in", async () => {
+    const { fake, api, advance } = env();
+    await api.sendText("u1", "a");
+    advance((7200 - 301) * 1000);
+    await api.sendText("u1", "b");
+    expect(fake.tokenRequests).toBe(1);
+    advance(2000);
+    await api.sendText("u1", "c");
+    expect(fake.tokenRequests).toBe(2);
+  });
+
+  it("is refreshed at once on 42001 and the call retried exactly once", async () => {
+    const { fake, api } = env();
+    await api.sendText("u1", "a");
+    fake.expireToken();
+    await api.sendText("u1", "b");
+    expect(fake.tokenRequests).toBe(2);
+    expect(fake.sent.map((s) => s.content)).toEqual(["a", "b"]);
+
+    fake.injectFailure({ kind: "errcode", errcode: 40014, path: "message/send" });
+    await api.sendText("u1", "c");
+    expect(fake.tokenRequests).toBe(3);
+
+    fake.injectFailure({ kind: "errcode", errcode: 42001, times: 2, path: "message/send" });
+    const e = await errorOf(api.sendText("u1", "d"));
+    expect(e).toBeInstanceOf(ChannelApiError);
+    expect(e).toMatchObject({ code: 42001, retryable: false });
+    expect(fake.tokenRequests).toBe(4);
+  });
+
+  it("a gettoken refusal is a ChannelApiError that never shows the secret", async () => {
+    const fake = createFakeWecom({ corpId, secret, agentId });
+    const api = createWecomApi({ corpId, secret: "wrong-secret", agentId, fetch: fake.fetch });
+    const e = await errorOf(api.sendText("u1", "x"));
+    expect(e).toMatchObject({ name: "ChannelApiError", code: 40001, retryable: false });
+    expect(String((e as Error).message)).not.toContain("wrong-secret");
+  });
+});
+
+describe("wecom api: errors", () => {
+  it("45009 is retryable, 40003 is not", async () => {
+    const { fake, api } = env();
+    fake.injectFailure({ kind: "errcode", errcode: 45009, path: "message/send" });
+    expect(await errorOf(api.sendText("u1", "x"))).toMatchObject({ channel: "wecom", code: 45009, retryable: true });
+    fake.injectFailure({ kind: "errcode", errcode: 40003, path: "message/send" });
+    const e = await errorOf(api.sendText("u1", "x"));
+    expect(e).toBeInstanceOf(ChannelApiError);
+    expect(e).toMatchObject({ code: 40003, retryable: false });
+  });
+
+  it("HTTP 500 and timeouts are ChannelHttpError, without the token in the message", async () => {
+    const { fake, api } = env({ timeoutMs: 40 });
+    fake.injectFailure({ kind: "http500", path: "message/send" });
+    const e500 = await errorOf(api.sendText("u1", "x"));
+    expect(e500).toBeInstanceOf(ChannelHttpError);
+    expect(e500).toMatchObject({ status: 500 });
+    fake.injectFailure({ kind: "timeout", path: "message/send" });
+    const started = Date.now();
+    const eTo = await errorOf(api.sendText("u1", "x"));
+    expect(eTo).toBeInstanceOf(ChannelHttpError);
+    expect((eTo as Error).message).toMatch(/timed out/);
+    expect((eTo as Error).message).not.toMatch(/access_token|fake_token/);
+    expect(Date.now() - started).toBeLessThan(2000);
+    fake.injectFailure({ kind: "timeout", path: "gettoken" });
+    expect(await errorOf(createWecomApi({ corpId, secret, agentId, fetch: fake.fetch, timeoutMs: 40 }).getAccessToken())).toBeInstanceOf(ChannelHttpError);
+  });
+
+  it("the fake's timeout without a signal fails like undici instead of hanging", async () => {
+    const { fake } = env();
+    fake.injectFailure({ kind: "timeout" });
+    const e = await errorOf(fake.fetch("https://qyapi.weixin.qq.com/cgi-bin/gettoken?corpid=x&corpsecret=y"));
+    expect(e).toBeInstanceOf(TypeError);
+    expect((e as Error).message).toBe("fetch failed");
+  });
+});
+
+describe("wecom api: template cards", () => {
+  it("builds a button_interaction card with WeCom's field names", () => {
+    const tc = buildButtonInteractionCard({
+      id: "app-7@x_y",
+      title: "专利申请",
+      description: "请审核",
+      url: "https://ip.example/app/7",
+      facts: Array.from({ length: 8 }, (_, i) => ({ label: `项${i}`, value: `值${i}` })),
+      buttons: [
+        { key: "ok", label: "同意", style: "primary" },
+        { key: "no", label: "驳回", style: "danger" },
+        { key: "later", label: "稍后" },
+      ],
+    });
+    expect(tc).toMatchObject({
+      card_type: "button_interaction",
+      main_title: { title: "专利申请" },
+      task_id: "app-7@x_y",
+      card_action: { type: 1, url: "https://ip.example/app/7" },
+      button_list: [
+        { text: "同意", style: 1, key: "ok" },
+        { text: "驳回", style: 3, key: "no" },
+        { text: "稍后", style: 2, key: "later" },
+      ],
+    });
+    const list = tc["horizontal_content_list"] as Array<{ keyname: string; value: string }>;
+    expect(list).toHaveLength(6);
+    expect(list[5]).toEqual({ keyname: "更多", value: "另有 3 项" });
+    expect(tc["sub_title_text"]).toBe("请审核\n项5：值5\n项6：值6\n项7：值7");
+  });
+
+  it("refuses bad cards before any HTTP call", async () => {
+    const { fake, api } = env();
+    const bad: Card[] = [
+      card(7),
+      card(0),
+      card(2, { id: "has space" }),
+      card(2, { id: "x".repeat(129) }),
+      card(2, { id: "中文" }),
+      card(1, { buttons: [{ key: "k".repeat(1025), label: "l" }] }),
+      card(2, { buttons: [{ key: "same", label: "a" }, { key: "same", label: "b" }] }),
+    ];
+    for (const c of bad) expect(await errorOf(api.sendTemplateCard("u1", c))).toBeInstanceOf(ValidationError);
+    expect(fake.tokenRequests).toBe(0);
+    await api.sendTemplateCard("u1", card(2, { id: "x".repeat(128) }));
+    expect(fake.sent).toHaveLength(1);
+  });
+
+  it("a response code updates a card once; the second use is refused", async () => {
+    const { fake, api } = env();
+    const res = await api.sendTemplateCard("u1", card(2));
+    expect(res.msgid).toBeTruthy();
+    expect(res.responseCode).toBeTruthy();
+    await api.updateTemplateCardButton({ userids: ["u1"], responseCode: res.responseCode!, replaceName: "已同意" });
+    expect(fake.updates).toEqual([expect.objectContaining({ userids: ["u1"], replaceName: "已同意", responseCode: res.responseCode })]);
+    const again = await errorOf(api.updateTemplateCardButton({ userids: ["u1"], responseCode: res.responseCode!, replaceName: "x" }));
+    expect(again).toMatchObject({ name: "ChannelApiError", code: FAKE_ERR_INVALID_PARAM, retryable: false });
+  });
+
+  it("a clicked card's response code expires after 72 h", async () => {
+    const { fake, api, advance } = env();
+    const fresh = fake.issueResponseCode("u1", "t_1");
+    const old = fake.issueResponseCode("u1", "t_2");
+    await api.updateTemplateCardButton({ userids: ["u1"], responseCode: fresh, replaceName: "ok" });
+    advance(72 * 3600_000);
+    expect(await errorOf(api.updateTemplateCardButton({ userids: ["u1"], responseCode: old, replaceName: "ok" }))).toBeInstanceOf(ChannelApiError);
+  });
+});
+
+describe("wecom: per-member rate limits (silently dropped, as WeCom does)", () => {
+  it("30 per minute, then drops; a minute later it flows again", async () => {
+    const { fake, api, advance } = env();
+    for (let i = 0; i < WECOM_RATE_LIMITS.perMinute + 1; i++) await api.sendText("u1", `m${i}`);
+    await api.sendText("u2", "other member is unaffected");
+    expect(fake.sent.filter((s) => s.touser === "u1")).toHaveLength(30);
+    expect(fake.dropped.map((s) => s.content)).toEqual(["m30"]);
+    advance(60_000);
+    await api.sendText("u1", "later");
+    expect(fake.sent.at(-1)?.content).toBe("later");
+  });
+
+  it("1000 per hour", async () => {
+    const { fake, api, advance } = env();
+    for (let i = 0; i < WECOM_RATE_LIMITS.perHour + 1; i++) {
+      await api.sendText("u1", `m${i}`);
+      advance(3000); // 20/min: under the minute limit, so only the hour limit bites
+    }
+    expect(fake.sent).toHaveLength(1000);
+    expect(fake.dropped).toHaveLength(1);
+  });
+});
+
+describe("wecom adapter: send", () => {
+  function adapterEnv() {
+    const { fake, now } = env();
+    const adapter = createWecomAdapter({
+      corpId, agentId, secret, token: "t", encodingAesKey: "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", fetch: fake.fetch, now,
+    });
+    return { fake, adapter };
+  }
+
+  it("maps every message kind and returns the msgid", async () => {
+    const { fake, adapter } = adapterEnv();
+    expect(adapter.capabilities).toEqual({ buttons: true, markdown: true, cardUpdate: true, maxButtons: 6 });
+    const r = await adapter.send("u1", { kind: "text", text: "hi" });
+    expect(r.externalId).toBe(fake.sent[0]!.msgid);
+    await adapter.send("u1", { kind: "markdown", markdown: "# t" });
+    await adapter.send("u1", { kind: "card", card: card(3) });
+    expect(fake.sent.map((s) => s.msgtype)).toEqual(["text", "markdown", "template_card"]);
+    const rc = fake.sent[2]!.responseCode!;
+    await adapter.send("u1", { kind: "card_update", cardId: "x", replaceName: "已驳回", responseCode: rc });
+    expect(fake.updates[0]).toMatchObject({ userids: ["u1"], replaceName: "已驳回" });
+  });
+
+  it("card_update without a response code is a non-retryable ChannelApiError and sends nothing", async () => {
+    const { fake, adapter } = adapterEnv();
+    const e = await errorOf(adapter.send("u1", { kind: "card_update", cardId: "x", replaceName: "done" }));
+    expect(e).toBeInstanceOf(ChannelApiError);
+    expect(e).toMatchObject({ retryable: false });
+    expect((e as Error).message).toMatch(/response_code/);
+    expect(fake.tokenRequests).toBe(0);
+  });
+});
