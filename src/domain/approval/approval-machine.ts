@@ -1,0 +1,258 @@
+// 6.3 a: a studio must be approved by the IP authority. Table A.1 has three opinion rows,
+// taken in order: stage 1 镇街市场监督管理分局意见, stage 2 市局知识产权相关科室意见,
+// stage 3 市局意见 (which assigns the 编号). Pure: the caller stores the result and runs the effects.
+
+import { ConflictError, ForbiddenError, ValidationError } from "../errors.ts";
+import type { Role, RoleGrantView } from "../roles.ts";
+
+export const APPROVAL_STATUSES = ["DRAFT", "IN_REVIEW", "RETURNED", "APPROVED", "REJECTED", "WITHDRAWN"] as const;
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+export const STAGES = [1, 2, 3] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** What the machine needs of an Application row. `stage` is set only while IN_REVIEW / RETURNED. */
+export interface ApprovalView {
+  status: ApprovalStatus;
+  stage: Stage | null;
+  /** Bumped on every resubmission; binds card buttons to one round. */
+  version: number;
+  townId: string;
+  applicantId: string;
+}
+
+export interface Approver {
+  id: string;
+  name?: string;
+  /** The grant the actor acts under (one person may hold several). */
+  role: Role;
+  townId?: string | null;
+}
+
+export type Decision = "APPROVE" | "RETURN" | "REJECT";
+
+export type ApprovalEvent =
+  | { type: "SUBMIT"; actorId: string }
+  | { type: "RESUBMIT"; actorId: string }
+  | { type: "WITHDRAW"; actorId: string }
+  /** `version`, when given (from a card), must match: a tap on a stale round is refused. */
+  | { type: "APPROVE"; stage: Stage; actor: Approver; opinion?: string; version?: number }
+  | { type: "RETURN"; stage: Stage; actor: Approver; opinion: string; fields?: string[]; version?: number }
+  | { type: "REJECT"; stage: Stage; actor: Approver; opinion: string; version?: number };
+
+export type ApprovalEventType = ApprovalEvent["type"];
+
+/** The A.1 opinion row to store (ApprovalStep: opinion, decidedBy, returnFields). */
+export interface DecisionRecord {
+  stage: Stage;
+  round: number;
+  decision: Decision;
+  opinion: string;
+  actor: Approver;
+  returnFields: string[];
+}
+
+export type StageOutcome = "APPROVED" | "RETURNED" | "REJECTED" | "CANCELLED";
+export type ApplicantNotice = "submitted" | "resubmitted" | "advanced" | "returned" | "rejected" | "approved";
+
+export type ApprovalEffect =
+  /** Open an ApprovalStep (stage, round) and send cards to the eligible approvers. */
+  | { type: "openStage"; stage: Stage; round: number; role: Role; townId: string | null }
+  /** Mark the pending ApprovalStep decided/cancelled and update its cards to a final text. */
+  | { type: "closeStage"; stage: Stage; round: number; outcome: StageOutcome }
+  /** A.1 编号: the caller draws the next number of the year (StudioNumberSequence). */
+  | { type: "assignStudioNumber" }
+  | { type: "notifyApplicant"; notice: ApplicantNotice; stage?: Stage; opinion?: string; returnFields?: string[] };
+
+export interface TransitionResult {
+  view: ApprovalView;
+  decision: DecisionRecord | null;
+  effects: ApprovalEffect[];
+}
+
+export const DECISION_LABELS: Record<Decision, string> = {
+  APPROVE: "同意",
+  RETURN: "退回修改",
+  REJECT: "不同意",
+};
+
+export const STAGE_LABELS: Record<Stage, string> = {
+  1: "镇街市场监督管理分局意见",
+  2: "市局知识产权相关科室意见",
+  3: "市局意见",
+};
+
+const STAGE_ROLES: Record<Stage, Role> = { 1: "TOWN_OFFICER", 2: "CITY_IP_OFFICER", 3: "CITY_LEADER" };
+
+/** A.1 opinion rows: who signs each one. */
+export function eligibleRoleForStage(stage: Stage): Role {
+  return STAGE_ROLES[stage];
+}
+
+function grantFits(grant: { role: Role; townId?: string | null }, stage: Stage, townId: string): boolean {
+  if (grant.role !== STAGE_ROLES[stage]) return false;
+  // A.1: stage 1 is the sub-bureau of the enterprise's own town.
+  return stage !== 1 || grant.townId === townId;
+}
+
+/** Whether any of the actor's grants may decide the application's current stage now. */
+export function canDecide(actorGrants: readonly RoleGrantView[], app: ApprovalView): boolean {
+  if (app.status !== "IN_REVIEW" || app.stage === null) return false;
+  const stage = app.stage;
+  return actorGrants.some((g) => grantFits(g, stage, app.townId));
+}
+
+const FINAL_REFUSAL: Partial<Record<ApprovalStatus, string>> = {
+  DRAFT: "申请尚未提交，不能审批",
+  RETURNED: "申请已退回企业修改，待重新提交后再审批",
+  APPROVED: "申请已批准，不能再审批",
+  REJECTED: "申请已被驳回，不能再审批",
+  WITHDRAWN: "申请已被撤回，不能再审批",
+};
+
+function assertConsistent(app: ApprovalView): void {
+  const staged = app.status === "IN_REVIEW" || app.status === "RETURNED";
+  if (staged !== (app.stage !== null)) {
+    // Not a user error: the stored row breaks the invariant above.
+    throw new Error(`approval view inconsistent: status ${app.status} with stage ${app.stage}`);
+  }
+}
+
+export function transition(row: ApprovalView, event: ApprovalEvent): TransitionResult {
+  // Copy only the view's fields: callers may pass a whole Application row.
+  const app: ApprovalView = { status: row.status, stage: row.stage, version: row.version, townId: row.townId, applicantId: row.applicantId };
+  assertConsistent(app);
+  switch (event.type) {
+    case "SUBMIT":
+    case "RESUBMIT":
+    case "WITHDRAW":
+      if (event.actorId !== app.applicantId) throw new ForbiddenError("只有申请人可以提交或撤回该申请");
+      return applicantEvent(app, event.type);
+    case "APPROVE":
+    case "RETURN":
+    case "REJECT":
+      return decide(app, event);
+  }
+}
+
+function applicantEvent(app: ApprovalView, type: "SUBMIT" | "RESUBMIT" | "WITHDRAW"): TransitionResult {
+  if (type === "SUBMIT") {
+    if (app.status !== "DRAFT") throw new ConflictError("申请已提交，不能重复提交");
+    // 6.2 → 6.3 a: the form goes first to the town's sub-bureau.
+    return {
+      view: { ...app, status: "IN_REVIEW", stage: 1 },
+      decision: null,
+      effects: [openStage(1, app.version, app.townId), { type: "notifyApplicant", notice: "submitted", stage: 1 }],
+    };
+  }
+  if (type === "RESUBMIT") {
+    if (app.status !== "RETURNED" || app.stage === null) {
+      throw new ConflictError(app.status === "DRAFT" ? "申请尚未提交，请直接提交" : "申请未被退回，不能重新提交");
+    }
+    // Back to the stage that returned it, not to stage 1: earlier opinions stand.
+    const version = app.version + 1;
+    return {
+      view: { ...app, status: "IN_REVIEW", version },
+      decision: null,
+      effects: [openStage(app.stage, version, app.townId), { type: "notifyApplicant", notice: "resubmitted", stage: app.stage }],
+    };
+  }
+  // WITHDRAW: allowed until the final decision.
+  if (app.status === "APPROVED" || app.status === "REJECTED") throw new ConflictError("申请已有最终结果，不能撤回");
+  if (app.status === "WITHDRAWN") throw new ConflictError("申请已撤回");
+  const effects: ApprovalEffect[] =
+    app.status === "IN_REVIEW" && app.stage !== null
+      ? [{ type: "closeStage", stage: app.stage, round: app.version, outcome: "CANCELLED" }]
+      : [];
+  return { view: { ...app, status: "WITHDRAWN", stage: null }, decision: null, effects };
+}
+
+function decide(app: ApprovalView, event: Extract<ApprovalEvent, { type: Decision }>): TransitionResult {
+  const { stage, actor } = event;
+  // Authorization first, so a wrong actor learns nothing about the application's state.
+  if (actor.role !== STAGE_ROLES[stage]) throw new ForbiddenError(`您无权填写「${STAGE_LABELS[stage]}」`);
+  if (!grantFits(actor, stage, app.townId)) throw new ForbiddenError("您无权审批该镇街的申请");
+
+  const refusal = FINAL_REFUSAL[app.status];
+  if (refusal) throw new ConflictError(refusal);
+  if (app.stage !== stage || (event.version !== undefined && event.version !== app.version)) {
+    throw new ConflictError("该申请已由其他人处理");
+  }
+
+  const opinion = (event.opinion ?? "").trim();
+  if (event.type !== "APPROVE" && opinion === "") {
+    throw new ValidationError(event.type === "RETURN" ? "请填写退回修改的意见" : "请填写不同意的理由");
+  }
+  const returnFields = event.type === "RETURN" ? cleanFields(event.fields) : [];
+  const decision: DecisionRecord = {
+    stage,
+    round: app.version,
+    decision: event.type,
+    opinion: opinion || DECISION_LABELS.APPROVE,
+    actor,
+    returnFields,
+  };
+  const close = (outcome: StageOutcome): ApprovalEffect => ({ type: "closeStage", stage, round: app.version, outcome });
+
+  if (event.type === "RETURN") {
+    return {
+      view: { ...app, status: "RETURNED" },
+      decision,
+      effects: [close("RETURNED"), { type: "notifyApplicant", notice: "returned", stage, opinion, returnFields }],
+    };
+  }
+  if (event.type === "REJECT") {
+    return {
+      view: { ...app, status: "REJECTED", stage: null },
+      decision,
+      effects: [close("REJECTED"), { type: "notifyApplicant", notice: "rejected", stage, opinion }],
+    };
+  }
+  if (stage === 3) {
+    // A.1 市局意见 · 编号: final approval; the studio number is drawn by the caller.
+    return {
+      view: { ...app, status: "APPROVED", stage: null },
+      decision,
+      effects: [close("APPROVED"), { type: "assignStudioNumber" }, { type: "notifyApplicant", notice: "approved", stage }],
+    };
+  }
+  const next = (stage + 1) as Stage;
+  return {
+    view: { ...app, stage: next },
+    decision,
+    effects: [close("APPROVED"), openStage(next, app.version, app.townId), { type: "notifyApplicant", notice: "advanced", stage: next }],
+  };
+}
+
+function openStage(stage: Stage, round: number, townId: string): ApprovalEffect {
+  return { type: "openStage", stage, round, role: STAGE_ROLES[stage], townId: stage === 1 ? townId : null };
+}
+
+function cleanFields(fields: readonly string[] | undefined): string[] {
+  return [...new Set((fields ?? []).map((f) => f.trim()).filter((f) => f !== ""))];
+}
+
+// ---------- card text ----------
+
+const summaryFormats = new Map<string, Intl.DateTimeFormat>();
+
+function summaryFormat(timeZone: string): Intl.DateTimeFormat {
+  let fmt = summaryFormats.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    summaryFormats.set(timeZone, fmt);
+  }
+  return fmt;
+}
+
+/** "已由 张三 于 11-24 10:32 同意": the final text of a decided card (A.1: who decided and when). */
+export function decisionSummary(d: { name: string; at: Date; decision: Decision }, timeZone = "Asia/Shanghai"): string {
+  const parts = Object.fromEntries(summaryFormat(timeZone).formatToParts(d.at).map((p) => [p.type, p.value]));
+  return `已由 ${d.name} 于 ${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${DECISION_LABELS[d.decision]}`;
+}
