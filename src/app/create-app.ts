@@ -1,14 +1,24 @@
 import { Hono } from "hono";
+import { defaultHandlers } from "./bot/handlers.ts";
 import type { AppDeps } from "./deps.ts";
 import { createErrorHandler } from "./error-handler.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { webhookRoutes } from "./routes/webhooks.ts";
+import { createServices, type CoreDeps, type Services } from "./services.ts";
 
 /** The runtime-agnostic app on web Request/Response; entries in src/entry wire it to a runtime. */
-export function createApp(deps: AppDeps) {
+export function createApp(deps: AppDeps & { services: Services }) {
   const app = new Hono();
   app.onError(createErrorHandler(deps.logger));
   app.notFound((c) => c.json({ error: "not_found", message: "没有这个地址" }, 404));
   app.route("/", healthRoutes(deps));
+  app.route("/", webhookRoutes(deps.services));
   app.get("/", (c) => c.text("IP Studio Bot (知识产权流动工作室助手) is running. See /healthz."));
   return app;
+}
+
+/** Services plus the app over them: what every runtime entry and integration test builds. */
+export function createRuntime(deps: CoreDeps) {
+  const services = createServices(deps, (base) => defaultHandlers({ ...deps, ...base }));
+  return { app: createApp({ ...deps, services }), services };
 }

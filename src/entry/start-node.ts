@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import type { DestinationStream } from "pino";
-import { createApp } from "../app/create-app.ts";
+import { createRuntime } from "../app/create-app.ts";
 import { systemClock } from "../app/deps.ts";
 import { loadConfig } from "../config/config.ts";
 import { createLogger } from "../log/logger.ts";
@@ -36,7 +36,7 @@ export async function startNode(opts: { env: Record<string, string | undefined>;
   const seeded = await seedDatabase(db.prisma, { production: config.env === "production" });
   if (seeded.towns > 0 || seeded.demo) logger.info(seeded, "database seeded");
 
-  const app = createApp({ config, db, logger, clock: systemClock });
+  const { app, services } = createRuntime({ config, db, logger, clock: systemClock });
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: opts.listenPort ?? config.port, hostname: "0.0.0.0" }, () => resolve(s as Server));
   });
@@ -44,16 +44,23 @@ export async function startNode(opts: { env: Record<string, string | undefined>;
   const port = typeof address === "object" && address ? address.port : config.port;
   logger.info({ port, database: config.database.provider, env: config.env }, "IP Studio Bot listening");
 
+  // The outbox is drained right after each handled event; this tick covers retries and backoff.
+  const outboxTimer = setInterval(() => void services.kickOutbox(), 2_000);
+  const inboundTimer = setInterval(() => void services.tasks.run("inbound-retry", () => services.pipeline.retryStuck()), 60_000);
+
   let stopping: Promise<void> | null = null;
   return {
     port,
     stop() {
       // Stop accepting, let in-flight requests finish, then close the database.
       stopping ??= (async () => {
+        clearInterval(outboxTimer);
+        clearInterval(inboundTimer);
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections?.();
         });
+        await services.settle();
         await db.close();
         logger.info("stopped");
       })();

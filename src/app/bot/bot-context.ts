@@ -1,0 +1,43 @@
+import type { ChannelCapabilities } from "../../channels/channel.ts";
+import type { InboundEvent, OutboundMessage } from "../../domain/chat.ts";
+import type { PrismaClient } from "../../storage/database.ts";
+import type { PersonView } from "../../storage/directory.ts";
+import { enqueue, type OutgoingMessage } from "../../storage/outbox.ts";
+
+export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+/** What a bot handler sees for one inbound event. */
+export interface BotContext {
+  event: InboundEvent;
+  person: PersonView;
+  capabilities: ChannelCapabilities;
+  now: Date;
+  /** Text typed, or null for a button/enter event. */
+  text: string | null;
+  /**
+   * Writes `write` and the messages in ONE transaction: the outbox row exists iff the change does.
+   * Replies without a recipient go back to the sender.
+   */
+  commit(replies: OutboundMessage[], write?: (tx: Tx) => Promise<OutgoingMessage[] | void>): Promise<void>;
+}
+
+/** A plugin: returns true when it handled the event (grammY-style composition). */
+export type BotHandler = (ctx: BotContext) => Promise<boolean>;
+
+export function createBotContext(opts: { prisma: PrismaClient; event: InboundEvent; person: PersonView; capabilities: ChannelCapabilities; now: Date }): BotContext {
+  const { prisma, event, person } = opts;
+  return {
+    event,
+    person,
+    capabilities: opts.capabilities,
+    now: opts.now,
+    text: event.kind === "text" ? event.text : null,
+    async commit(replies, write) {
+      await prisma.$transaction(async (tx) => {
+        const extra = (await write?.(tx)) ?? [];
+        const toSender = replies.map((message) => ({ channel: event.sender.channel, userId: event.sender.userId, personId: person.id, message }));
+        await enqueue(tx, [...toSender, ...extra], opts.now);
+      });
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import type { ChannelAdapter } from "../../channels/channel.ts";
+import type { ChannelName, InboundEvent, OutboundMessage } from "../../domain/chat.ts";
+import type { Logger } from "../../log/logger.ts";
+import type { PrismaClient } from "../../storage/database.ts";
+import type { Directory } from "../../storage/directory.ts";
+import { createBotContext, type BotContext, type BotHandler } from "./bot-context.ts";
+import { menuIntent, menuMessage } from "./menu.ts";
+
+export interface BotOptions {
+  prisma: PrismaClient;
+  directory: Directory;
+  adapters: Partial<Record<ChannelName, ChannelAdapter>>;
+  handlers: BotHandler[];
+  now: () => Date;
+  newId: () => string;
+  logger: Logger;
+}
+
+/** Label shown on a clicked card once handled (WeCom replace_name). */
+function clickedLabel(event: InboundEvent): string {
+  return event.kind === "button" && event.key.startsWith("menu:") ? "已选择" : "已收到";
+}
+
+/**
+ * The conversation router: resolves who is talking, then offers the event to each handler
+ * in turn (approvals, flows, menu…); the first that handles it wins, the menu is the fallback.
+ */
+export function createBot(opts: BotOptions) {
+  const { prisma, directory } = opts;
+
+  const menuFallback: BotHandler = async (ctx) => {
+    const intent = menuIntent(ctx.text, ctx.event.kind === "button" ? ctx.event.key : null);
+    const replies: OutboundMessage[] = [];
+    if (intent === null && ctx.text !== null) replies.push({ kind: "text", text: "抱歉，没有听懂。请从下面的菜单选择，或回复“帮助”。" });
+    replies.push(menuMessage(ctx.person, ctx.capabilities, `menu-${opts.newId()}`));
+    await ctx.commit(replies);
+    return true;
+  };
+
+  async function handle(event: InboundEvent): Promise<void> {
+    const adapter = opts.adapters[event.sender.channel];
+    if (!adapter) throw new Error(`no adapter for channel ${event.sender.channel}`);
+    const person = await directory.resolve(event.sender);
+    const ctx: BotContext = createBotContext({ prisma, event, person, capabilities: adapter.capabilities, now: opts.now() });
+    if (event.kind === "button" && event.cardId) await rememberClick(event);
+    for (const handler of [...opts.handlers, menuFallback]) {
+      if (await handler(ctx)) break;
+    }
+    if (event.kind === "button" && event.cardId && event.responseCode && adapter.capabilities.cardUpdate) {
+      await markCardHandled(event, clickedLabel(event));
+    }
+  }
+
+  /** A click carries a fresh single-use response code: keep it for updating that card. */
+  async function rememberClick(event: Extract<InboundEvent, { kind: "button" }>) {
+    if (!event.responseCode || !event.cardId) return;
+    await prisma.sentCard.updateMany({
+      where: { id: event.cardId },
+      data: { responseCode: event.responseCode, responseCodeAt: event.receivedAt, responseCodeUsedAt: null },
+    });
+  }
+
+  /** Unless a handler already finalized the card, show it as handled so it cannot be tapped again. */
+  async function markCardHandled(event: Extract<InboundEvent, { kind: "button" }>, label: string) {
+    const card = await prisma.sentCard.findUnique({ where: { id: event.cardId! } });
+    if (card?.finalText) return;
+    await prisma.$transaction(async (tx) => {
+      if (card) await tx.sentCard.update({ where: { id: card.id }, data: { finalText: label, responseCodeUsedAt: opts.now() } });
+      await tx.outboxMessage.create({
+        data: {
+          channel: event.sender.channel,
+          externalUserId: event.sender.userId,
+          payloadJson: JSON.stringify({ kind: "card_update", cardId: event.cardId!, replaceName: label, responseCode: event.responseCode }),
+          nextAttemptAt: opts.now(),
+        },
+      });
+    });
+  }
+
+  return { handle };
+}
+
+export type Bot = ReturnType<typeof createBot>;

@@ -1,0 +1,53 @@
+import type { ChannelCapabilities } from "../../channels/channel.ts";
+import type { OutboundMessage } from "../../domain/chat.ts";
+import type { PersonView } from "../../storage/directory.ts";
+
+export const MENU_KEYS = { apply: "menu:apply", status: "menu:status", pending: "menu:pending" } as const;
+
+const OFFICER_ROLES = new Set(["TOWN_OFFICER", "CITY_IP_OFFICER", "CITY_LEADER", "ADMIN"]);
+
+export function isOfficer(person: PersonView): boolean {
+  return person.roles.some((r) => OFFICER_ROLES.has(r.role));
+}
+
+/** The main menu: buttons where the channel has them, a list of words otherwise. */
+export function menuMessage(person: PersonView, caps: ChannelCapabilities, cardId: string): OutboundMessage {
+  const items: { key: string; label: string; word: string; hint: string }[] = [
+    { key: MENU_KEYS.apply, label: "申请工作室", word: "申请工作室", hint: "在线填写《工作室申请表》，约 5 分钟" },
+    { key: MENU_KEYS.status, label: "我的申请", word: "我的申请", hint: "查看申请进度" },
+  ];
+  if (isOfficer(person)) items.push({ key: MENU_KEYS.pending, label: "待我审批", word: "待我审批", hint: "查看等待您审批的申请" });
+  const greeting = `您好，${person.name}！我是中山市企业知识产权保护流动工作室助手。`;
+  if (caps.buttons) {
+    return {
+      kind: "card",
+      card: {
+        id: cardId,
+        title: "知识产权流动工作室助手",
+        description: `${greeting}\n请选择要办理的事项，或随时回复“帮助”。`,
+        buttons: items.map((i, n) => ({ key: i.key, label: i.label, style: n === 0 ? "primary" : "default" })),
+      },
+    };
+  }
+  const lines = items.map((i) => `· ${i.word} — ${i.hint}`);
+  return { kind: "text", text: `${greeting}\n可以回复：\n${lines.join("\n")}\n· 帮助 — 联系人工` };
+}
+
+const WORDS: Record<string, string[]> = {
+  apply: ["申请工作室", "申请", "我要申请", "apply"],
+  status: ["我的申请", "进度", "申请进度", "查询进度", "status"],
+  pending: ["待我审批", "待审批", "审批", "pending"],
+  menu: ["菜单", "主菜单", "menu", "帮助", "help", "你好", "您好", "hi", "hello", "start", "/start"],
+};
+
+/** Which menu entry a typed word or a button key means, if any. */
+export function menuIntent(text: string | null, buttonKey: string | null): keyof typeof WORDS | null {
+  if (buttonKey) {
+    const hit = Object.entries(MENU_KEYS).find(([, k]) => k === buttonKey);
+    return hit ? (hit[0] as keyof typeof WORDS) : null;
+  }
+  if (text === null) return null;
+  const w = text.normalize("NFKC").trim().toLowerCase();
+  for (const [intent, words] of Object.entries(WORDS)) if (words.includes(w)) return intent;
+  return null;
+}

@@ -1,0 +1,56 @@
+import type { ChannelAdapter } from "../channels/channel.ts";
+import { createWecomAdapter, WECOM_RATE_LIMITS } from "../channels/wecom/wecom-adapter.ts";
+import type { ChannelName } from "../domain/chat.ts";
+import { createOutboxDispatcher, type OutboxDispatcher, type RateLimit } from "../jobs/outbox-dispatcher.ts";
+import { createDirectory, type Directory } from "../storage/directory.ts";
+import type { BotHandler } from "./bot/bot-context.ts";
+import { createBot, type Bot } from "./bot/bot.ts";
+import { coalesce } from "./coalesce.ts";
+import type { AppDeps } from "./deps.ts";
+import { createInboundPipeline, type InboundPipeline } from "./inbound-pipeline.ts";
+import { TaskTracker } from "./task-tracker.ts";
+
+export interface CoreDeps extends AppDeps {
+  /** Used for every outbound platform call (tests pass in-process fakes). */
+  fetch?: typeof fetch;
+  /** Workers: ctx.waitUntil, so background work outlives the response. */
+  waitUntil?: (p: Promise<unknown>) => void;
+  /** Extra adapters, e.g. the web simulator channel. */
+  extraAdapters?: Partial<Record<ChannelName, ChannelAdapter>>;
+  newId?: () => string;
+}
+
+export interface Services {
+  adapters: Partial<Record<ChannelName, ChannelAdapter>>;
+  directory: Directory;
+  tasks: TaskTracker;
+  dispatcher: OutboxDispatcher;
+  /** Drain the outbox soon, coalescing concurrent requests. */
+  kickOutbox: () => Promise<void>;
+  bot: Bot;
+  pipeline: InboundPipeline;
+  /** Wait for all background work (tests, shutdown). */
+  settle(): Promise<void>;
+}
+
+export const randomId = () => crypto.randomUUID().replaceAll("-", "");
+
+/** The composition root for everything behind the routes and jobs. */
+export function createServices(deps: CoreDeps, handlers: (base: Pick<Services, "directory" | "adapters">) => BotHandler[] = () => []): Services {
+  const { config, db, logger, clock } = deps;
+  const now = () => clock.now();
+  const adapters: Partial<Record<ChannelName, ChannelAdapter>> = { ...deps.extraAdapters };
+  const rateLimits: Partial<Record<ChannelName, RateLimit>> = {};
+  if (config.wecom) {
+    adapters.wecom = createWecomAdapter({ ...config.wecom, maxAgeSeconds: config.webhookMaxAgeSeconds, fetch: deps.fetch, now });
+    rateLimits.wecom = WECOM_RATE_LIMITS;
+  }
+  const directory = createDirectory(db.prisma);
+  const tasks = new TaskTracker(logger, deps.waitUntil);
+  const dispatcher = createOutboxDispatcher({ prisma: db.prisma, adapters, rateLimits, now, logger });
+  const drain = coalesce(() => dispatcher.drain());
+  const kickOutbox = () => tasks.run("outbox", drain);
+  const bot = createBot({ prisma: db.prisma, directory, adapters, handlers: handlers({ directory, adapters }), now, newId: deps.newId ?? randomId, logger });
+  const pipeline = createInboundPipeline({ prisma: db.prisma, tasks, handler: bot.handle, logger, now, afterHandle: kickOutbox });
+  return { adapters, directory, tasks, dispatcher, kickOutbox, bot, pipeline, settle: () => tasks.drain() };
+}
