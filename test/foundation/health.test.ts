@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
-import { createApp } from "../../src/app/create-app.ts";
+import { createRuntime } from "../../src/app/create-app.ts";
 import { systemClock } from "../../src/app/deps.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import { startNode } from "../../src/entry/start-node.ts";
@@ -19,7 +19,7 @@ describe("GET /healthz", () => {
   it("is 200 when the database answers", async () => {
     const t = await createTestDatabase();
     const { logger } = memoryLogger();
-    const app = createApp({ config: loadConfig({}), db: t.db, logger, clock: systemClock });
+    const { app } = createRuntime({ config: loadConfig({}), db: t.db, logger, clock: systemClock });
     const res = await app.request("/healthz");
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: "ok", database: t.provider });
@@ -30,7 +30,7 @@ describe("GET /healthz", () => {
     // A real PostgreSQL client pointed at a port where nothing listens.
     const db = await openDatabase({ provider: "postgresql", url: "postgres://nobody@127.0.0.1:1/none" });
     const { logger, text } = memoryLogger();
-    const app = createApp({ config: loadConfig({}), db, logger, clock: systemClock });
+    const { app } = createRuntime({ config: loadConfig({}), db, logger, clock: systemClock });
     const res = await app.request("/healthz");
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ status: "unavailable", database: "postgresql" });
