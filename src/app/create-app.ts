@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { defaultHandlers } from "./bot/handlers.ts";
+import { createDomain, defaultHandlers, type Domain } from "./bot/handlers.ts";
 import type { AppDeps } from "./deps.ts";
 import { createErrorHandler } from "./error-handler.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -19,6 +19,10 @@ export function createApp(deps: AppDeps & { services: Services }) {
 
 /** Services plus the app over them: what every runtime entry and integration test builds. */
 export function createRuntime(deps: CoreDeps) {
-  const services = createServices(deps, (base) => defaultHandlers({ ...deps, ...base }));
-  return { app: createApp({ ...deps, services }), services };
+  let domain: Domain | undefined;
+  const services = createServices(deps, (base) => {
+    domain = createDomain({ ...deps, ...base });
+    return defaultHandlers({ ...deps, ...base }, domain);
+  });
+  return { app: createApp({ ...deps, services }), services, domain: domain! };
 }

@@ -30,6 +30,7 @@ const EXAMPLES: Record<string, string> = {
   STUDIO_NUMBER_FORMAT: "ZSIPS-{year}-{seq:3}",
   SIMULATOR_ENABLED: "true",
   ADMIN_TOKEN: "(a long random string)",
+  SIGNING_SECRET: "(a long random string; signs links such as the print view)",
 };
 
 const port = z
@@ -72,6 +73,7 @@ const envSchema = z.object({
     .refine((f) => /\{seq(:\d)?\}/.test(f), { message: "must contain {seq} or {seq:N}" }),
   SIMULATOR_ENABLED: z.enum(["true", "false"]).optional(),
   ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  SIGNING_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -101,6 +103,8 @@ export interface Config {
   studioNumberFormat: string;
   simulatorEnabled: boolean;
   adminToken: string | null;
+  /** Signs links (print view). Random per process when unset: links then die with a restart. */
+  signingSecret: string;
 }
 
 function isTimeZone(tz: string): boolean {
@@ -164,6 +168,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     studioNumberFormat: e.STUDIO_NUMBER_FORMAT,
     simulatorEnabled: e.SIMULATOR_ENABLED ? e.SIMULATOR_ENABLED === "true" : !production,
     adminToken: e.ADMIN_TOKEN ?? null,
+    signingSecret: e.SIGNING_SECRET ?? crypto.randomUUID() + crypto.randomUUID(),
   };
 }
 

@@ -24,7 +24,9 @@ export function testClock(start = new Date()): Clock & { set(d: Date): void; adv
 export interface WecomHarness {
   t: TestDatabase;
   fake: FakeWecom;
-  runtime: ReturnType<typeof createRuntime>;
+  readonly runtime: ReturnType<typeof createRuntime>;
+  /** Replace the running app over the same database (a restart). */
+  restart(): void;
   clock: ReturnType<typeof testClock>;
   logs: ReturnType<typeof memoryLogger>;
   /** POST a signed text message through the real route; resolves when handled and sent. */
@@ -55,12 +57,14 @@ export async function createWecomHarness(opts: { env?: Record<string, string>; s
     WECOM_API_BASE: "http://wecom.fake",
     ...opts.env,
   });
-  const runtime = createRuntime({ config, db: t.db, logger: logs.logger, clock, fetch: fake.fetch });
+  let runtime = createRuntime({ config, db: t.db, logger: logs.logger, clock, fetch: fake.fetch });
   const settle = async () => {
     await runtime.services.settle();
     await runtime.services.dispatcher.drain();
   };
   const post = async (innerXml: string) => {
+    // People take a few seconds per message; without this WeCom's 30/min cap defers replies.
+    clock.advance(3_000);
     const signed = signCallback({ ...WECOM, innerXml, timestamp: Math.floor(clock.now().getTime() / 1000), agentId: WECOM.agentId });
     const res = await runtime.app.request(`/webhooks/wecom?${signed.query}`, { method: "POST", body: signed.body, headers: { "content-type": "text/xml" } });
     await settle();
@@ -70,7 +74,12 @@ export async function createWecomHarness(opts: { env?: Record<string, string>; s
   return {
     t,
     fake,
-    runtime,
+    get runtime() {
+      return runtime;
+    },
+    restart() {
+      runtime = createRuntime({ config, db: t.db, logger: logs.logger, clock, fetch: fake.fetch });
+    },
     clock,
     logs,
     post,

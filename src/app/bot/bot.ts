@@ -63,7 +63,8 @@ export function createBot(opts: BotOptions) {
   /** Unless a handler already finalized the card, show it as handled so it cannot be tapped again. */
   async function markCardHandled(event: Extract<InboundEvent, { kind: "button" }>, label: string) {
     const card = await prisma.sentCard.findUnique({ where: { id: event.cardId! } });
-    if (card?.finalText) return;
+    // Approval cards are finalized by the approval service, with the decision.
+    if (card?.finalText || card?.purpose === "approval") return;
     await prisma.$transaction(async (tx) => {
       if (card) await tx.sentCard.update({ where: { id: card.id }, data: { finalText: label, responseCodeUsedAt: opts.now() } });
       await tx.outboxMessage.create({

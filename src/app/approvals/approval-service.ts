@@ -1,0 +1,243 @@
+import { decisionSummary, eligibleRoleForStage, transition, type ApprovalEffect, type ApprovalEvent, type ApprovalView, type Approver, type Decision, type Stage } from "../../domain/approval/approval-machine.ts";
+import { formatStudioNumber } from "../../domain/approval/studio-number.ts";
+import { businessDate, type WorkingCalendar } from "../../domain/calendar/working-days.ts";
+import type { OutboundMessage } from "../../domain/chat.ts";
+import { ConflictError, ForbiddenError, NotFoundError } from "../../domain/errors.ts";
+import type { Role } from "../../domain/roles.ts";
+import type { Logger } from "../../log/logger.ts";
+import type { PrismaClient } from "../../storage/database.ts";
+import type { Directory, PersonView, Recipient } from "../../storage/directory.ts";
+import { enqueue, type OutgoingMessage } from "../../storage/outbox.ts";
+import type { Tx } from "../bot/bot-context.ts";
+import { approvalCard, shortId, STAGE_SHORT, type CardApplication } from "./approval-texts.ts";
+
+export interface ApprovalServiceDeps {
+  prisma: PrismaClient;
+  directory: Directory;
+  calendar: WorkingCalendar;
+  now: () => Date;
+  newId: () => string;
+  logger: Logger;
+  timeZone: string;
+  slaWorkingDays: number;
+  studioNumberFormat: string;
+  /** Link to the printable Table A.1 for one reader. */
+  printUrl: (applicationId: string, personId: string) => string;
+  /** Called when an application is returned: start the revision conversation for the applicant. */
+  onReturned?: (tx: Tx, app: { id: string; applicantId: string }, opinion: string, fields: string[]) => Promise<OutgoingMessage[]>;
+}
+
+type AppRow = NonNullable<Awaited<ReturnType<PrismaClient["application"]["findUnique"]>>>;
+
+const DECISION_STATUS: Record<Decision, "APPROVED" | "RETURNED" | "REJECTED"> = { APPROVE: "APPROVED", RETURN: "RETURNED", REJECT: "REJECTED" };
+const DONE_LABEL: Record<Decision, string> = { APPROVE: "已同意", RETURN: "已退回修改", REJECT: "已不同意" };
+
+export function viewOf(app: Pick<AppRow, "status" | "stage" | "version" | "townId" | "applicantId">): ApprovalView {
+  return { status: app.status as ApprovalView["status"], stage: (app.stage ?? null) as Stage | null, version: app.version, townId: app.townId, applicantId: app.applicantId };
+}
+
+/** The grant a person acts under at a stage (stage 1: the town's officer). */
+export function approverFor(person: PersonView, stage: Stage, townId: string): Approver {
+  const role = eligibleRoleForStage(stage);
+  const grants = person.roles.filter((r) => r.role === role);
+  const grant = grants.find((g) => stage !== 1 || g.townId === townId) ?? grants[0] ?? person.roles[0];
+  return { id: person.id, name: person.name, role: (grant?.role ?? "ENTERPRISE_MANAGER") as Role, townId: grant?.townId ?? null };
+}
+
+/**
+ * The three-stage approval (6.3 a, A.1 opinions) on top of the pure state machine: stores steps,
+ * sends cards, records each decision exactly once (conditional update on the pending step),
+ * notifies, and audits every decision and refusal.
+ */
+export function createApprovalService(deps: ApprovalServiceDeps) {
+  const { prisma, directory } = deps;
+
+  const msgs = (to: Recipient[], message: OutboundMessage): OutgoingMessage[] => to.map((r) => ({ channel: r.channel, userId: r.userId, personId: r.personId, message }));
+
+  async function audit(tx: Tx, entry: { actorId?: string | null; actorRole?: string | null; channel?: string | null; action: string; applicationId: string; detail: Record<string, unknown> }) {
+    await tx.auditLog.create({
+      data: { actorId: entry.actorId ?? null, actorRole: entry.actorRole ?? null, channel: entry.channel ?? null, action: entry.action, subjectType: "Application", subjectId: entry.applicationId, detailJson: JSON.stringify(entry.detail), at: deps.now() },
+    });
+  }
+
+  async function cardApplication(tx: Tx, app: AppRow): Promise<CardApplication> {
+    const town = await tx.town.findUnique({ where: { id: app.townId } });
+    return { ...app, townName: town?.name ?? app.townId };
+  }
+
+  /** Sends a card for a pending step to every eligible officer (also used by the reminder job). */
+  async function sendStageCards(tx: Tx, app: AppRow, step: { id: string; stage: number; dueOn: string }, opts: { reminder?: boolean; to?: Recipient[] } = {}): Promise<OutgoingMessage[]> {
+    const stage = step.stage as Stage;
+    const officers = opts.to ?? (await directory.recipientsWithRole(eligibleRoleForStage(stage), stage === 1 ? app.townId : null));
+    const earlier = await tx.approvalStep.findMany({ where: { applicationId: app.id, round: app.version, stage: { lt: stage } }, orderBy: { stage: "asc" } });
+    const ca = await cardApplication(tx, app);
+    const out: OutgoingMessage[] = [];
+    for (const r of officers) {
+      const cardId = `ap-${deps.newId()}`;
+      await tx.sentCard.create({ data: { id: cardId, channel: r.channel, externalUserId: r.userId, personId: r.personId, purpose: "approval", approvalStepId: step.id } });
+      const card = approvalCard({ cardId, app: ca, stage, earlier, printUrl: deps.printUrl(app.id, r.personId), dueOn: step.dueOn, timeZone: deps.timeZone, reminder: opts.reminder });
+      out.push({ channel: r.channel, userId: r.userId, personId: r.personId, message: { kind: "card", card } });
+    }
+    if (officers.length === 0) deps.logger.warn({ applicationId: app.id, stage }, "no officer holds the role for this stage; escalation will reach ADMIN");
+    return out;
+  }
+
+  async function openStage(tx: Tx, app: AppRow, stage: Stage): Promise<OutgoingMessage[]> {
+    const today = businessDate(deps.now(), deps.timeZone);
+    const step = await tx.approvalStep.create({
+      data: { applicationId: app.id, stage, round: app.version, role: eligibleRoleForStage(stage), townId: stage === 1 ? app.townId : null, status: "PENDING", dueOn: deps.calendar.addWorkingDays(today, deps.slaWorkingDays), openedAt: deps.now() },
+    });
+    return sendStageCards(tx, app, step);
+  }
+
+  /** A.1 编号: next number of the year, never reused (one counter row per year). */
+  async function nextStudioNumber(tx: Tx): Promise<string> {
+    const year = Number(businessDate(deps.now(), deps.timeZone).slice(0, 4));
+    const row = await tx.studioNumberSequence.upsert({ where: { year }, create: { year, last: 1 }, update: { last: { increment: 1 } } });
+    return formatStudioNumber(deps.studioNumberFormat, { year, seq: row.last });
+  }
+
+  /** Runs the machine's effects; returns messages to enqueue in the same transaction. */
+  async function runEffects(tx: Tx, app: AppRow, effects: ApprovalEffect[], ctx: { opinion?: string; decidedBy?: string }): Promise<OutgoingMessage[]> {
+    const out: OutgoingMessage[] = [];
+    const applicant = await directory.recipientsOf(app.applicantId);
+    for (const e of effects) {
+      if (e.type === "openStage") out.push(...(await openStage(tx, app, e.stage)));
+      else if (e.type === "closeStage" && e.outcome === "CANCELLED") {
+        await tx.approvalStep.updateMany({ where: { applicationId: app.id, round: e.round, stage: e.stage, status: "PENDING" }, data: { status: "CANCELLED", decidedAt: deps.now() } });
+      } else if (e.type === "assignStudioNumber") {
+        const number = await nextStudioNumber(tx);
+        const enterpriseId = app.enterpriseId ?? (await tx.enterprise.create({ data: { name: app.enterpriseName, townId: app.townId } })).id;
+        await tx.application.update({ where: { id: app.id }, data: { studioNumber: number, enterpriseId } });
+        await tx.studio.create({ data: { number, enterpriseId, applicationId: app.id, status: "SETTING_UP", approvedAt: deps.now() } });
+        app.studioNumber = number;
+        // Everyone involved hears of the final approval.
+        const involved = await tx.approvalStep.findMany({ where: { applicationId: app.id, decidedById: { not: null } }, select: { decidedById: true } });
+        const ids = [...new Set(involved.map((s) => s.decidedById!))];
+        for (const id of ids) out.push(...msgs(await directory.recipientsOf(id), { kind: "text", text: `【已批准】${app.enterpriseName} 的工作室申请已获批准，工作室编号 ${number}。` }));
+      } else if (e.type === "notifyApplicant") {
+        const text = applicantNotice(app, e, ctx);
+        if (text) out.push(...msgs(applicant, { kind: "text", text }));
+        if (e.notice === "returned" && deps.onReturned) out.push(...(await deps.onReturned(tx, app, e.opinion ?? "", e.returnFields ?? [])));
+      }
+    }
+    return out;
+  }
+
+  function applicantNotice(app: AppRow, e: Extract<ApprovalEffect, { type: "notifyApplicant" }>, _ctx: { decidedBy?: string }): string {
+    const no = `申请号 ${shortId(app.id)}`;
+    switch (e.notice) {
+      case "submitted":
+        return `您的工作室申请已提交（${no}），已转镇街市场监督管理分局初审。回复“我的申请”可随时查看进度。`;
+      case "resubmitted":
+        return `修改后的申请已重新提交（${no}），回到${STAGE_SHORT[e.stage ?? 1]}。`;
+      case "advanced":
+        return `您的申请（${no}）已通过${STAGE_SHORT[((e.stage ?? 2) - 1) as Stage] ?? "上一阶段"}，进入${STAGE_SHORT[e.stage ?? 2]}。`;
+      case "returned":
+        return `您的申请（${no}）被${STAGE_SHORT[e.stage ?? 1]}退回修改。\n审核意见：${e.opinion ?? ""}`;
+      case "rejected":
+        return `很遗憾，您的申请（${no}）未获${STAGE_SHORT[e.stage ?? 1]}通过。\n审核意见：${e.opinion ?? ""}\n如有疑问可联系审核部门；您也可以重新申请。`;
+      case "approved":
+        return `恭喜！您的工作室申请（${no}）已获批准，工作室编号：${app.studioNumber ?? ""}。\n接下来请按标准 6.3 b 完成工作室场地、设备和标牌的准备。`;
+    }
+  }
+
+  /** Submits a new application (after the flow's summary): stage 1 opens at once. */
+  async function submitted(tx: Tx, app: AppRow, actor: { id: string; channel: string }): Promise<OutgoingMessage[]> {
+    const r = transition(viewOf(app), { type: "SUBMIT", actorId: actor.id });
+    await tx.application.update({ where: { id: app.id }, data: { status: r.view.status, stage: r.view.stage, submittedAt: deps.now() } });
+    Object.assign(app, { status: r.view.status, stage: r.view.stage });
+    await audit(tx, { actorId: actor.id, channel: actor.channel, action: "application.submitted", applicationId: app.id, detail: { version: app.version } });
+    return runEffects(tx, app, r.effects, {});
+  }
+
+  /** The applicant resubmits after a return: back to the stage that returned it, version + 1. */
+  async function resubmitted(tx: Tx, app: AppRow, actor: { id: string; channel: string }, revised: string[]): Promise<OutgoingMessage[]> {
+    const r = transition(viewOf(app), { type: "RESUBMIT", actorId: actor.id });
+    await tx.application.update({ where: { id: app.id }, data: { status: r.view.status, stage: r.view.stage, version: r.view.version, submittedAt: deps.now(), returnedFields: null } });
+    Object.assign(app, { status: r.view.status, stage: r.view.stage, version: r.view.version });
+    await audit(tx, { actorId: actor.id, channel: actor.channel, action: "application.resubmitted", applicationId: app.id, detail: { version: r.view.version, revised } });
+    return runEffects(tx, app, r.effects, {});
+  }
+
+  /**
+   * An officer's decision from a card. Exactly once: the pending step is claimed with a
+   * conditional update; whoever loses the race is told who decided instead.
+   */
+  async function decide(input: { person: PersonView; channel: string; cardId: string; decision: Decision; opinion?: string; fields?: string[] }): Promise<{ replies: OutboundMessage[] }> {
+    const card = await prisma.sentCard.findUnique({ where: { id: input.cardId }, include: { approvalStep: true } });
+    const step = card?.approvalStep;
+    if (!card || !step) throw new NotFoundError("找不到这张审批卡片");
+    const refuse = async (reason: string, err: Error) => {
+      await prisma.$transaction(async (tx) => audit(tx, { actorId: input.person.id, channel: input.channel, action: "approval.refused", applicationId: step.applicationId, detail: { reason, decision: input.decision, stage: step.stage, round: step.round, cardId: input.cardId } }));
+      throw err;
+    };
+    // A button key is bound server-side to the card's recipient, application, stage and round.
+    if (card.personId !== input.person.id) return refuse("card_not_addressed_to_actor", new ForbiddenError("这张审批卡片不是发给您的，不能操作"));
+    try {
+      return await prisma.$transaction(async (tx) => {
+        const app = await tx.application.findUniqueOrThrow({ where: { id: step.applicationId } });
+        const stage = step.stage as Stage;
+        const actor = approverFor(input.person, stage, app.townId);
+        const base = { stage, actor, version: step.round } as const;
+        const event: ApprovalEvent =
+          input.decision === "APPROVE" ? { type: "APPROVE", ...base, opinion: input.opinion } : input.decision === "RETURN" ? { type: "RETURN", ...base, opinion: input.opinion ?? "", fields: input.fields } : { type: "REJECT", ...base, opinion: input.opinion ?? "" };
+        if (step.status !== "PENDING") throw new ConflictError(await alreadyDecided(tx, step.id));
+        const r = transition(viewOf(app), event);
+        const claimed = await tx.approvalStep.updateMany({
+          where: { id: step.id, status: "PENDING" },
+          data: { status: DECISION_STATUS[input.decision], decidedById: input.person.id, decidedByName: input.person.name, decidedVia: input.channel, opinion: r.decision!.opinion, returnFields: JSON.stringify(r.decision!.returnFields), decidedAt: deps.now() },
+        });
+        if (claimed.count !== 1) throw new ConflictError(await alreadyDecided(tx, step.id));
+        await tx.application.update({
+          where: { id: app.id },
+          data: { status: r.view.status, stage: r.view.stage, decidedAt: ["APPROVED", "REJECTED"].includes(r.view.status) ? deps.now() : null, returnedFields: input.decision === "RETURN" ? JSON.stringify(r.decision!.returnFields) : app.returnedFields },
+        });
+        Object.assign(app, { status: r.view.status, stage: r.view.stage });
+        await audit(tx, { actorId: input.person.id, actorRole: actor.role, channel: input.channel, action: `approval.${input.decision.toLowerCase()}`, applicationId: app.id, detail: { stage, round: step.round, opinion: r.decision!.opinion, returnFields: r.decision!.returnFields, cardId: input.cardId } });
+        const out = await runEffects(tx, app, r.effects, { opinion: r.decision!.opinion, decidedBy: input.person.name });
+        out.push(...(await finalizeCards(tx, step.id, input.cardId, input.decision, input.person.name)));
+        await enqueue(tx, out, deps.now());
+        const tail = r.view.status === "APPROVED" ? `，工作室编号 ${app.studioNumber}` : "";
+        return { replies: [{ kind: "text", text: `已记录：${DONE_LABEL[input.decision]}（${app.enterpriseName}，第${stage}阶段）${tail}。` }] as OutboundMessage[] };
+      });
+    } catch (err) {
+      if (err instanceof ConflictError) {
+        // Tell the late tapper who decided and when, rather than a generic conflict.
+        const latest = await prisma.approvalStep.findUniqueOrThrow({ where: { id: step.id } });
+        const message = latest.status !== "PENDING" ? await alreadyDecided(prisma, step.id) : err.message;
+        return refuse(message, new ConflictError(message));
+      }
+      if (err instanceof ForbiddenError) return refuse(err.message, err);
+      throw err;
+    }
+  }
+
+  async function alreadyDecided(tx: Pick<Tx, "approvalStep">, stepId: string): Promise<string> {
+    const s = await tx.approvalStep.findUniqueOrThrow({ where: { id: stepId } });
+    if (s.status === "CANCELLED") return "该申请已撤回或已重新提交，这张卡片已失效。";
+    if (!s.decidedAt || !s.decidedByName) return "该申请已由其他人处理。";
+    const decision = s.status === "APPROVED" ? "APPROVE" : s.status === "RETURNED" ? "RETURN" : "REJECT";
+    return `该阶段${decisionSummary({ name: s.decidedByName, at: s.decidedAt, decision }, deps.timeZone)}，无需再处理。`;
+  }
+
+  /** Every card of the step shows the outcome: the decider's "已同意", the others "已由 X 于 … 同意". */
+  async function finalizeCards(tx: Tx, stepId: string, deciderCardId: string, decision: Decision, name: string): Promise<OutgoingMessage[]> {
+    const cards = await tx.sentCard.findMany({ where: { approvalStepId: stepId, finalText: null } });
+    const summary = decisionSummary({ name, at: deps.now(), decision }, deps.timeZone);
+    const out: OutgoingMessage[] = [];
+    for (const c of cards) {
+      const text = c.id === deciderCardId ? DONE_LABEL[decision] : summary;
+      const usable = c.channel !== "wecom" || (c.responseCode && !c.responseCodeUsedAt && c.responseCodeAt && deps.now().getTime() - c.responseCodeAt.getTime() < 72 * 3600_000);
+      await tx.sentCard.update({ where: { id: c.id }, data: { finalText: text, responseCodeUsedAt: usable ? deps.now() : c.responseCodeUsedAt } });
+      const to = { channel: c.channel as OutgoingMessage["channel"], userId: c.externalUserId, personId: c.personId };
+      if (usable) out.push({ ...to, message: { kind: "card_update", cardId: c.id, replaceName: text, responseCode: c.responseCode ?? undefined } });
+      else if (c.id !== deciderCardId) out.push({ ...to, message: { kind: "text", text: `【审批已处理】${text}` } });
+    }
+    return out;
+  }
+
+  return { submitted, resubmitted, decide, sendStageCards, openStage, audit, alreadyDecided };
+}
+
+export type ApprovalService = ReturnType<typeof createApprovalService>;

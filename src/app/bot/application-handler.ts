@@ -1,0 +1,210 @@
+import { startFlow, step, type FlowCommand, type FlowContext, type FlowState } from "../../flows/engine.ts";
+import type { FlowRegistry } from "../../flows/flow-registry.ts";
+import type { OutboundMessage } from "../../domain/chat.ts";
+import { ConflictError } from "../../domain/errors.ts";
+import type { PrismaClient } from "../../storage/database.ts";
+import type { OutgoingMessage } from "../../storage/outbox.ts";
+import { applicationFields } from "../applications/application-record.ts";
+import { shortId, STAGE_SHORT } from "../approvals/approval-texts.ts";
+import type { ApprovalService } from "../approvals/approval-service.ts";
+import { randomId } from "../services.ts";
+import type { BotContext, BotHandler, Tx } from "./bot-context.ts";
+import { menuIntent, menuMessage } from "./menu.ts";
+
+export const APPLICATION_FLOW = "studio-application";
+
+const STATUS_LABEL: Record<string, string> = {
+  DRAFT: "待负责人确认",
+  IN_REVIEW: "审核中",
+  RETURNED: "已退回待修改",
+  APPROVED: "已批准",
+  REJECTED: "未通过",
+  WITHDRAWN: "已撤回",
+};
+
+export interface ApplicationHandlerDeps {
+  prisma: PrismaClient;
+  flows: FlowRegistry;
+  approvals: ApprovalService;
+  helpContact: string;
+  newId: () => string;
+}
+
+type SessionRow = NonNullable<Awaited<ReturnType<PrismaClient["conversationSession"]["findFirst"]>>>;
+
+/**
+ * The studio application conversation (6.2, Table A.1): starts, resumes and runs the flow,
+ * persists the state after every answer (with its replies, in one transaction), and on submit
+ * stores the application and opens the approval.
+ */
+export function applicationHandler(deps: ApplicationHandlerDeps): BotHandler {
+  const { prisma, flows } = deps;
+
+  async function flowContext(ctx: BotContext): Promise<FlowContext> {
+    const towns = await prisma.town.findMany({ where: { active: true }, orderBy: { sortOrder: "asc" }, select: { id: true, name: true } });
+    return { now: ctx.now, capabilities: { buttons: ctx.capabilities.buttons, maxButtons: ctx.capabilities.maxButtons }, towns, helpContact: deps.helpContact };
+  }
+
+  async function openSession(personId: string): Promise<SessionRow | null> {
+    return prisma.conversationSession.findFirst({ where: { personId, flowId: APPLICATION_FLOW, status: { in: ["ACTIVE", "CANCELLED"] } }, orderBy: { updatedAt: "desc" } });
+  }
+
+  /** Saves the state only if nobody else did meanwhile (optimistic lock on revision). */
+  async function saveState(tx: Tx, s: SessionRow, state: FlowState, ctx: BotContext, status: string) {
+    const r = await tx.conversationSession.updateMany({
+      where: { id: s.id, revision: s.revision },
+      data: { stateJson: JSON.stringify(state), status, revision: { increment: 1 }, lastActivityAt: ctx.now, nudges: 0, channel: ctx.event.sender.channel, externalUserId: ctx.event.sender.userId },
+    });
+    if (r.count !== 1) throw new ConflictError("conversation changed concurrently; retry");
+  }
+
+  async function runCommands(tx: Tx, ctx: BotContext, s: SessionRow, commands: FlowCommand[], replies: OutboundMessage[]): Promise<{ status: string; extra: OutgoingMessage[] }> {
+    let status = "ACTIVE";
+    const extra: OutgoingMessage[] = [];
+    for (const c of commands) {
+      if (c.type === "menu") replies.push(menuMessage(ctx.person, ctx.capabilities, `menu-${deps.newId()}`));
+      else if (c.type === "cancelled") status = "CANCELLED";
+      else if (c.type === "submit") {
+        status = "DONE";
+        const context = JSON.parse(s.contextJson) as { applicationId?: string };
+        extra.push(...(context.applicationId ? await resubmit(tx, ctx, context.applicationId, c.answers, c.revisedFields ?? []) : await submitNew(tx, ctx, c.answers)));
+      }
+    }
+    return { status, extra };
+  }
+
+  async function submitNew(tx: Tx, ctx: BotContext, answers: Record<string, unknown>): Promise<OutgoingMessage[]> {
+    const fields = applicationFields(answers as never);
+    // The applicant is the enterprise's studio manager (6.4 b); link an enterprise they manage.
+    const managed = ctx.person.roles.find((r) => r.role === "ENTERPRISE_MANAGER" && r.enterpriseId);
+    const byUscc = fields.uscc ? await tx.enterprise.findUnique({ where: { uscc: fields.uscc } }) : null;
+    const enterpriseId = managed?.enterpriseId ?? byUscc?.id ?? null;
+    const app = await tx.application.create({ data: { ...fields, enterpriseId, applicantId: ctx.person.id, status: "DRAFT", version: 1 } });
+    if (fields.headConfirmation === "HEAD_IN_CHAT") return requestHeadConfirmation(tx, ctx, app);
+    return deps.approvals.submitted(tx, app, { id: ctx.person.id, channel: ctx.event.sender.channel });
+  }
+
+  async function resubmit(tx: Tx, ctx: BotContext, applicationId: string, answers: Record<string, unknown>, revised: string[]): Promise<OutgoingMessage[]> {
+    const app = await tx.application.findUniqueOrThrow({ where: { id: applicationId } });
+    const fields = applicationFields(answers as never);
+    const updated = await tx.application.update({ where: { id: app.id }, data: { ...fields, headConfirmation: app.headConfirmation } });
+    return deps.approvals.resubmitted(tx, updated, { id: ctx.person.id, channel: ctx.event.sender.channel }, revised);
+  }
+
+  /** A.1 负责人签名 in chat: the head, if known by mobile, gets a card to confirm. */
+  async function requestHeadConfirmation(tx: Tx, ctx: BotContext, app: { id: string; headMobile: string; headName: string; enterpriseName: string }): Promise<OutgoingMessage[]> {
+    const head = await tx.person.findFirst({ where: { mobile: app.headMobile }, include: { identities: true } });
+    const toApplicant = (text: string): OutgoingMessage => ({ channel: ctx.event.sender.channel, userId: ctx.event.sender.userId, personId: ctx.person.id, message: { kind: "text", text } });
+    if (!head || head.identities.length === 0) {
+      return [toApplicant(`申请已保存（申请号 ${shortId(app.id)}），需要负责人 ${app.headName} 确认后才会提交审核。\n系统中还没有负责人的账号：请负责人联系 ${deps.helpContact} 开通，或由您回复“声明授权”，声明已获负责人授权后直接提交。`)];
+    }
+    const out: OutgoingMessage[] = [toApplicant(`申请已保存（申请号 ${shortId(app.id)}），已请负责人 ${app.headName} 在聊天中确认，确认后自动提交审核。`)];
+    for (const i of head.identities) {
+      const cardId = `hc-${deps.newId()}`;
+      await tx.sentCard.create({ data: { id: cardId, channel: i.channel, externalUserId: i.externalId, personId: head.id, purpose: `head-confirm:${app.id}` } });
+      out.push({
+        channel: i.channel as OutgoingMessage["channel"],
+        userId: i.externalId,
+        personId: head.id,
+        message: { kind: "card", card: { id: cardId, title: "请确认工作室申请（A.1 负责人签名）", description: `${ctx.person.name} 代 ${app.enterpriseName} 提交了知识产权流动工作室申请，需要您作为负责人确认。`, buttons: [{ key: "hc:confirm", label: "确认提交", style: "primary" }, { key: "hc:decline", label: "暂不同意", style: "danger" }] } },
+      });
+    }
+    return out;
+  }
+
+  async function runStep(ctx: BotContext, s: SessionRow, input: { kind: "text"; text: string } | { kind: "button"; key: string }) {
+    const flow = flows.get(s.flowId, s.flowVersion);
+    const result = step(flow, JSON.parse(s.stateJson) as FlowState, input, await flowContext(ctx));
+    const replies = uniqueCardIds(result.replies, deps.newId);
+    await ctx.commit(replies, async (tx) => {
+      const { status, extra } = await runCommands(tx, ctx, s, result.commands, replies);
+      await saveState(tx, s, result.state, ctx, status);
+      return extra;
+    });
+  }
+
+  async function start(ctx: BotContext, opts: { prefill?: Record<string, unknown>; onlyFields?: string[]; notice?: string; applicationId?: string } = {}) {
+    const flow = flows.get(APPLICATION_FLOW);
+    const started = startFlow(flow, await flowContext(ctx), { prefill: opts.prefill as never, onlyFields: opts.onlyFields, notice: opts.notice });
+    const { state } = started;
+    await ctx.commit(uniqueCardIds(started.replies, deps.newId), async (tx) => {
+      await tx.conversationSession.updateMany({ where: { personId: ctx.person.id, flowId: APPLICATION_FLOW, status: { in: ["ACTIVE", "CANCELLED"] } }, data: { status: "ABANDONED" } });
+      await tx.conversationSession.create({
+        data: { personId: ctx.person.id, channel: ctx.event.sender.channel, externalUserId: ctx.event.sender.userId, flowId: flow.id, flowVersion: flow.version, status: "ACTIVE", stateJson: JSON.stringify(state), contextJson: JSON.stringify(opts.applicationId ? { applicationId: opts.applicationId } : {}), lastActivityAt: ctx.now },
+      });
+    });
+  }
+
+  async function status(ctx: BotContext) {
+    const apps = await prisma.application.findMany({ where: { applicantId: ctx.person.id }, orderBy: { createdAt: "desc" }, take: 5 });
+    if (apps.length === 0) return ctx.commit([{ kind: "text", text: "您还没有提交过工作室申请。回复“申请工作室”开始填写。" }]);
+    const lines = apps.map((a) => {
+      const where = a.status === "IN_REVIEW" && a.stage ? `，当前：${STAGE_SHORT[a.stage as 1 | 2 | 3]}` : "";
+      const number = a.studioNumber ? `，工作室编号 ${a.studioNumber}` : "";
+      return `· ${a.enterpriseName}（申请号 ${shortId(a.id)}）：${STATUS_LABEL[a.status] ?? a.status}${where}${number}`;
+    });
+    await ctx.commit([{ kind: "text", text: `您的申请：\n${lines.join("\n")}` }]);
+  }
+
+  return async (ctx) => {
+    const key = ctx.event.kind === "button" ? ctx.event.key : null;
+    const session = await openSession(ctx.person.id);
+    const intent = menuIntent(ctx.text, key);
+    if (session?.status === "ACTIVE" && (ctx.text !== null || key?.startsWith("flow:"))) {
+      // Menu words mid-flow are answers or the engine's own commands, except an explicit status query.
+      if (intent !== "status") {
+        await runStep(ctx, session, ctx.text !== null ? { kind: "text", text: ctx.text } : { kind: "button", key: key! });
+        return true;
+      }
+    }
+    if (key?.startsWith("flow:")) {
+      await ctx.commit([{ kind: "text", text: "这个按钮已失效。回复“申请工作室”继续您的申请，或回复“菜单”。" }]);
+      return true;
+    }
+    if (session?.status === "CANCELLED" && (intent === "apply" || ctx.text?.trim() === "继续")) {
+      await prisma.conversationSession.update({ where: { id: session.id }, data: { status: "ACTIVE" } });
+      await runStep(ctx, { ...session, status: "ACTIVE" }, { kind: "text", text: "继续" });
+      return true;
+    }
+    if (intent === "apply") {
+      if (session?.status === "ACTIVE") await runStep(ctx, session, { kind: "text", text: "继续" });
+      else await start(ctx);
+      return true;
+    }
+    if (intent === "status") {
+      await status(ctx);
+      return true;
+    }
+    return false;
+  };
+}
+
+/** WeCom task_ids are unique per app, across users: the engine's ids are only unique per session. */
+export function uniqueCardIds(replies: OutboundMessage[], newId: () => string): OutboundMessage[] {
+  return replies.map((m) => (m.kind === "card" ? { ...m, card: { ...m.card, id: `${m.card.id}-${newId().slice(0, 12)}`.slice(0, 128) } } : m));
+}
+
+/** Starts the revision conversation when an officer returns an application (engine's onlyFields mode). */
+export function revisionStarter(deps: { flows: FlowRegistry; helpContact: string; now: () => Date; capabilitiesOf: (channel: string) => { buttons: boolean; maxButtons: number } }) {
+  return async (tx: Tx, app: { id: string; applicantId: string }, opinion: string, fields: string[]): Promise<OutgoingMessage[]> => {
+    const row = await tx.application.findUniqueOrThrow({ where: { id: app.id } });
+    const person = await tx.person.findUnique({ where: { id: app.applicantId }, include: { identities: true } });
+    const last = await tx.conversationSession.findFirst({ where: { personId: app.applicantId }, orderBy: { updatedAt: "desc" } });
+    const identity = last ? { channel: last.channel, externalId: last.externalUserId } : person?.identities[0];
+    if (!person || !identity) return [];
+    const flow = deps.flows.get(APPLICATION_FLOW);
+    const towns = await tx.town.findMany({ where: { active: true }, orderBy: { sortOrder: "asc" }, select: { id: true, name: true } });
+    const valid = new Set(flow.steps.map((s) => s.id));
+    const onlyFields = fields.filter((f) => valid.has(f));
+    const { state, replies } = startFlow(flow, { now: deps.now(), capabilities: deps.capabilitiesOf(identity.channel), towns, helpContact: deps.helpContact }, {
+      prefill: JSON.parse(row.answersJson),
+      onlyFields: onlyFields.length > 0 ? onlyFields : undefined,
+      notice: `审核意见：${opinion}\n请按意见修改以下内容，改完后核对并重新提交。`,
+    });
+    await tx.conversationSession.updateMany({ where: { personId: app.applicantId, flowId: APPLICATION_FLOW, status: { in: ["ACTIVE", "CANCELLED"] } }, data: { status: "ABANDONED" } });
+    await tx.conversationSession.create({
+      data: { personId: app.applicantId, channel: identity.channel, externalUserId: identity.externalId, flowId: flow.id, flowVersion: flow.version, status: "ACTIVE", stateJson: JSON.stringify(state), contextJson: JSON.stringify({ applicationId: app.id }), lastActivityAt: deps.now() },
+    });
+    return uniqueCardIds(replies, randomId).map((message) => ({ channel: identity.channel as OutgoingMessage["channel"], userId: identity.externalId, personId: app.applicantId, message }));
+  };
+}

@@ -1,0 +1,128 @@
+import { describeAnswers } from "../../flows/engine.ts";
+import type { FlowRegistry } from "../../flows/flow-registry.ts";
+import type { Decision } from "../../domain/approval/approval-machine.ts";
+import { DomainError } from "../../domain/errors.ts";
+import type { PrismaClient } from "../../storage/database.ts";
+import { APPROVAL_KEYS, shortId, STAGE_SHORT } from "../approvals/approval-texts.ts";
+import type { ApprovalService } from "../approvals/approval-service.ts";
+import { APPLICATION_FLOW } from "./application-handler.ts";
+import type { BotContext, BotHandler } from "./bot-context.ts";
+import { isOfficer, menuIntent } from "./menu.ts";
+
+const OPINION_FLOW = "approval-opinion";
+const KEY_TO_DECISION: Record<string, Decision> = { [APPROVAL_KEYS.approve]: "APPROVE", [APPROVAL_KEYS.return]: "RETURN", [APPROVAL_KEYS.reject]: "REJECT" };
+
+interface OpinionContext {
+  cardId: string;
+  decision: Decision;
+  phase: "opinion" | "fields";
+  opinion?: string;
+  applicationId: string;
+}
+
+/**
+ * Officers' side of the approval: card taps (同意 / 退回修改 / 不同意), the opinion text that
+ * return and reject require, which fields to revise, and the list of what waits for them.
+ */
+export function approvalHandler(deps: { prisma: PrismaClient; approvals: ApprovalService; flows: FlowRegistry }): BotHandler {
+  const { prisma, approvals } = deps;
+
+  async function decide(ctx: BotContext, cardId: string, decision: Decision, opinion?: string, fields?: string[]) {
+    try {
+      const { replies } = await approvals.decide({ person: ctx.person, channel: ctx.event.sender.channel, cardId, decision, opinion, fields });
+      await ctx.commit(replies);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      await ctx.commit([{ kind: "text", text: err.message }]);
+    }
+  }
+
+  async function pendingOpinion(personId: string) {
+    return prisma.conversationSession.findFirst({ where: { personId, flowId: OPINION_FLOW, status: "ACTIVE" }, orderBy: { updatedAt: "desc" } });
+  }
+
+  async function fieldList(applicationId: string) {
+    const app = await prisma.application.findUniqueOrThrow({ where: { id: applicationId } });
+    const towns = await prisma.town.findMany({ select: { id: true, name: true } });
+    return describeAnswers(deps.flows.get(APPLICATION_FLOW), JSON.parse(app.answersJson), { towns }).flatMap((s) => s.fields);
+  }
+
+  async function onOpinionText(ctx: BotContext, session: { id: string; contextJson: string }, text: string) {
+    const c = JSON.parse(session.contextJson) as OpinionContext;
+    const finish = () => prisma.conversationSession.update({ where: { id: session.id }, data: { status: "DONE" } });
+    if (["取消", "cancel", "算了"].includes(text.trim())) {
+      await finish();
+      return ctx.commit([{ kind: "text", text: "已取消，本次未作决定。审批卡片仍然有效。" }]);
+    }
+    if (c.phase === "opinion") {
+      if (text.trim().length < 2) return ctx.commit([{ kind: "text", text: "请填写审核意见（至少 2 个字），如：注册资本与营业执照不一致。回复“取消”放弃。" }]);
+      if (c.decision === "REJECT") {
+        await finish();
+        return decide(ctx, c.cardId, c.decision, text.trim());
+      }
+      const fields = await fieldList(c.applicationId);
+      await prisma.conversationSession.update({ where: { id: session.id }, data: { contextJson: JSON.stringify({ ...c, phase: "fields", opinion: text.trim() }), lastActivityAt: ctx.now } });
+      const list = fields.map((f) => `${f.n}. ${f.label}：${f.display}`).join("\n");
+      return ctx.commit([{ kind: "text", text: `需要申请人修改哪些项目？回复序号，可多选，如 3,12；回复 0 由申请人自行核对全部内容。\n${list}` }]);
+    }
+    const fields = await fieldList(c.applicationId);
+    const picked = text.normalize("NFKC").split(/[\s,，、;；]+/).filter(Boolean);
+    if (picked.length === 0 || picked.some((p) => !/^\d+$/.test(p) || (p !== "0" && !fields.some((f) => f.n === Number(p))))) {
+      return ctx.commit([{ kind: "text", text: `请回复 1–${fields.length} 之间的序号，如 3,12；或回复 0。` }]);
+    }
+    const ids = picked.includes("0") ? [] : fields.filter((f) => picked.includes(String(f.n))).map((f) => f.stepId);
+    await finish();
+    return decide(ctx, c.cardId, "RETURN", c.opinion, ids);
+  }
+
+  async function listPending(ctx: BotContext) {
+    const steps = await prisma.approvalStep.findMany({ where: { status: "PENDING" }, include: { application: true }, orderBy: { openedAt: "asc" } });
+    const mine = steps.filter((s) => ctx.person.roles.some((r) => r.role === s.role && (s.stage !== 1 || r.townId === s.townId)));
+    if (mine.length === 0) return ctx.commit([{ kind: "text", text: "目前没有等待您审批的申请。" }]);
+    // Fresh cards: the old ones may no longer be updatable (WeCom codes last 72 h, once).
+    await ctx.commit(
+      [{ kind: "text", text: `有 ${mine.length} 件申请等待您审批：\n${mine.map((s) => `· ${s.application.enterpriseName}（${shortId(s.applicationId)}，${STAGE_SHORT[s.stage as 1 | 2 | 3]}，${s.dueOn} 前）`).join("\n")}` }],
+      async (tx) => {
+        const me = { personId: ctx.person.id, channel: ctx.event.sender.channel, userId: ctx.event.sender.userId };
+        const out = [];
+        for (const s of mine) out.push(...(await approvals.sendStageCards(tx, s.application, s, { to: [me] })));
+        return out;
+      },
+    );
+  }
+
+  return async (ctx) => {
+    const e = ctx.event;
+    if (e.kind === "button" && e.key in KEY_TO_DECISION) {
+      const decision = KEY_TO_DECISION[e.key]!;
+      if (!e.cardId) return ctx.commit([{ kind: "text", text: "卡片信息不完整，请从最新的审批卡片操作。" }]).then(() => true);
+      if (decision === "APPROVE") {
+        await decide(ctx, e.cardId, decision);
+        return true;
+      }
+      const card = await prisma.sentCard.findUnique({ where: { id: e.cardId }, include: { approvalStep: true } });
+      if (!card?.approvalStep || card.personId !== ctx.person.id || card.approvalStep.status !== "PENDING") {
+        await decide(ctx, e.cardId, decision, "（未填写）"); // the service refuses with the reason and audits it
+        return true;
+      }
+      await prisma.conversationSession.updateMany({ where: { personId: ctx.person.id, flowId: OPINION_FLOW, status: "ACTIVE" }, data: { status: "ABANDONED" } });
+      const context: OpinionContext = { cardId: e.cardId, decision, phase: "opinion", applicationId: card.approvalStep.applicationId };
+      await ctx.commit([{ kind: "text", text: decision === "RETURN" ? "请输入退回修改的意见（必填），如：注册资本与营业执照不一致，请核对。回复“取消”放弃。" : "请输入不同意的理由（必填），如：不符合标准 6.1 的设立条件。回复“取消”放弃。" }], async (tx) => {
+        await tx.conversationSession.create({ data: { personId: ctx.person.id, channel: e.sender.channel, externalUserId: e.sender.userId, flowId: OPINION_FLOW, flowVersion: 1, status: "ACTIVE", stateJson: "{}", contextJson: JSON.stringify(context), lastActivityAt: ctx.now } });
+      });
+      return true;
+    }
+    if (ctx.text !== null) {
+      const session = await pendingOpinion(ctx.person.id);
+      if (session) {
+        await onOpinionText(ctx, session, ctx.text);
+        return true;
+      }
+    }
+    if (menuIntent(ctx.text, e.kind === "button" ? e.key : null) === "pending" && isOfficer(ctx.person)) {
+      await listPending(ctx);
+      return true;
+    }
+    return false;
+  };
+}

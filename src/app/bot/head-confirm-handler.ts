@@ -1,0 +1,60 @@
+import { DomainError } from "../../domain/errors.ts";
+import type { PrismaClient } from "../../storage/database.ts";
+import type { ApprovalService } from "../approvals/approval-service.ts";
+import type { BotHandler } from "./bot-context.ts";
+
+/**
+ * A.1 负责人签名: the head confirms an application in chat (card "确认提交"), or the applicant
+ * declares the head's authority ("声明授权"). Either way the choice is recorded, then submitted.
+ */
+export function headConfirmHandler(deps: { prisma: PrismaClient; approvals: ApprovalService }): BotHandler {
+  const { prisma, approvals } = deps;
+  return async (ctx) => {
+    const e = ctx.event;
+    if (e.kind === "button" && (e.key === "hc:confirm" || e.key === "hc:decline") && e.cardId) {
+      const card = await prisma.sentCard.findUnique({ where: { id: e.cardId } });
+      const appId = card?.purpose.startsWith("head-confirm:") ? card.purpose.slice("head-confirm:".length) : null;
+      if (!card || !appId || card.personId !== ctx.person.id) {
+        await ctx.commit([{ kind: "text", text: "这张确认卡片不是发给您的。" }]);
+        return true;
+      }
+      const app = await prisma.application.findUniqueOrThrow({ where: { id: appId } });
+      if (app.status !== "DRAFT") {
+        await ctx.commit([{ kind: "text", text: "这份申请已经处理过了，无需再确认。" }]);
+        return true;
+      }
+      const applicant = await prisma.person.findUnique({ where: { id: app.applicantId }, include: { identities: true } });
+      const toApplicant = (text: string) => (applicant?.identities ?? []).map((i) => ({ channel: i.channel as never, userId: i.externalId, personId: applicant!.id, message: { kind: "text" as const, text } }));
+      if (e.key === "hc:decline") {
+        await ctx.commit([{ kind: "text", text: "已记录：您暂不同意提交该申请。" }], async (tx) => {
+          await tx.application.update({ where: { id: app.id }, data: { status: "WITHDRAWN" } });
+          await approvals.audit(tx, { actorId: ctx.person.id, channel: e.sender.channel, action: "application.head_declined", applicationId: app.id, detail: {} });
+          return toApplicant(`负责人 ${ctx.person.name} 暂不同意提交 ${app.enterpriseName} 的工作室申请，申请已撤回。`);
+        });
+        return true;
+      }
+      await ctx.commit([{ kind: "text", text: "已确认，申请已提交审核。谢谢！" }], async (tx) => {
+        const updated = await tx.application.update({ where: { id: app.id }, data: { headConfirmedAt: ctx.now, headConfirmedById: ctx.person.id } });
+        await approvals.audit(tx, { actorId: ctx.person.id, channel: e.sender.channel, action: "application.head_confirmed", applicationId: app.id, detail: {} });
+        return approvals.submitted(tx, updated, { id: app.applicantId, channel: e.sender.channel });
+      });
+      return true;
+    }
+    if (ctx.text?.trim() === "声明授权") {
+      const app = await prisma.application.findFirst({ where: { applicantId: ctx.person.id, status: "DRAFT", headConfirmation: "HEAD_IN_CHAT" }, orderBy: { createdAt: "desc" } });
+      if (!app) return false;
+      try {
+        await ctx.commit([{ kind: "text", text: "已记录您的声明：已获负责人授权代为提交。" }], async (tx) => {
+          const updated = await tx.application.update({ where: { id: app.id }, data: { headConfirmation: "DECLARED_AUTHORITY" } });
+          await approvals.audit(tx, { actorId: ctx.person.id, channel: e.sender.channel, action: "application.authority_declared", applicationId: app.id, detail: {} });
+          return approvals.submitted(tx, updated, { id: ctx.person.id, channel: e.sender.channel });
+        });
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        await ctx.commit([{ kind: "text", text: err.message }]);
+      }
+      return true;
+    }
+    return false;
+  };
+}

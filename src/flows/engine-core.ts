@@ -1,0 +1,234 @@
+// The engine's moves on a working copy of the state: ask, answer, back, skip, edit, summary,
+// submit, cancel. engine.ts dispatches inputs to these by mode.
+import type { OutboundMessage } from "../domain/chat.ts";
+import { activeAnswerSteps, activeSteps, findStep, nextPending, pendingSteps, submittedAnswers } from "./answers.ts";
+import type { FlowCommand, FlowContext, FlowState } from "./engine-types.ts";
+import { conditionsOf, expandSteps, type AnswerStep, type AnswerValue, type FlowDefinition } from "./flow-schema.ts";
+import { isNoneWord, normalizeWord, parseYesNo } from "./normalize.ts";
+import { parseAnswer } from "./parse-answer.ts";
+import {
+  aliasesFor,
+  cancelConfirmMessages,
+  helpOffer,
+  optionsFor,
+  questionMessages,
+  sectionHeading,
+  suggestOption,
+  summaryActionMessages,
+  text,
+} from "./render.ts";
+import { describeAnswers, summaryTexts } from "./summary.ts";
+
+export interface Run {
+  flow: FlowDefinition;
+  s: FlowState;
+  ctx: FlowContext;
+  replies: OutboundMessage[];
+  commands: FlowCommand[];
+}
+
+export const FAILURES_BEFORE_HELP = 3;
+
+export function currentStep(run: Run): AnswerStep | undefined {
+  const step = run.s.cursor ? findStep(run.flow, run.s.cursor) : undefined;
+  return step && step.kind !== "notice" ? step : undefined;
+}
+
+export function ask(run: Run, step: AnswerStep, prefix: string[] = [], opts: { heading?: boolean } = {}): void {
+  const { s } = run;
+  s.cursor = step.id;
+  s.mode = step.id in s.answers ? "editing" : "asking";
+  const head = opts.heading && !s.onlyFields ? [sectionHeading(run.flow, step.section)] : [];
+  run.replies.push(...questionMessages(run.flow, s, step, run.ctx, [...prefix, ...head]));
+}
+
+/** Notices between two steps. An edit only shows notices that depend on the edited field. */
+function noticesBetween(run: Run, fromId: string | null, toId: string | null, answered: string, wasEdit: boolean): string[] {
+  const order = expandSteps(run.flow).map((s) => s.id);
+  const from = fromId === null ? -1 : order.indexOf(fromId);
+  const to = toId === null ? order.length : order.indexOf(toId);
+  return activeSteps(run.flow, run.s.answers)
+    .filter((st) => st.kind === "notice")
+    .filter((st) => order.indexOf(st.id) > from && order.indexOf(st.id) < to)
+    .filter((st) => !wasEdit || conditionsOf(st.when).some((c) => c.field === answered))
+    .map((st) => st.prompt);
+}
+
+/** Moves on after `fromId`: the next pending question, or the summary. */
+export function advance(run: Run, fromId: string | null, prefix: string[] = [], wasEdit = false): void {
+  const { flow, s } = run;
+  const next = nextPending(flow, s.answers, s.queue, fromId);
+  const notices = noticesBetween(run, fromId, next?.id ?? null, fromId ?? "", wasEdit);
+  if (!next) return showSummary(run, [...prefix, ...notices]);
+  const prev = fromId ? findStep(flow, fromId) : undefined;
+  const heading = !(next.id in s.answers) && prev?.section !== next.section;
+  ask(run, next, [...prefix, ...notices], { heading });
+}
+
+export function commit(run: Run, step: AnswerStep, value: AnswerValue, prefix: string[] = []): void {
+  const { s } = run;
+  const wasEdit = step.id in s.answers;
+  s.answers[step.id] = value;
+  delete s.failures[step.id];
+  s.queue = s.queue.filter((q) => q !== step.id);
+  if (!s.history.includes(step.id)) s.history.push(step.id);
+  advance(run, step.id, prefix, wasEdit);
+}
+
+export function answerText(run: Run, step: AnswerStep, input: string): void {
+  const { s, ctx } = run;
+  const hasNoneOption = step.kind === "multi-choice" && step.none !== undefined;
+  if (step.optional && step.kind !== "yes-no" && !hasNoneOption && isNoneWord(input)) return commit(run, step, null, ["已跳过。"]);
+  const suggested = suggestOption(step, s, ctx);
+  if (suggested && parseYesNo(input) === true) return commit(run, step, suggested.value);
+  if (suggested && parseYesNo(input) === false) return ask(run, step, ["好的，请回复序号选择。"]);
+  const r = parseAnswer(step, input, { now: ctx.now, options: optionsFor(step, ctx), aliases: aliasesFor(step) });
+  if (r.ok) return commit(run, step, r.value);
+  const tries = (s.failures[step.id] ?? 0) + 1;
+  s.failures[step.id] = tries;
+  if (tries >= FAILURES_BEFORE_HELP) run.replies.push(text(helpOffer(step, r.error, ctx)));
+  else run.replies.push(...questionMessages(run.flow, s, step, ctx, [r.error]));
+}
+
+/** A button for the current step: its value, skip, or "none". Anything else is stale. */
+export function answerButton(run: Run, step: AnswerStep, value: string): void {
+  if (value === "@skip") return skip(run, step);
+  if (value === "@none" && step.kind === "multi-choice" && step.none) return commit(run, step, []);
+  if (step.kind === "yes-no" && (value === "yes" || value === "no")) return commit(run, step, value === "yes");
+  if (step.kind === "choice" && optionsFor(step, run.ctx).some((o) => o.value === value)) return commit(run, step, value);
+  stale(run);
+}
+
+/** A button from an earlier message: say so and re-ask what is current. */
+export function stale(run: Run): void {
+  const prefix = "这个按钮已过期。";
+  const step = currentStep(run);
+  if (run.s.mode === "summary" || !step) {
+    run.replies.push(text(prefix));
+    return void run.replies.push(...summaryActionMessages(run.flow, run.s, run.ctx, editableHint(run)));
+  }
+  ask(run, step, [`${prefix}请回答当前问题：`]);
+}
+
+export function skip(run: Run, step: AnswerStep): void {
+  if (!step.optional) return ask(run, step, ["这一题必须填写，不能跳过。"]);
+  commit(run, step, null, ["已跳过。"]);
+}
+
+/** "返回": the answered step before the current one (or the last one, from the summary). */
+export function back(run: Run): void {
+  const { s, flow } = run;
+  const active = new Set(activeAnswerSteps(flow, s.answers).map((st) => st.id));
+  const at = s.cursor ? s.history.indexOf(s.cursor) : -1;
+  const before = (at >= 0 ? s.history.slice(0, at) : s.history).filter((id) => active.has(id) && id !== s.cursor);
+  const target = before.length ? findStep(flow, before[before.length - 1]!) : undefined;
+  const step = currentStep(run);
+  if (!target || target.kind === "notice") {
+    if (step) return ask(run, step, ["已经是第一题了。"]);
+    return showSummary(run, ["没有上一题了。"]);
+  }
+  ask(run, target);
+}
+
+/** Steps that may be edited: all, or in revision mode the returned ones and what depends on them. */
+function editableIds(run: Run): Set<string> | null {
+  const only = run.s.onlyFields;
+  if (!only) return null;
+  const ids = new Set(only);
+  for (const st of expandSteps(run.flow)) if (conditionsOf(st.when).some((c) => ids.has(c.field))) ids.add(st.id);
+  return ids;
+}
+
+export function editableHint(run: Run): string {
+  const ids = editableIds(run);
+  if (!ids) return "";
+  const nums = describeAnswers(run.flow, run.s.answers, { towns: run.ctx.towns })
+    .flatMap((sec) => sec.fields)
+    .filter((f) => ids.has(f.stepId))
+    .map((f) => f.n);
+  return `（本次可修改第 ${nums.join("、")} 项）`;
+}
+
+/** Finds the field a "修改 N" / "修改 企业名称" means, or undefined. */
+export function resolveField(run: Run, arg: string): AnswerStep | undefined {
+  const steps = activeAnswerSteps(run.flow, run.s.answers);
+  if (/^\d+$/.test(arg)) return steps[Number(arg) - 1];
+  const w = normalizeWord(arg);
+  if (w === "") return undefined;
+  const exact = steps.find((st) => normalizeWord(st.label) === w);
+  if (exact) return exact;
+  const hits = steps.filter((st) => normalizeWord(st.label).includes(w));
+  return hits.length === 1 ? hits[0] : undefined;
+}
+
+export function edit(run: Run, arg: string): void {
+  const { s } = run;
+  const again = (msg: string) => {
+    const step = currentStep(run);
+    if (s.mode !== "summary" && step) return ask(run, step, [msg]);
+    run.replies.push(text(msg));
+  };
+  if (arg === "") {
+    if (s.mode === "summary") return again("请回复要修改的序号，如“修改 3”或直接回复“3”。");
+    return showSummary(run, ["请回复要修改的序号，如“修改 3”。"]);
+  }
+  const total = activeAnswerSteps(run.flow, s.answers).length;
+  const target = resolveField(run, arg);
+  if (!target) return again(/^\d+$/.test(arg) ? `没有第 ${arg} 项，请回复 1–${total} 的序号。` : `没找到“${arg}”，请回复序号，如“修改 3”。`);
+  const allowed = editableIds(run);
+  if (allowed && !allowed.has(target.id)) return again(`这一项本次不需要修改${editableHint(run)}。`);
+  ask(run, target);
+}
+
+export function showSummary(run: Run, prefix: string[] = []): void {
+  const { flow, s, ctx } = run;
+  s.mode = "summary";
+  s.cursor = null;
+  const header = [...prefix, flow.summary.intro ?? "请核对填写的信息："].join("\n\n");
+  run.replies.push(...summaryTexts(flow, s.answers, ctx.towns, header).map(text));
+  const pending = pendingSteps(flow, s.answers, s.queue);
+  if (pending.length) run.replies.push(text(`还有 ${pending.length} 项没填，回复“继续”接着填。`));
+  else run.replies.push(...summaryActionMessages(flow, s, ctx, editableHint(run)));
+}
+
+export function submit(run: Run): void {
+  const { flow, s } = run;
+  const first = pendingSteps(flow, s.answers, s.queue)[0];
+  if (first) return ask(run, first, ["还有问题没填完："], { heading: true });
+  s.mode = "done";
+  s.cursor = null;
+  run.commands.push({
+    type: "submit",
+    flowId: flow.id,
+    flowVersion: flow.version,
+    answers: submittedAnswers(flow, s.answers),
+    ...(s.onlyFields ? { revisedFields: [...s.onlyFields] } : {}),
+  });
+  run.replies.push(text(flow.final.message));
+}
+
+export function askCancel(run: Run): void {
+  const { s } = run;
+  if (s.mode === "asking" || s.mode === "editing" || s.mode === "summary") s.resumeMode = s.mode;
+  s.mode = "confirm-cancel";
+  run.replies.push(...cancelConfirmMessages(run.flow, s, run.ctx));
+}
+
+export function confirmCancel(run: Run): void {
+  run.s.mode = "cancelled";
+  run.commands.push({ type: "cancelled", flowId: run.flow.id });
+  run.replies.push(text("已取消申请。已填写的内容已保存，随时回复“继续”可接着填写。"));
+}
+
+/** "继续": back to where the person was (the question, with its heading, or the summary). */
+export function resume(run: Run, prefix: string[] = []): void {
+  const { s } = run;
+  const wasSummary = (s.mode === "summary" || s.resumeMode === "summary") && s.mode !== "asking" && s.mode !== "editing";
+  s.resumeMode = undefined;
+  const step = currentStep(run);
+  const active = step && activeAnswerSteps(run.flow, s.answers).some((st) => st.id === step.id);
+  if (!wasSummary && step && active) return ask(run, step, prefix, { heading: true });
+  const next = pendingSteps(run.flow, s.answers, s.queue)[0];
+  if (next) return ask(run, next, prefix, { heading: true });
+  showSummary(run, prefix);
+}

@@ -1,0 +1,150 @@
+// One typed reply → one validated value: normalize, parse by kind, check with zod, then the
+// step's named validator. Errors are Chinese: the specific problem, then what is expected + example.
+import { z } from "zod";
+import type { AnswerStep, AnswerValue } from "./flow-schema.ts";
+import {
+  collapseSpaces,
+  isNoneWord,
+  matchChoice,
+  normalizeMobile,
+  normalizeText,
+  normalizeUscc,
+  parseMultiSelect,
+  parseNumberText,
+  parseYearText,
+  parseYesNo,
+  toHalfWidth,
+  type LabeledOption,
+} from "./normalize.ts";
+import { chinaYear, MOBILE_EXAMPLE, MOBILE_RE, normalizers, USCC_EXAMPLE, usccProblem, validators } from "./validators.ts";
+
+export interface ParseEnv {
+  now: Date;
+  /** The step's options (for towns: from ctx). */
+  options: readonly LabeledOption[];
+  aliases?: Record<string, string>;
+}
+
+export type ParseResult = { ok: true; value: AnswerValue } | { ok: false; error: string };
+
+export const DEFAULT_MIN_YEAR = 1949;
+const MAX_COUNT = 100_000_000;
+
+/** What the step expects, with an example (the step's own `error` wins). */
+export function expectedHint(step: AnswerStep, optionCount: number): string {
+  if (step.error) return step.error;
+  switch (step.kind) {
+    case "text":
+      return `请直接回复文字（${step.minLength ?? 1}–${step.maxLength ?? 200} 个字）`;
+    case "number": {
+      const unit = step.unit ? `（单位：${step.unit}）` : "";
+      return step.decimals ? `请回复数字${unit}，如 500 或 1,200.5` : `请回复整数${unit}，如 120`;
+    }
+    case "year":
+      return "请回复 4 位年份，如 2015";
+    case "mobile":
+      return `请回复 11 位手机号，如 ${MOBILE_EXAMPLE}`;
+    case "uscc":
+      return `请回复营业执照上的 18 位统一社会信用代码，如 ${USCC_EXAMPLE}`;
+    case "choice":
+      return `请回复 1–${optionCount} 的序号，如 1`;
+    case "multi-choice":
+      return `请回复 1–${optionCount} 的序号，可多选，如 ${multiExample(optionCount)}${step.none ? `；都没有请回复“${step.none.label}”` : ""}`;
+    case "yes-no":
+      return "请回复“是”或“否”";
+  }
+}
+
+export const multiExample = (n: number) => (n >= 3 ? "1,3" : "1,2");
+
+const chars = (s: string) => [...s].length;
+
+function firstIssue(schema: z.ZodType, value: unknown): string | null {
+  const r = schema.safeParse(value);
+  return r.success ? null : (r.error.issues[0]?.message ?? "格式不对");
+}
+
+function numberSchema(min: number, max: number, decimals: number, unit: string): z.ZodType {
+  const u = unit ? ` ${unit}` : "";
+  let s = z.number().min(min, { error: min === 0 ? "不能是负数" : `不能小于 ${min}${u}` }).max(max, { error: `不能大于 ${max}${u}` });
+  if (decimals === 0) s = s.int({ error: "请填整数" });
+  return s.refine((v) => Number(v.toFixed(decimals)) === v, { error: `最多保留 ${decimals} 位小数` });
+}
+
+/** Parses without the named validator; returns the value or a specific reason. */
+function parseByKind(step: AnswerStep, text: string, env: ParseEnv): { value: AnswerValue } | { reason: string | null } {
+  switch (step.kind) {
+    case "text": {
+      const min = step.minLength ?? 1;
+      const max = step.maxLength ?? 200;
+      const schema = z
+        .string()
+        .refine((s) => chars(s) >= min, { error: `太短了，至少 ${min} 个字` })
+        .refine((s) => chars(s) <= max, { error: `太长了，最多 ${max} 个字（现在 ${chars(text)} 个）` });
+      const reason = firstIssue(schema, text);
+      return reason ? { reason } : { value: text };
+    }
+    case "number": {
+      const n = isNoneWord(text) ? 0 : parseNumberText(text, step.unit);
+      if (n === null) return { reason: "这不是一个数字" };
+      const reason = firstIssue(numberSchema(step.min ?? 0, step.max ?? MAX_COUNT, step.decimals ?? 0, step.unit ?? ""), n);
+      return reason ? { reason } : { value: n };
+    }
+    case "year": {
+      const y = parseYearText(text);
+      if (y === null) return { reason: null };
+      const now = chinaYear(env.now);
+      const min = step.min ?? DEFAULT_MIN_YEAR;
+      const schema = z.number().int().min(min, { error: `年份不能早于 ${min} 年` }).max(now, { error: `年份不能晚于今年（${now} 年）` });
+      const reason = firstIssue(schema, y);
+      return reason ? { reason } : { value: y };
+    }
+    case "mobile": {
+      const m = normalizeMobile(text);
+      const reason = firstIssue(
+        z.string().regex(/^\d+$/, { error: "手机号只能是数字" }).length(11, { error: `手机号是 11 位，您输入了 ${m.length} 位` }).regex(MOBILE_RE, { error: "这不像大陆手机号（应以 13–19 开头）" }),
+        m,
+      );
+      return reason ? { reason } : { value: m };
+    }
+    case "uscc": {
+      const c = normalizeUscc(text);
+      const reason = firstIssue(z.string().superRefine((v, ctx) => {
+        const p = usccProblem(v);
+        if (p) ctx.addIssue({ code: "custom", message: p });
+      }), c);
+      return reason ? { reason } : { value: c };
+    }
+    case "choice": {
+      const v = matchChoice(text, env.options, env.aliases);
+      if (v === null) return { reason: /^\d+$/.test(text) ? `没有第 ${text} 项` : `没看懂“${text}”` };
+      const values = env.options.map((o) => o.value);
+      const reason = firstIssue(z.string().refine((x) => values.includes(x)), v);
+      return reason ? { reason } : { value: v };
+    }
+    case "multi-choice": {
+      const r = parseMultiSelect(text, env.options, step.none !== undefined);
+      if (r.kind === "error") return { reason: r.reason };
+      const picked = r.kind === "none" ? [] : r.values;
+      const min = r.kind === "none" ? 0 : (step.minSelected ?? 1);
+      const reason = firstIssue(z.array(z.string()).min(min, { error: `请至少选择 ${min} 项` }), picked);
+      return reason ? { reason } : { value: picked };
+    }
+    case "yes-no": {
+      const b = parseYesNo(text, { yes: step.yesWords, no: step.noWords });
+      return b === null ? { reason: null } : { value: b };
+    }
+  }
+}
+
+export function parseAnswer(step: AnswerStep, raw: string, env: ParseEnv): ParseResult {
+  const hint = expectedHint(step, env.options.length);
+  const fail = (reason: string | null): ParseResult => ({ ok: false, error: reason && reason !== hint ? `${reason}。${hint}` : hint });
+  let text = step.kind === "text" ? normalizeText(raw) : collapseSpaces(toHalfWidth(raw));
+  if (step.normalizer) text = normalizers[step.normalizer]?.(text) ?? text;
+  if (text === "") return fail(null);
+  const parsed = parseByKind(step, text, env);
+  if ("reason" in parsed) return fail(parsed.reason);
+  const problem = step.validator ? (validators[step.validator]?.(parsed.value, { now: env.now }) ?? null) : null;
+  return problem ? fail(problem) : { ok: true, value: parsed.value };
+}
