@@ -1,10 +1,12 @@
 import type { Server } from "node:http";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
+import cron from "node-cron";
 import type { DestinationStream } from "pino";
 import { createRuntime } from "../app/create-app.ts";
 import { systemClock } from "../app/deps.ts";
 import { loadConfig } from "../config/config.ts";
+import { productJobs } from "../jobs/product-jobs.ts";
 import { createLogger } from "../log/logger.ts";
 import { openDatabase } from "../storage/database.ts";
 import { applyMigrations } from "../storage/migrations.ts";
@@ -36,7 +38,7 @@ export async function startNode(opts: { env: Record<string, string | undefined>;
   const seeded = await seedDatabase(db.prisma, { production: config.env === "production" });
   if (seeded.towns > 0 || seeded.demo) logger.info(seeded, "database seeded");
 
-  const { app, services } = createRuntime({ config, db, logger, clock: systemClock });
+  const { app, services, domain } = createRuntime({ config, db, logger, clock: systemClock });
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: opts.listenPort ?? config.port, hostname: "0.0.0.0" }, () => resolve(s as Server));
   });
@@ -46,7 +48,9 @@ export async function startNode(opts: { env: Record<string, string | undefined>;
 
   // The outbox is drained right after each handled event; this tick covers retries and backoff.
   const outboxTimer = setInterval(() => void services.kickOutbox(), 2_000);
-  const inboundTimer = setInterval(() => void services.tasks.run("inbound-retry", () => services.pipeline.retryStuck()), 60_000);
+  const cronTasks = productJobs({ prisma: db.prisma, config, logger, services, domain }).map((job) =>
+    cron.schedule(job.cron, () => void services.tasks.run(job.name, () => job.run(systemClock.now())), { timezone: config.timeZone, name: job.name, noOverlap: true }),
+  );
 
   let stopping: Promise<void> | null = null;
   return {
@@ -55,7 +59,7 @@ export async function startNode(opts: { env: Record<string, string | undefined>;
       // Stop accepting, let in-flight requests finish, then close the database.
       stopping ??= (async () => {
         clearInterval(outboxTimer);
-        clearInterval(inboundTimer);
+        for (const t of cronTasks) await t.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections?.();

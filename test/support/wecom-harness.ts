@@ -25,6 +25,7 @@ export interface WecomHarness {
   t: TestDatabase;
   fake: FakeWecom;
   readonly runtime: ReturnType<typeof createRuntime>;
+  config: ReturnType<typeof loadConfig>;
   /** Replace the running app over the same database (a restart). */
   restart(): void;
   clock: ReturnType<typeof testClock>;
@@ -74,6 +75,7 @@ export async function createWecomHarness(opts: { env?: Record<string, string>; s
   return {
     t,
     fake,
+    config,
     get runtime() {
       return runtime;
     },

@@ -237,7 +237,32 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     return out;
   }
 
-  return { submitted, resubmitted, decide, sendStageCards, openStage, audit, alreadyDecided };
+  /** The applicant withdraws (撤回) before the final decision; open cards show it. */
+  async function withdraw(tx: Tx, app: AppRow, actor: { id: string; channel: string }): Promise<OutgoingMessage[]> {
+    const r = transition(viewOf(app), { type: "WITHDRAW", actorId: actor.id });
+    await tx.application.update({ where: { id: app.id }, data: { status: r.view.status, stage: r.view.stage, decidedAt: deps.now() } });
+    await audit(tx, { actorId: actor.id, channel: actor.channel, action: "application.withdrawn", applicationId: app.id, detail: { stage: app.stage, version: app.version } });
+    const out = await runEffects(tx, app, r.effects, {});
+    const open = await tx.sentCard.findMany({ where: { approvalStep: { applicationId: app.id }, finalText: null } });
+    for (const c of open) {
+      await tx.sentCard.update({ where: { id: c.id }, data: { finalText: "申请人已撤回" } });
+      out.push({ channel: c.channel as OutgoingMessage["channel"], userId: c.externalUserId, personId: c.personId, message: { kind: "text", text: `【已撤回】${app.enterpriseName}（申请号 ${shortId(app.id)}）的工作室申请已由申请人撤回，无需再审批。` } });
+    }
+    return out;
+  }
+
+  /** 催办: at most once per working day; the pending stage's officers get a fresh card. */
+  async function urge(tx: Tx, app: AppRow): Promise<{ ok: boolean; out: OutgoingMessage[] }> {
+    const today = businessDate(deps.now(), deps.timeZone);
+    if (app.status !== "IN_REVIEW" || !app.stage) return { ok: false, out: [] };
+    const claimed = await tx.application.updateMany({ where: { id: app.id, OR: [{ lastUrgedOn: null }, { lastUrgedOn: { not: today } }] }, data: { lastUrgedOn: today } });
+    if (claimed.count !== 1) return { ok: false, out: [] };
+    const step = await tx.approvalStep.findFirstOrThrow({ where: { applicationId: app.id, status: "PENDING" } });
+    await audit(tx, { actorId: app.applicantId, action: "application.urged", applicationId: app.id, detail: { stage: step.stage } });
+    return { ok: true, out: await sendStageCards(tx, app, step, { reminder: true }) };
+  }
+
+  return { submitted, resubmitted, decide, withdraw, urge, sendStageCards, openStage, audit, alreadyDecided };
 }
 
 export type ApprovalService = ReturnType<typeof createApprovalService>;

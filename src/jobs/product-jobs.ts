@@ -1,0 +1,40 @@
+import type { ApprovalService } from "../app/approvals/approval-service.ts";
+import type { Services } from "../app/services.ts";
+import type { Config } from "../config/config.ts";
+import type { WorkingCalendar } from "../domain/calendar/working-days.ts";
+import type { FlowRegistry } from "../flows/flow-registry.ts";
+import type { Logger } from "../log/logger.ts";
+import type { PrismaClient } from "../storage/database.ts";
+import { remindPendingApprovals } from "./approval-reminders.ts";
+import { nudgeIdleFlows } from "./flow-nudges.ts";
+import { runOncePerSlot } from "./job-claims.ts";
+
+export interface ScheduledJob {
+  name: string;
+  /** Cron expression in the business time zone (node-cron on Node, cron triggers on Workers). */
+  cron: string;
+  run(now: Date): Promise<unknown>;
+}
+
+/** The product's scheduled work, runtime-agnostic: the Node entry schedules it with node-cron. */
+export function productJobs(deps: { prisma: PrismaClient; config: Config; logger: Logger; services: Services; domain: { approvals: ApprovalService; flows: FlowRegistry; calendar: WorkingCalendar } }): ScheduledJob[] {
+  const { prisma, config, logger, services, domain } = deps;
+  // One run per slot across instances; the jobs are idempotent on top of that.
+  const minuteSlot = (now: Date) => now.toISOString().slice(0, 16);
+  return [
+    {
+      name: "flow-nudges",
+      cron: "*/15 * * * *",
+      run: (now) => runOncePerSlot(prisma, "flow-nudges", minuteSlot(now), () => nudgeIdleFlows({ prisma, flows: domain.flows, calendar: domain.calendar, timeZone: config.timeZone, idleHours: config.flowNudgeIdleHours, now, logger })),
+    },
+    {
+      name: "approval-reminders",
+      cron: "0 9-17 * * *",
+      run: (now) =>
+        runOncePerSlot(prisma, "approval-reminders", minuteSlot(now), () =>
+          remindPendingApprovals({ prisma, approvals: domain.approvals, directory: services.directory, calendar: domain.calendar, timeZone: config.timeZone, slaWorkingDays: config.approvalSlaWorkingDays, now, logger }),
+        ),
+    },
+    { name: "inbound-retry", cron: "* * * * *", run: () => services.pipeline.retryStuck() },
+  ];
+}
