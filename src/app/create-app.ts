@@ -3,6 +3,7 @@ import { createDomain, defaultHandlers, type Domain } from "./bot/handlers.ts";
 import type { AppDeps } from "./deps.ts";
 import { createErrorHandler } from "./error-handler.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { simulatorRoutes } from "./routes/simulator.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { createServices, type CoreDeps, type Services } from "./services.ts";
 
@@ -13,6 +14,7 @@ export function createApp(deps: AppDeps & { services: Services }) {
   app.notFound((c) => c.json({ error: "not_found", message: "没有这个地址" }, 404));
   app.route("/", healthRoutes(deps));
   app.route("/", webhookRoutes(deps.services));
+  app.route("/", simulatorRoutes(deps));
   app.get("/", (c) => c.text("IP Studio Bot (知识产权流动工作室助手) is running. See /healthz."));
   return app;
 }

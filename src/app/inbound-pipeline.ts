@@ -2,6 +2,7 @@ import type { InboundEvent } from "../domain/chat.ts";
 import type { Logger } from "../log/logger.ts";
 import type { PrismaClient } from "../storage/database.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
+import { Semaphore } from "./semaphore.ts";
 import type { TaskTracker } from "./task-tracker.ts";
 
 export type EventHandler = (event: InboundEvent) => Promise<void>;
@@ -29,13 +30,16 @@ export function createInboundPipeline(opts: {
   /** Called after each handled event, e.g. to drain the outbox at once. */
   afterHandle?: () => Promise<unknown>;
   maxAttempts?: number;
+  /** Events handled at once across users (each holds a database connection in its transaction). */
+  concurrency?: number;
 }) {
   const { prisma, logger } = opts;
   const perUser = new KeyedMutex();
+  const slots = new Semaphore(opts.concurrency ?? 4);
   const maxAttempts = opts.maxAttempts ?? 5;
 
   async function handleStored(id: string, event: InboundEvent): Promise<void> {
-    await perUser.run(`${event.sender.channel}:${event.sender.userId}`, async () => {
+    await perUser.run(`${event.sender.channel}:${event.sender.userId}`, () => slots.run(async () => {
       try {
         await opts.handler(event);
         await prisma.inboundEvent.update({ where: { id }, data: { status: "DONE", processedAt: opts.now(), attempts: { increment: 1 } } });
@@ -46,7 +50,7 @@ export function createInboundPipeline(opts: {
           data: { status: "FAILED", attempts: { increment: 1 }, lastError: err instanceof Error ? err.message.slice(0, 500) : String(err) },
         });
       }
-    });
+    }));
     await opts.afterHandle?.();
   }
 

@@ -1,4 +1,5 @@
 import type { ChannelAdapter } from "../channels/channel.ts";
+import { createWebAdapter } from "../channels/web/web-adapter.ts";
 import { createWecomAdapter, WECOM_RATE_LIMITS } from "../channels/wecom/wecom-adapter.ts";
 import type { ChannelName } from "../domain/chat.ts";
 import { createOutboxDispatcher, type OutboxDispatcher, type RateLimit } from "../jobs/outbox-dispatcher.ts";
@@ -8,6 +9,7 @@ import { createBot, type Bot } from "./bot/bot.ts";
 import { coalesce } from "./coalesce.ts";
 import type { AppDeps } from "./deps.ts";
 import { createInboundPipeline, type InboundPipeline } from "./inbound-pipeline.ts";
+import { simulatorAuthorizer } from "./routes/simulator.ts";
 import { TaskTracker } from "./task-tracker.ts";
 
 export interface CoreDeps extends AppDeps {
@@ -45,6 +47,8 @@ export function createServices(deps: CoreDeps, handlers: (base: Pick<Services, "
     adapters.wecom = createWecomAdapter({ ...config.wecom, maxAgeSeconds: config.webhookMaxAgeSeconds, fetch: deps.fetch, now });
     rateLimits.wecom = WECOM_RATE_LIMITS;
   }
+  // The simulator's channel (no rate limit: it is our own page); gated like the page in production.
+  if (config.simulatorEnabled && !adapters.web) adapters.web = createWebAdapter({ now, authorize: simulatorAuthorizer(config) });
   const directory = createDirectory(db.prisma);
   const tasks = new TaskTracker(logger, deps.waitUntil);
   const dispatcher = createOutboxDispatcher({ prisma: db.prisma, adapters, rateLimits, now, logger });

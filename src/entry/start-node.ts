@@ -6,6 +6,7 @@ import type { DestinationStream } from "pino";
 import { createRuntime } from "../app/create-app.ts";
 import { systemClock } from "../app/deps.ts";
 import { loadConfig } from "../config/config.ts";
+import { isWebAdapter } from "../channels/web/web-adapter.ts";
 import { productJobs } from "../jobs/product-jobs.ts";
 import { createLogger } from "../log/logger.ts";
 import { openDatabase } from "../storage/database.ts";
@@ -60,6 +61,8 @@ export async function startNode(opts: { env: Record<string, string | undefined>;
       stopping ??= (async () => {
         clearInterval(outboxTimer);
         for (const t of cronTasks) await t.stop();
+        // Open simulator pages hold SSE streams that would keep server.close() waiting.
+        if (isWebAdapter(services.adapters.web)) await services.adapters.web.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections?.();

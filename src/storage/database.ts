@@ -15,6 +15,9 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Interactive transactions wait for a connection longer than Prisma's 2 s default under bursts. */
+const TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 };
+
 export function sqlitePath(url: string): string {
   return url.replace(/^file:/, "").replace(/\?.*$/, "");
 }
@@ -38,13 +41,13 @@ export async function openDatabase(opts: { provider: DatabaseProvider; url: stri
     const file = sqlitePath(opts.url);
     if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
     // timeout: wait on a locked database instead of failing at once under concurrent writes.
-    prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 10_000 }) });
+    prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 10_000 }), transactionOptions: TX_OPTIONS });
     await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
     await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
   } else {
     const { PrismaPg } = await import("@prisma/adapter-pg");
     const { connectionString, schema } = splitPgSchema(opts.url);
-    const client = new PgPrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }, schema ? { schema } : undefined) });
+    const client = new PgPrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }, schema ? { schema } : undefined), transactionOptions: TX_OPTIONS });
     prisma = client as unknown as PrismaClient;
   }
   return {

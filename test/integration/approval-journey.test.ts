@@ -159,4 +159,24 @@ describe("application and approval journey through WeCom (6.2, 6.3 a, A.1)", () 
     // Stage 2 opened once: one card per channel identity of the city IP officer (web + WeCom).
     expect(await h.t.db.prisma.sentCard.count({ where: { approvalStep: { stage: 2 } } })).toBe(2);
   });
+
+  it("holds exactly once in the database too: 100 simultaneous decide() calls, no queue in front", async () => {
+    const ids = Array.from({ length: 100 }, (_, i) => `direct${i}`);
+    for (const id of ids) {
+      await h.t.db.prisma.person.create({ data: { id, name: `官员${id}`, identities: { create: [{ channel: "wecom", externalId: id }] }, roles: { create: [{ role: "TOWN_OFFICER", townId: "xiaolan" }] } } });
+    }
+    await h.text("chenxm", "申请工作室");
+    for (const a of typedAnswers()) await h.text("chenxm", a);
+    await h.text("chenxm", "确认提交");
+    const cards = await h.t.db.prisma.sentCard.findMany({ where: { personId: { in: ids } } });
+    expect(cards).toHaveLength(100);
+    const { approvals } = h.runtime.domain;
+    const outcomes = await Promise.allSettled(
+      cards.map(async (c) => approvals.decide({ person: (await h.runtime.services.directory.get(c.personId!))!, channel: "wecom", cardId: c.id, decision: "APPROVE" })),
+    );
+    expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
+    expect(outcomes.filter((o) => o.status === "rejected").every((o) => (o as PromiseRejectedResult).reason.code === "conflict")).toBe(true);
+    expect(await h.t.db.prisma.approvalStep.count({ where: { stage: 1, status: "APPROVED" } })).toBe(1);
+    expect(await h.t.db.prisma.approvalStep.count({ where: { stage: 2 } })).toBe(1);
+  });
 });

@@ -6,7 +6,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from "../../domain/error
 import type { Role } from "../../domain/roles.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { PrismaClient } from "../../storage/database.ts";
-import type { Directory, PersonView, Recipient } from "../../storage/directory.ts";
+import { createDirectory, type Directory, type PersonView, type Recipient } from "../../storage/directory.ts";
 import { enqueue, type OutgoingMessage } from "../../storage/outbox.ts";
 import type { Tx } from "../bot/bot-context.ts";
 import { approvalCard, shortId, STAGE_SHORT, type CardApplication } from "./approval-texts.ts";
@@ -50,7 +50,10 @@ export function approverFor(person: PersonView, stage: Stage, townId: string): A
  * notifies, and audits every decision and refusal.
  */
 export function createApprovalService(deps: ApprovalServiceDeps) {
-  const { prisma, directory } = deps;
+  const { prisma } = deps;
+  // Inside a transaction every read goes through it: a second pool connection per transaction
+  // would deadlock the pool under a burst of decisions.
+  const within = (tx: Tx): Directory => createDirectory(tx as unknown as PrismaClient);
 
   const msgs = (to: Recipient[], message: OutboundMessage): OutgoingMessage[] => to.map((r) => ({ channel: r.channel, userId: r.userId, personId: r.personId, message }));
 
@@ -68,7 +71,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   /** Sends a card for a pending step to every eligible officer (also used by the reminder job). */
   async function sendStageCards(tx: Tx, app: AppRow, step: { id: string; stage: number; dueOn: string }, opts: { reminder?: boolean; to?: Recipient[] } = {}): Promise<OutgoingMessage[]> {
     const stage = step.stage as Stage;
-    const officers = opts.to ?? (await directory.recipientsWithRole(eligibleRoleForStage(stage), stage === 1 ? app.townId : null));
+    const officers = opts.to ?? (await within(tx).recipientsWithRole(eligibleRoleForStage(stage), stage === 1 ? app.townId : null));
     const earlier = await tx.approvalStep.findMany({ where: { applicationId: app.id, round: app.version, stage: { lt: stage } }, orderBy: { stage: "asc" } });
     const ca = await cardApplication(tx, app);
     const out: OutgoingMessage[] = [];
@@ -100,7 +103,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   /** Runs the machine's effects; returns messages to enqueue in the same transaction. */
   async function runEffects(tx: Tx, app: AppRow, effects: ApprovalEffect[], ctx: { opinion?: string; decidedBy?: string }): Promise<OutgoingMessage[]> {
     const out: OutgoingMessage[] = [];
-    const applicant = await directory.recipientsOf(app.applicantId);
+    const applicant = await within(tx).recipientsOf(app.applicantId);
     for (const e of effects) {
       if (e.type === "openStage") out.push(...(await openStage(tx, app, e.stage)));
       else if (e.type === "closeStage" && e.outcome === "CANCELLED") {
@@ -114,7 +117,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         // Everyone involved hears of the final approval.
         const involved = await tx.approvalStep.findMany({ where: { applicationId: app.id, decidedById: { not: null } }, select: { decidedById: true } });
         const ids = [...new Set(involved.map((s) => s.decidedById!))];
-        for (const id of ids) out.push(...msgs(await directory.recipientsOf(id), { kind: "text", text: `【已批准】${app.enterpriseName} 的工作室申请已获批准，工作室编号 ${number}。` }));
+        for (const id of ids) out.push(...msgs(await within(tx).recipientsOf(id), { kind: "text", text: `【已批准】${app.enterpriseName} 的工作室申请已获批准，工作室编号 ${number}。` }));
       } else if (e.type === "notifyApplicant") {
         const text = applicantNotice(app, e, ctx);
         if (text) out.push(...msgs(applicant, { kind: "text", text }));

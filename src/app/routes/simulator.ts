@@ -1,0 +1,321 @@
+// The chat simulator: a page where anyone tries every persona and card in a browser (roadmap).
+// Inbound goes through the generic POST /webhooks/web; this file serves the page, personas,
+// history, the SSE stream and the dev-only reset. In production it sits behind an admin sign-in.
+import { Hono, type Context } from "hono";
+import { isWebAdapter, WEB_USER_ID, type WebAdapter, type WebPushEvent } from "../../channels/web/web-adapter.ts";
+import type { OutboundMessage } from "../../domain/chat.ts";
+import { ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from "../../domain/errors.ts";
+import { ROLE_LABELS, ROLES, type Role } from "../../domain/roles.ts";
+import type { Config } from "../../config/config.ts";
+import type { PrismaClient } from "../../storage/database.ts";
+import { DEMO_PEOPLE } from "../../storage/demo-directory.ts";
+import { seedDatabase } from "../../storage/seed.ts";
+import type { AppDeps } from "../deps.ts";
+import type { Services } from "../services.ts";
+import { signInPage, simulatorPage } from "../simulator/simulator-page.ts";
+
+export const SIM_COOKIE = "ipstudio_sim";
+const SESSION_SECONDS = 12 * 3600;
+const HEARTBEAT_MS = 15_000;
+const HISTORY_LIMIT = 300;
+
+// ---------- admin gate (production only) ----------
+
+const enc = new TextEncoder();
+const sha256 = async (s: string) => new Uint8Array(await crypto.subtle.digest("SHA-256", enc.encode(s)));
+
+/** Compares digests, so neither length nor the first differing byte leaks through timing. */
+async function sameSecret(a: string, b: string): Promise<boolean> {
+  const [x, y] = await Promise.all([sha256(a), sha256(b)]);
+  let diff = 0;
+  for (let i = 0; i < x.length; i++) diff |= x[i]! ^ y[i]!;
+  return diff === 0;
+}
+
+/** The cookie holds an HMAC derived from the token, not the token itself. */
+async function sessionValue(adminToken: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", enc.encode(adminToken), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, enc.encode("ipstudio-simulator-session-v1")));
+  return btoa(String.fromCharCode(...mac)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function cookieOf(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.get("cookie") ?? "").split(";")) {
+    const [k, ...v] = part.trim().split("=");
+    if (k === name) return v.join("=");
+  }
+  return undefined;
+}
+
+/**
+ * Production gate for the simulator and for POST /webhooks/web (passed to the web adapter as
+ * `authorize`, so the channel is gated wherever it is mounted). Missing cookie → 401, wrong → 403.
+ * Development: open. Returns undefined when there is nothing to check.
+ */
+export function simulatorAuthorizer(config: Pick<Config, "env" | "adminToken">): ((req: Request) => Promise<void>) | undefined {
+  if (config.env !== "production") return undefined;
+  return async (req) => {
+    const got = cookieOf(req, SIM_COOKIE);
+    if (!got) throw new UnauthenticatedError("simulator: admin sign-in required");
+    // No token configured (config refuses that when the simulator is on): fail closed.
+    if (!config.adminToken || !(await sameSecret(got, await sessionValue(config.adminToken)))) {
+      throw new ForbiddenError("simulator: admin session is not valid");
+    }
+  };
+}
+
+// ---------- routes ----------
+
+export interface SimulatorDeps extends AppDeps {
+  services: Pick<Services, "adapters" | "settle">;
+}
+
+/** Every route 404s unless the simulator is enabled and the web channel exists. */
+export function simulatorRoutes(deps: SimulatorDeps) {
+  const app = new Hono().basePath("/simulator");
+  const web = deps.services.adapters.web;
+  if (!deps.config.simulatorEnabled || !isWebAdapter(web)) return app;
+  const { config, db } = deps;
+  const production = config.env === "production";
+  const authorize = simulatorAuthorizer(config);
+  const html = (c: Context, body: (nonce: string) => string, status: 200 | 401 | 403 = 200) => {
+    const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+    c.header("content-security-policy", `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`);
+    c.header("cache-control", "no-store");
+    c.header("referrer-policy", "no-referrer");
+    return c.html(body(nonce), status);
+  };
+
+  app.post("/login", async (c) => {
+    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const token = typeof form["token"] === "string" ? form["token"] : "";
+    if (!production) return c.redirect("/simulator", 303);
+    if (!config.adminToken || !(await sameSecret(token, config.adminToken))) {
+      deps.logger.warn({ path: c.req.path }, "simulator sign-in refused");
+      return html(c, (n) => signInPage(n, "令牌不正确"), 403);
+    }
+    c.header("set-cookie", `${SIM_COOKIE}=${await sessionValue(config.adminToken)}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=${SESSION_SECONDS}`);
+    return c.redirect("/simulator", 303);
+  });
+
+  app.use("*", async (c, next) => {
+    if (!authorize || c.req.path === "/simulator/login") return next();
+    try {
+      await authorize(c.req.raw);
+    } catch (err) {
+      // The page itself answers with the sign-in form; the API with the JSON error.
+      if (c.req.path === "/simulator" && (err instanceof UnauthenticatedError || err instanceof ForbiddenError)) {
+        return html(c, (n) => signInPage(n, err instanceof ForbiddenError ? "登录已失效，请重新登录" : ""), err instanceof ForbiddenError ? 403 : 401);
+      }
+      throw err;
+    }
+    return next();
+  });
+
+  app.get("/", (c) => html(c, simulatorPage));
+
+  app.get("/api/personas", async (c) => c.json({ personas: await personas(db.prisma), canReset: !production }));
+
+  app.get("/api/history", async (c) => c.json({ items: await history(db.prisma, userIdParam(c)) }));
+
+  app.get("/api/stream", (c) => sseStream(web, userIdParam(c), c.req.raw.signal));
+
+  app.post("/api/reset", async (c) => {
+    if (production) throw new NotFoundError("reset is for development only");
+    // JSON only, so a cross-site form cannot wipe a developer's data.
+    if (!/^application\/json\b/i.test(c.req.header("content-type") ?? "")) throw new ValidationError("reset: Content-Type must be application/json");
+    await resetDemo(db.prisma, deps.services);
+    await web.broadcastReset();
+    deps.logger.info("simulator: demo data reset");
+    return c.json({ ok: true });
+  });
+
+  return app;
+}
+
+function userIdParam(c: Context): string {
+  const id = c.req.query("userId") ?? "";
+  if (!WEB_USER_ID.test(id)) throw new ValidationError("userId is missing or malformed");
+  return id;
+}
+
+// ---------- personas ----------
+
+export interface Persona {
+  userId: string;
+  personId: string;
+  name: string;
+  title: string | null;
+  roles: { role: Role; label: string; town: string | null; enterprise: string | null; agency: string | null }[];
+}
+
+async function personas(prisma: PrismaClient): Promise<Persona[]> {
+  const rows = await prisma.channelIdentity.findMany({
+    where: { channel: "web" },
+    include: { person: { include: { roles: { where: { revokedAt: null }, include: { town: true, enterprise: true, agency: true } } } } },
+  });
+  const list = rows.map((r) => ({
+    userId: r.externalId,
+    personId: r.personId,
+    name: r.person.name,
+    title: r.person.title,
+    roles: r.person.roles.map((g) => ({
+      role: g.role as Role,
+      label: ROLE_LABELS[g.role as Role] ?? g.role,
+      town: g.town?.name ?? null,
+      enterprise: g.enterprise?.name ?? null,
+      agency: g.agency?.name ?? null,
+    })),
+  }));
+  // Role order of the standard, then the demo directory's order, then name.
+  const rank = (p: Persona) => Math.min(99, ...p.roles.map((r) => ROLES.indexOf(r.role)).filter((i) => i >= 0));
+  const demo = (p: Persona) => {
+    const i = DEMO_PEOPLE.findIndex((d) => d.id === p.personId);
+    return i < 0 ? 999 : i;
+  };
+  return list.sort((a, b) => rank(a) - rank(b) || demo(a) - demo(b) || a.name.localeCompare(b.name, "zh-CN"));
+}
+
+// ---------- history ----------
+
+export type HistoryItem =
+  | { from: "bot"; id: string; at: string; message: Exclude<OutboundMessage, { kind: "card_update" }>; finalText?: string }
+  | { from: "user"; id: string; at: string; text?: string; tap?: string };
+
+/** The conversation as the page shows it: sent messages (card updates applied) and what the user typed or tapped. */
+async function history(prisma: PrismaClient, userId: string): Promise<HistoryItem[]> {
+  const [out, inbound] = await Promise.all([
+    prisma.outboxMessage.findMany({
+      where: { channel: "web", externalUserId: userId, status: { not: "DEAD" } },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: HISTORY_LIMIT * 2,
+    }),
+    prisma.inboundEvent.findMany({
+      where: { channel: "web", dedupeKey: { startsWith: `${userId}:` } },
+      orderBy: { receivedAt: "desc" },
+      take: HISTORY_LIMIT,
+    }),
+  ]);
+  const finals = new Map<string, string>();
+  const labels = new Map<string, string>(); // cardId + key → button label
+  const bot: HistoryItem[] = [];
+  for (const row of out.reverse()) {
+    const m = JSON.parse(row.payloadJson) as OutboundMessage;
+    if (m.kind === "card_update") {
+      finals.set(m.cardId, m.replaceName);
+      continue;
+    }
+    if (m.kind === "card") for (const b of m.card.buttons) labels.set(`${m.card.id}\u0000${b.key}`, b.label);
+    // Unsent rows have no id yet; they arrive on the stream when sent.
+    // nextAttemptAt: when it became due on the app's clock, the clock inbound receivedAt uses too.
+    if (row.status === "SENT" && row.externalId) bot.push({ from: "bot", id: row.externalId, at: row.nextAttemptAt.toISOString(), message: m });
+  }
+  for (const item of bot) {
+    if (item.from === "bot" && item.message.kind === "card") {
+      const f = finals.get(item.message.card.id);
+      if (f) item.finalText = f;
+    }
+  }
+  const user: HistoryItem[] = [];
+  for (const row of inbound.reverse()) {
+    const e = JSON.parse(row.payloadJson) as { kind: string; text?: string; key?: string; cardId?: string };
+    const id = row.dedupeKey.slice(userId.length + 1);
+    const at = row.receivedAt.toISOString();
+    if (e.kind === "text") user.push({ from: "user", id, at, text: e.text ?? "" });
+    else if (e.kind === "button") user.push({ from: "user", id, at, tap: labels.get(`${e.cardId}\u0000${e.key}`) ?? e.key ?? "" });
+  }
+  return mergeByTime(user, bot.slice(-HISTORY_LIMIT)).slice(-HISTORY_LIMIT);
+}
+
+/** Merges two lists already in order; on a tie what the user did comes before the answer. */
+function mergeByTime(user: HistoryItem[], bot: HistoryItem[]): HistoryItem[] {
+  const out: HistoryItem[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < user.length || j < bot.length) {
+    if (j >= bot.length || (i < user.length && user[i]!.at <= bot[j]!.at)) out.push(user[i++]!);
+    else out.push(bot[j++]!);
+  }
+  return out;
+}
+
+// ---------- live stream ----------
+
+/** Server-Sent Events: "ready" once subscribed, then one data line per push; comments as heartbeat. */
+function sseStream(web: WebAdapter, userId: string, signal: AbortSignal): Response {
+  const encoder = new TextEncoder();
+  let cleanup = () => {};
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      const end = () => {
+        cleanup();
+        try {
+          controller.close();
+        } catch {
+          // already closed
+        }
+      };
+      const write = (s: string) => {
+        try {
+          controller.enqueue(encoder.encode(s));
+        } catch {
+          cleanup(); // the client is gone
+        }
+      };
+      const unsubscribe = web.subscribe(userId, (ev: WebPushEvent) => (ev.type === "close" ? end() : write(`data: ${JSON.stringify(ev)}\n\n`)));
+      const beat = setInterval(() => write(`: ping\n\n`), HEARTBEAT_MS);
+      cleanup = () => {
+        clearInterval(beat);
+        unsubscribe();
+        signal.removeEventListener("abort", end);
+      };
+      signal.addEventListener("abort", end);
+      write(`retry: 3000\nevent: ready\ndata: {}\n\n`);
+    },
+    cancel() {
+      cleanup();
+    },
+  });
+  return new Response(body, {
+    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" },
+  });
+}
+
+// ---------- reset (development only) ----------
+
+/**
+ * Empties everything a demo run creates, children before parents (FK order), then seeds the
+ * demo directory again. Towns, job bookkeeping and cached tokens stay; the audit log is
+ * append-only, so the reset is recorded in it instead of erasing it.
+ */
+export async function resetDemo(prisma: PrismaClient, services: Pick<Services, "settle">): Promise<void> {
+  await services.settle(); // let in-flight handling finish so it does not write into the fresh data
+  await prisma.$transaction([
+    prisma.followUp.deleteMany(),
+    prisma.surveyResponse.deleteMany(),
+    prisma.surveyInvitation.deleteMany(),
+    prisma.survey.deleteMany(),
+    prisma.serviceLog.deleteMany(),
+    prisma.serviceRequest.deleteMany(),
+    prisma.studioMember.deleteMany(),
+    prisma.studioSetupItem.deleteMany(),
+    prisma.studio.deleteMany(),
+    prisma.sentCard.deleteMany(),
+    prisma.approvalStep.deleteMany(),
+    prisma.application.deleteMany(),
+    prisma.studioNumberSequence.deleteMany(),
+    prisma.reminderDelivery.deleteMany(),
+    prisma.reminder.deleteMany(),
+    prisma.ipAsset.deleteMany(),
+    prisma.conversationSession.deleteMany(),
+    prisma.inboundEvent.deleteMany(),
+    prisma.outboxMessage.deleteMany(),
+    prisma.roleGrant.deleteMany(),
+    prisma.channelIdentity.deleteMany(),
+    prisma.person.deleteMany(),
+    prisma.enterprise.deleteMany(),
+    prisma.agency.deleteMany(),
+    prisma.auditLog.create({ data: { action: "simulator.reset", subjectType: "demo", subjectId: "demo", channel: "web" } }),
+  ]);
+  await seedDatabase(prisma, { production: false });
+}
