@@ -1,0 +1,72 @@
+// GET /applications/:id/print?t=<token>: the filled, decided Table A.1 as print-ready HTML (A.1).
+// The token (src/app/link-signer.ts) is signed for this application and names one reader; that
+// reader's roles are re-checked on every request, so a revoked officer loses access.
+import { Hono } from "hono";
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from "../../domain/errors.ts";
+import type { RoleGrantView } from "../../domain/roles.ts";
+import { createDirectory } from "../../storage/directory.ts";
+import type { AppDeps } from "../deps.ts";
+import { createLinkSigner, type LinkSigner } from "../link-signer.ts";
+import { renderApplicationPrint } from "../print/application-print.ts";
+
+export interface PrintRouteDeps extends Pick<AppDeps, "config" | "db" | "logger" | "clock"> {
+  /** Defaults to a signer over config.signingSecret: the same HMAC as runtime.domain.linkSigner. */
+  linkSigner?: Pick<LinkSigner, "verify">;
+}
+
+/** Who may read an application's form: its applicant, or an officer (stage-1 officers of its town only). */
+export function mayReadApplication(person: { id: string; roles: RoleGrantView[] }, app: { applicantId: string; townId: string }): boolean {
+  if (person.id === app.applicantId) return true;
+  return person.roles.some((r) => r.role === "CITY_IP_OFFICER" || r.role === "CITY_LEADER" || r.role === "ADMIN" || (r.role === "TOWN_OFFICER" && r.townId === app.townId));
+}
+
+function newNonce(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes));
+}
+
+export function printRoutes(deps: PrintRouteDeps) {
+  const { prisma } = deps.db;
+  const signer = deps.linkSigner ?? createLinkSigner(deps.config.signingSecret, () => deps.clock.now());
+  const directory = createDirectory(prisma);
+  const app = new Hono();
+
+  app.get("/applications/:id/print", async (c) => {
+    const id = c.req.param("id");
+    const token = c.req.query("t");
+    // Order: 401 before 404, so an unauthenticated caller learns nothing about which ids exist.
+    const personId = token ? signer.verify(`print:${id}`, token) : null;
+    if (!personId) throw new UnauthenticatedError("打印链接无效或已过期，请从审批卡片重新打开");
+    const row = await prisma.application.findUnique({ where: { id }, include: { town: true, steps: { orderBy: [{ round: "asc" }, { stage: "asc" }] } } });
+    if (!row) throw new NotFoundError("没有这份申请");
+    const person = await directory.get(personId);
+    if (!person || !mayReadApplication(person, row)) throw new ForbiddenError("您无权查看这份申请表");
+
+    const nameOf = async (pid: string | null) => (pid ? ((await prisma.person.findUnique({ where: { id: pid }, select: { name: true } }))?.name ?? null) : null);
+    const nonce = newNonce();
+    const html = renderApplicationPrint({
+      app: row,
+      townName: row.town.name,
+      steps: row.steps,
+      headConfirmedByName: await nameOf(row.headConfirmedById),
+      applicantName: await nameOf(row.applicantId),
+      timeZone: deps.config.timeZone,
+      printedAt: deps.clock.now(),
+      nonce,
+    });
+    // Ids only: the page carries full mobile numbers, the log never does.
+    deps.logger.info({ applicationId: id, personId }, "application print view");
+    c.header("Content-Type", "text/html; charset=utf-8");
+    c.header("Cache-Control", "private, no-store");
+    c.header("X-Frame-Options", "DENY");
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Referrer-Policy", "no-referrer");
+    c.header(
+      "Content-Security-Policy",
+      `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    );
+    return c.body(html, 200);
+  });
+
+  return app;
+}
