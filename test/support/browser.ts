@@ -97,7 +97,9 @@ export async function send(page: Page, text: string): Promise<void> {
 
 /** Tap the newest enabled button with this label (older cards may still show the same one). */
 export async function tapButton(page: Page, label: string): Promise<void> {
-  await page.locator(".card .buttons button:enabled", { hasText: label }).last().click({ timeout: WAIT_MS });
+  // Exact label: "同意" must not hit "不同意".
+  const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$`);
+  await page.locator(".card .buttons button:enabled", { hasText: exact }).last().click({ timeout: WAIT_MS });
 }
 
 export function botMessages(page: Page) {

@@ -115,7 +115,10 @@ export function applicationHandler(deps: ApplicationHandlerDeps): BotHandler {
   async function runStep(ctx: BotContext, s: SessionRow, input: { kind: "text"; text: string } | { kind: "button"; key: string }) {
     const flow = flows.get(s.flowId, s.flowVersion);
     const result = step(flow, JSON.parse(s.stateJson) as FlowState, input, await flowContext(ctx));
-    const replies = uniqueCardIds(result.replies, deps.newId);
+    // On submit the approval service says where the application went (new or revised), so the
+    // flow's generic closing line would only repeat it, or say the wrong stage for a revision.
+    const submitting = result.commands.some((c) => c.type === "submit");
+    const replies = uniqueCardIds(submitting ? result.replies.filter((r) => !(r.kind === "text" && r.text === flow.final.message)) : result.replies, deps.newId);
     await ctx.commit(replies, async (tx) => {
       const { status, extra } = await runCommands(tx, ctx, s, result.commands, replies);
       await saveState(tx, s, result.state, ctx, status);

@@ -18,7 +18,8 @@ select{flex:1;min-width:0;font-size:15px;padding:6px;border:1px solid #ccc;borde
 #who{font-size:12px;color:#666;margin-top:4px;min-height:1em}
 #reset{flex:none;font-size:13px;padding:6px 8px;border:1px solid #d9534f;color:#d9534f;background:#fff;border-radius:6px}
 main{flex:1;overflow-y:auto;padding:12px 10px;display:flex;flex-direction:column;gap:10px}
-.msg{max-width:86%;padding:9px 12px;border-radius:8px;line-height:1.55;word-wrap:break-word;overflow-wrap:anywhere}
+.msg{flex:none;max-width:86%;padding:9px 12px;border-radius:8px;line-height:1.55;word-wrap:break-word;overflow-wrap:anywhere}
+.msg:not(.card){white-space:pre-wrap}
 .msg.bot{align-self:flex-start;background:#fff}
 .msg.user{align-self:flex-end;background:#95ec69}
 .msg.tap{align-self:flex-end;background:none;color:#666;font-size:13px;padding:0 4px}
