@@ -17,7 +17,6 @@ import {
   editableHint,
   resolveField,
   resume,
-  showSummary,
   skip,
   stale,
   submit,

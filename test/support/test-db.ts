@@ -26,31 +26,7 @@ export function defaultTestProvider(): DatabaseProvider {
 
 /** A fresh, migrated, empty database: a temp SQLite file, or a throwaway PostgreSQL schema. */
 export async function createTestDatabase(provider: DatabaseProvider = defaultTestProvider()): Promise<TestDatabase> {
-  if (provider === "sqlite") {
-    const dir = mkdtempSync(join(tmpdir(), "ipstudio-test-"));
-    const url = `file:${join(dir, "test.db")}`;
-    await applyMigrations({ provider, url, ...migrationSet(provider) });
-    const db = await openDatabase({ provider, url });
-    return {
-      db,
-      provider,
-      url,
-      async drop() {
-        await db.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const base = process.env.TEST_DATABASE_URL;
-  if (!base) throw new Error("TEST_DATABASE_URL is not set");
-  const schema = `t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA "${schema}"`);
-  await admin.end();
-  const u = new URL(base);
-  u.searchParams.set("schema", schema);
-  const url = u.toString();
+  const { url, cleanup } = provider === "sqlite" ? sqliteLocation() : await pgSchemaLocation();
   await applyMigrations({ provider, url, ...migrationSet(provider) });
   const db = await openDatabase({ provider, url });
   return {
@@ -59,10 +35,31 @@ export async function createTestDatabase(provider: DatabaseProvider = defaultTes
     url,
     async drop() {
       await db.close();
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP SCHEMA "${schema}" CASCADE`);
-      await c.end();
+      await cleanup();
     },
   };
+}
+
+function sqliteLocation() {
+  const dir = mkdtempSync(join(tmpdir(), "ipstudio-test-"));
+  return { url: `file:${join(dir, "test.db")}`, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function pgSchemaLocation() {
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) throw new Error("TEST_DATABASE_URL is not set");
+  const schema = `t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const sql = async (q: string) => {
+    const c = new pg.Client({ connectionString: base });
+    await c.connect();
+    try {
+      await c.query(q);
+    } finally {
+      await c.end();
+    }
+  };
+  await sql(`CREATE SCHEMA "${schema}"`);
+  const u = new URL(base);
+  u.searchParams.set("schema", schema);
+  return { url: u.toString(), cleanup: () => sql(`DROP SCHEMA "${schema}" CASCADE`) };
 }

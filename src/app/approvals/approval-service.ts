@@ -13,7 +13,6 @@ import { approvalCard, shortId, STAGE_SHORT, type CardApplication } from "./appr
 
 export interface ApprovalServiceDeps {
   prisma: PrismaClient;
-  directory: Directory;
   calendar: WorkingCalendar;
   now: () => Date;
   newId: () => string;

@@ -28,7 +28,6 @@ export function createDomain(deps: CoreDeps & Pick<Services, "directory" | "adap
   const calendar = createChineseWorkingCalendar();
   const approvals = createApprovalService({
     prisma: deps.db.prisma,
-    directory: deps.directory,
     calendar,
     now,
     newId,

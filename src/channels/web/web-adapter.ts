@@ -1,6 +1,7 @@
 // The `web` channel behind the chat simulator (/simulator): the page POSTs JSON in, and what the
 // bot sends is pushed to the page's live subscriptions (SSE). Runtime-agnostic: web streams only.
 import { z } from "zod";
+import { readCappedBody } from "../read-capped-body.ts";
 import type { InboundEvent, OutboundMessage, Sender } from "../../domain/chat.ts";
 import { MAX_CARD_BUTTONS } from "../../domain/chat.ts";
 import { PayloadTooLargeError, ValidationError } from "../../domain/errors.ts";
@@ -103,7 +104,7 @@ export function createWebAdapter(opts: WebAdapterOptions = {}): WebAdapter {
     }
     let json: unknown;
     try {
-      json = JSON.parse(await readCapped(req, maxBodyBytes));
+      json = JSON.parse(await readCappedBody(req, maxBodyBytes, "web"));
     } catch (err) {
       if (err instanceof PayloadTooLargeError || err instanceof ValidationError) throw err;
       throw new ValidationError("web: body is not JSON");
@@ -161,35 +162,3 @@ function asChannelError(err: unknown): ChannelApiError | ChannelHttpError {
   return new ChannelHttpError("web", `web: push failed: ${err instanceof Error ? err.message : String(err)}`);
 }
 
-/** Read a body, refusing more than `max` bytes whether or not Content-Length is honest. */
-async function readCapped(req: Request, max: number): Promise<string> {
-  const declared = req.headers.get("content-length");
-  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > max) {
-    throw new PayloadTooLargeError(`web: body over ${max} bytes`, { limit: max });
-  }
-  if (!req.body) throw new ValidationError("web: empty body");
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel().catch(() => undefined);
-      throw new PayloadTooLargeError(`web: body over ${max} bytes`, { limit: max });
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(total);
-  let off = 0;
-  for (const c of chunks) {
-    all.set(c, off);
-    off += c.byteLength;
-  }
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(all);
-  } catch {
-    throw new ValidationError("web: body is not UTF-8");
-  }
-}

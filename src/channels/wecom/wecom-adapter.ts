@@ -1,7 +1,8 @@
 // The WeCom (企业微信 self-built app) channel: callback verification/decryption in, API out.
 import type { InboundEvent, OutboundMessage, Sender } from "../../domain/chat.ts";
+import { readCappedBody } from "../read-capped-body.ts";
 import { MAX_CARD_BUTTONS } from "../../domain/chat.ts";
-import { PayloadTooLargeError, ValidationError } from "../../domain/errors.ts";
+import { ValidationError } from "../../domain/errors.ts";
 import { ChannelApiError, type ChannelAdapter, type InboundResult, type SendResult } from "../channel.ts";
 import { createWecomApi, type WecomApi } from "./wecom-api.ts";
 import { assertEncodingAesKey, openEnvelope, type EnvelopeConfig } from "./wecom-crypto.ts";
@@ -72,7 +73,7 @@ export function createWecomAdapter(opts: WecomAdapterOptions): WecomAdapter {
     if (!base.msgSignature || !base.timestamp || !base.nonce) {
       throw new ValidationError("wecom: missing msg_signature, timestamp or nonce");
     }
-    const outer = parseWecomXml(await readCapped(req, maxBodyBytes));
+    const outer = parseWecomXml(await readCappedBody(req, maxBodyBytes, "wecom"));
     const inner = parseWecomXml(openEnvelope(envelope, { ...base, encrypt: outer["Encrypt"] ?? "" }, now()));
     return { response: new Response(null, { status: 200 }), events: normalize(inner, now()) };
   }
@@ -142,31 +143,3 @@ export function normalize(x: Record<string, string>, receivedAt: Date): InboundE
   }
 }
 
-/** Read a body, refusing more than `max` bytes whether or not Content-Length is honest. */
-async function readCapped(req: Request, max: number): Promise<string> {
-  const declared = req.headers.get("content-length");
-  if (declared !== null) {
-    if (!/^\d+$/.test(declared.trim())) throw new ValidationError("wecom: bad Content-Length");
-    if (Number(declared) > max) throw new PayloadTooLargeError(`wecom: body over ${max} bytes`, { limit: max });
-  }
-  if (!req.body) throw new ValidationError("wecom: empty body");
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel().catch(() => undefined);
-      throw new PayloadTooLargeError(`wecom: body over ${max} bytes`, { limit: max });
-    }
-    chunks.push(value);
-  }
-  if (total === 0) throw new ValidationError("wecom: empty body");
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
-  } catch {
-    throw new ValidationError("wecom: body is not UTF-8");
-  }
-}

@@ -1,0 +1,39 @@
+import { PayloadTooLargeError, ValidationError } from "../domain/errors.ts";
+
+/**
+ * Reads a request body as UTF-8, refusing more than `max` bytes whether or not Content-Length
+ * is honest (it is checked first, then the stream is counted and cancelled past the cap).
+ */
+export async function readCappedBody(req: Request, max: number, channel: string): Promise<string> {
+  const declared = req.headers.get("content-length");
+  if (declared !== null) {
+    if (!/^\d+$/.test(declared.trim())) throw new ValidationError(`${channel}: bad Content-Length`);
+    if (Number(declared) > max) throw new PayloadTooLargeError(`${channel}: body over ${max} bytes`, { limit: max });
+  }
+  if (!req.body) throw new ValidationError(`${channel}: empty body`);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => undefined);
+      throw new PayloadTooLargeError(`${channel}: body over ${max} bytes`, { limit: max });
+    }
+    chunks.push(value);
+  }
+  if (total === 0) throw new ValidationError(`${channel}: empty body`);
+  const all = new Uint8Array(total);
+  let off = 0;
+  for (const c of chunks) {
+    all.set(c, off);
+    off += c.byteLength;
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(all);
+  } catch {
+    throw new ValidationError(`${channel}: body is not UTF-8`);
+  }
+}
