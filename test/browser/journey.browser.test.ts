@@ -89,6 +89,19 @@ describe.skipIf(skipBrowserTests)("the whole journey in the simulator", () => {
     await waitForBotText(manager, `工作室编号：ZSIPS-${year}-001`);
     await waitForBotText(leader, `ZSIPS-${year}-001`);
     await session.screenshot(manager, "journey-04-approved");
+
+    // The card's "查看详情" opens the filled, decided Table A.1, print-ready.
+    const href = await leader.locator(".card", { hasText: "第3/3阶段" }).last().locator("a.link").getAttribute("href");
+    const print = await session.context.newPage();
+    // PUBLIC_BASE_URL is unset here, so links name the default port: keep their path and token.
+    const link = new URL(href!);
+    await print.goto(`${server.baseUrl}${link.pathname}${link.search}`);
+    const form = await print.locator("body").innerText();
+    for (const text of ["中山市企业知识产权保护流动工作室申请表", "镇街市场监督管理分局意见", "市局知识产权相关科室意见", "市局意见", `ZSIPS-${year}-001`, "周敏", "张磊", "王芳", "中山市某某（中国）科技有限公司"]) {
+      expect(form, text).toContain(text);
+    }
+    await print.setViewportSize({ width: 794, height: 1123 }); // A4 at 96 dpi
+    await session.screenshot(print, "journey-05-print");
     expect(session.errors).toEqual([]);
   });
 });

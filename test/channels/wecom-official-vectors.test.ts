@@ -85,3 +85,46 @@ describe("wecom official sample vectors", () => {
     await expect(other.handleRequest(new Request(`https://bot.test/cb?${verifyQuery}`))).rejects.toBeInstanceOf(UnauthenticatedError);
   });
 });
+
+describe("wecom official sample vectors through the real routes", () => {
+  it("verifies the URL and handles the sample message end to end (age check off)", async () => {
+    const { createRuntime } = await import("../../src/app/create-app.ts");
+    const { loadConfig } = await import("../../src/config/config.ts");
+    const { seedDatabase } = await import("../../src/storage/seed.ts");
+    const { createFakeWecom } = await import("../fakes/fake-wecom-api.ts");
+    const { createTestDatabase } = await import("../support/test-db.ts");
+    const { memoryLogger } = await import("../support/silent-logger.ts");
+    const t = await createTestDatabase();
+    await seedDatabase(t.db.prisma, { production: false });
+    const fake = createFakeWecom({ corpId, secret: "sample-secret", agentId: 218 });
+    const config = loadConfig({
+      WECOM_CORP_ID: corpId,
+      WECOM_AGENT_ID: "218",
+      WECOM_SECRET: "sample-secret",
+      WECOM_TOKEN: token,
+      WECOM_ENCODING_AES_KEY: encodingAesKey,
+      WECOM_API_BASE: "http://wecom.fake",
+      WEBHOOK_MAX_AGE_SECONDS: "0",
+    });
+    const { app, services } = createRuntime({ config, db: t.db, logger: memoryLogger().logger, clock: { now: () => new Date() }, fetch: fake.fetch });
+    try {
+      const verify = await app.request(`/webhooks/wecom?${verifyQuery}`);
+      expect(verify.status).toBe(200);
+      expect(await verify.text()).toBe(echoPlain);
+
+      const res = await app.request(`/webhooks/wecom?${msgQuery}`, { method: "POST", body: reqData, headers: { "content-type": "text/xml" } });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe("");
+      await services.settle();
+      await services.dispatcher.drain();
+      const stored = await t.db.prisma.inboundEvent.findFirstOrThrow();
+      expect(stored).toMatchObject({ channel: "wecom", dedupeKey: "msg:4561255354251345929", status: "DONE" });
+      expect(JSON.parse(stored.payloadJson)).toMatchObject({ kind: "text", text: "hello", sender: { channel: "wecom", userId: "mycreate" } });
+      // "hello" is answered with the menu, through the outbox, to the (fake) WeCom API.
+      expect(fake.sent.map((s) => [s.touser, s.msgtype])).toEqual([["mycreate", "template_card"]]);
+    } finally {
+      await services.settle();
+      await t.drop();
+    }
+  });
+});

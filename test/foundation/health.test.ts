@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { createRuntime } from "../../src/app/create-app.ts";
 import { systemClock } from "../../src/app/deps.ts";
@@ -98,5 +98,21 @@ describe("starting on Node", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^IP Studio Bot failed to start: /);
     expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it("shuts down gracefully on SIGTERM: stops accepting, finishes, closes the database, exits 0", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ipstudio-sigterm-"));
+    dirs.push(dir);
+    const port = String(20_000 + Math.floor(Math.random() * 20_000));
+    const child = spawn(process.execPath, ["--import", "tsx", "src/entry/node.ts"], { cwd: ROOT, env: { ...process.env, PORT: port, DATABASE_URL: `file:${join(dir, "db.sqlite")}` } });
+    let out = "";
+    child.stdout.on("data", (d) => (out += String(d)));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    for (let i = 0; i < 100 && !out.includes("listening"); i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(out).toContain('"msg":"stopped"');
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
   });
 });
