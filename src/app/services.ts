@@ -2,6 +2,7 @@ import type { ChannelAdapter } from "../channels/channel.ts";
 import { createWebAdapter } from "../channels/web/web-adapter.ts";
 import { createWecomAdapter, WECOM_RATE_LIMITS } from "../channels/wecom/wecom-adapter.ts";
 import type { ChannelName } from "../domain/chat.ts";
+import type { FlowDefinition } from "../flows/flow-schema.ts";
 import { createOutboxDispatcher, type OutboxDispatcher, type RateLimit } from "../jobs/outbox-dispatcher.ts";
 import { createDirectory, type Directory } from "../storage/directory.ts";
 import type { BotHandler } from "./bot/bot-context.ts";
@@ -20,6 +21,8 @@ export interface CoreDeps extends AppDeps {
   /** Extra adapters, e.g. the web simulator channel. */
   extraAdapters?: Partial<Record<ChannelName, ChannelAdapter>>;
   newId?: () => string;
+  /** The conversation flows to register (default: bot-flows/index.ts), old versions included. */
+  flows?: FlowDefinition[];
 }
 
 export interface Services {

@@ -1,6 +1,7 @@
 // Flows are imported statically (no fs at run time: this also runs on Cloudflare Workers) and
 // validated here, so a broken flow fails at start-up rather than mid-conversation.
 import { NotFoundError, ValidationError } from "../domain/errors.ts";
+import type { FlowState } from "./engine-types.ts";
 import { FlowSchema, type FlowDefinition } from "./flow-schema.ts";
 
 export interface FlowRegistry {
@@ -8,6 +9,11 @@ export interface FlowRegistry {
   get(id: string, version?: number): FlowDefinition;
   /** Every registered flow, old versions included (states saved under them still resolve). */
   list(): FlowDefinition[];
+  /**
+   * The flow a saved state runs on: its own version while registered (sessions finish on the
+   * version they started with), else the latest through its declared migrateState.
+   */
+  forState(state: FlowState): { flow: FlowDefinition; state: FlowState; migrated: boolean };
 }
 
 export function createFlowRegistry(flows: readonly FlowDefinition[]): FlowRegistry {
@@ -35,5 +41,14 @@ export function createFlowRegistry(flows: readonly FlowDefinition[]): FlowRegist
       return flow;
     },
     list: () => [...byId.values()].flat(),
+    forState(state) {
+      const versions = byId.get(state.flowId) ?? [];
+      const exact = versions.find((f) => f.version === state.flowVersion);
+      if (exact) return { flow: exact, state, migrated: false };
+      const latest = versions.at(-1);
+      if (!latest?.migrateState) throw new NotFoundError(`flow ${state.flowId}@${state.flowVersion} is no longer registered and ${state.flowId} declares no migrateState`, { id: state.flowId, version: state.flowVersion });
+      const moved = { ...(latest.migrateState(state, state.flowVersion) as FlowState), flowId: latest.id, flowVersion: latest.version };
+      return { flow: latest, state: moved, migrated: true };
+    },
   };
 }

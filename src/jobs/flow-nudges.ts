@@ -22,8 +22,8 @@ export async function nudgeIdleFlows(deps: { prisma: PrismaClient; flows: FlowRe
   });
   let sent = 0;
   for (const s of sessions) {
-    const flow = deps.flows.get(s.flowId, s.flowVersion);
-    const text = nudgeMessage(flow, JSON.parse(s.stateJson) as FlowState);
+    const { flow, state } = deps.flows.forState(JSON.parse(s.stateJson) as FlowState);
+    const text = nudgeMessage(flow, state);
     if (!text) continue;
     await prisma.$transaction(async (tx) => {
       const claimed = await tx.conversationSession.updateMany({ where: { id: s.id, nudges: s.nudges, revision: s.revision }, data: { nudges: s.nudges + 1, lastNudgedAt: now } });

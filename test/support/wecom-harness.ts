@@ -1,6 +1,7 @@
 import { createRuntime } from "../../src/app/create-app.ts";
 import type { Clock } from "../../src/app/deps.ts";
 import { loadConfig } from "../../src/config/config.ts";
+import type { FlowDefinition } from "../../src/flows/flow-schema.ts";
 import { seedDatabase } from "../../src/storage/seed.ts";
 import { createFakeWecom, type FakeWecom, type FakeSent } from "../fakes/fake-wecom-api.ts";
 import { cardClickXml, enterAgentXml, signCallback, textMessageXml } from "../fakes/wecom-callback-signer.ts";
@@ -27,7 +28,7 @@ export interface WecomHarness {
   readonly runtime: ReturnType<typeof createRuntime>;
   config: ReturnType<typeof loadConfig>;
   /** Replace the running app over the same database (a restart). */
-  restart(): void;
+  restart(opts?: { flows?: FlowDefinition[] }): void;
   clock: ReturnType<typeof testClock>;
   logs: ReturnType<typeof memoryLogger>;
   /** POST a signed text message through the real route; resolves when handled and sent. */
@@ -43,7 +44,7 @@ export interface WecomHarness {
 
 let msgSeq = 1;
 
-export async function createWecomHarness(opts: { env?: Record<string, string>; seedDemo?: boolean; clock?: ReturnType<typeof testClock> } = {}): Promise<WecomHarness> {
+export async function createWecomHarness(opts: { env?: Record<string, string>; seedDemo?: boolean; clock?: ReturnType<typeof testClock>; flows?: FlowDefinition[] } = {}): Promise<WecomHarness> {
   const t = await createTestDatabase();
   await seedDatabase(t.db.prisma, { production: opts.seedDemo === false });
   const clock = opts.clock ?? testClock();
@@ -58,7 +59,7 @@ export async function createWecomHarness(opts: { env?: Record<string, string>; s
     WECOM_API_BASE: "http://wecom.fake",
     ...opts.env,
   });
-  let runtime = createRuntime({ config, db: t.db, logger: logs.logger, clock, fetch: fake.fetch });
+  let runtime = createRuntime({ config, db: t.db, logger: logs.logger, clock, fetch: fake.fetch, flows: opts.flows });
   const settle = async () => {
     await runtime.services.settle();
     await runtime.services.dispatcher.drain();
@@ -79,8 +80,8 @@ export async function createWecomHarness(opts: { env?: Record<string, string>; s
     get runtime() {
       return runtime;
     },
-    restart() {
-      runtime = createRuntime({ config, db: t.db, logger: logs.logger, clock, fetch: fake.fetch });
+    restart(o) {
+      runtime = createRuntime({ config, db: t.db, logger: logs.logger, clock, fetch: fake.fetch, flows: o?.flows ?? opts.flows });
     },
     clock,
     logs,

@@ -53,7 +53,7 @@ export function applicationHandler(deps: ApplicationHandlerDeps): BotHandler {
   async function saveState(tx: Tx, s: SessionRow, state: FlowState, ctx: BotContext, status: string) {
     const r = await tx.conversationSession.updateMany({
       where: { id: s.id, revision: s.revision },
-      data: { stateJson: JSON.stringify(state), status, revision: { increment: 1 }, lastActivityAt: ctx.now, nudges: 0, channel: ctx.event.sender.channel, externalUserId: ctx.event.sender.userId },
+      data: { stateJson: JSON.stringify(state), flowVersion: state.flowVersion, status, revision: { increment: 1 }, lastActivityAt: ctx.now, nudges: 0, channel: ctx.event.sender.channel, externalUserId: ctx.event.sender.userId },
     });
     if (r.count !== 1) throw new ConflictError("conversation changed concurrently; retry");
   }
@@ -113,8 +113,8 @@ export function applicationHandler(deps: ApplicationHandlerDeps): BotHandler {
   }
 
   async function runStep(ctx: BotContext, s: SessionRow, input: { kind: "text"; text: string } | { kind: "button"; key: string }) {
-    const flow = flows.get(s.flowId, s.flowVersion);
-    const result = step(flow, JSON.parse(s.stateJson) as FlowState, input, await flowContext(ctx));
+    const { flow, state } = flows.forState(JSON.parse(s.stateJson) as FlowState);
+    const result = step(flow, state, input, await flowContext(ctx));
     // On submit the approval service says where the application went (new or revised), so the
     // flow's generic closing line would only repeat it, or say the wrong stage for a revision.
     const submitting = result.commands.some((c) => c.type === "submit");

@@ -22,7 +22,7 @@ export interface Domain {
 export function createDomain(deps: CoreDeps & Pick<Services, "directory" | "adapters">): Domain {
   const now = () => deps.clock.now();
   const newId = deps.newId ?? randomId;
-  const flows = createFlowRegistry(allFlows);
+  const flows = createFlowRegistry(deps.flows ?? allFlows);
   const linkSigner = createLinkSigner(deps.config.signingSecret, now);
   const capabilitiesOf = (channel: string) => deps.adapters[channel as keyof typeof deps.adapters]?.capabilities ?? { buttons: false, maxButtons: 0 };
   const calendar = createChineseWorkingCalendar();
