@@ -122,3 +122,38 @@ describe("WeCom through the real route", () => {
     expect(h.fake.dropped).toHaveLength(0);
   });
 });
+
+describe("dead letters are visible to admins and can be sent again", () => {
+  it("lists DEAD messages behind the admin token and re-queues one", async () => {
+    const h = await createWecomHarness({ env: { ADMIN_TOKEN: "admin-token-0123456789" } });
+    try {
+      h.fake.injectFailure({ kind: "errcode", errcode: 40003, times: 1, path: "message/send" });
+      await h.text("qianba", "菜单");
+      expect((await h.runtime.app.request("/admin/outbox")).status).toBe(401);
+      expect((await h.runtime.app.request("/admin/outbox", { headers: { authorization: "Bearer wrong-token-000000000" } })).status).toBe(401);
+      const auth = { authorization: "Bearer admin-token-0123456789" };
+      const list = await h.runtime.app.request("/admin/outbox?status=DEAD", { headers: auth });
+      const body = (await list.json()) as { counts: Record<string, number>; messages: { id: string; lastError: string }[] };
+      expect(body.counts.DEAD).toBe(1);
+      expect(body.messages[0]!.lastError).toContain("40003");
+      expect((await h.runtime.app.request("/admin/outbox?status=LOST", { headers: auth })).status).toBe(400);
+      const retry = await h.runtime.app.request(`/admin/outbox/${body.messages[0]!.id}/retry`, { method: "POST", headers: auth });
+      expect(retry.status).toBe(200);
+      await h.settle();
+      expect(h.to("qianba")).toHaveLength(1);
+      expect((await h.runtime.app.request(`/admin/outbox/${body.messages[0]!.id}/retry`, { method: "POST", headers: auth })).status).toBe(409);
+      expect((await h.t.db.prisma.auditLog.findFirstOrThrow({ where: { action: "outbox.retry" } })).subjectId).toBe(body.messages[0]!.id);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("has no admin routes at all without ADMIN_TOKEN", async () => {
+    const h = await createWecomHarness();
+    try {
+      expect((await h.runtime.app.request("/admin/outbox")).status).toBe(404);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -1,0 +1,69 @@
+import { timingSafeEqual } from "node:crypto";
+import { Hono } from "hono";
+import { z } from "zod";
+import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from "../../domain/errors.ts";
+import { maskMobiles } from "../../domain/mask.ts";
+import type { AppDeps } from "../deps.ts";
+import type { Services } from "../services.ts";
+
+const STATUSES = ["PENDING", "SENDING", "SENT", "DEAD"] as const;
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Operations endpoints for administrators (Bearer ADMIN_TOKEN; absent when no token is set):
+ * the outbox's dead letters are visible and can be sent again.
+ */
+export function adminRoutes(deps: Pick<AppDeps, "config" | "db" | "clock" | "logger"> & { services: Pick<Services, "kickOutbox"> }) {
+  const app = new Hono();
+  const token = deps.config.adminToken;
+  if (!token) return app;
+  const { prisma } = deps.db;
+
+  app.use("/admin/*", async (c, next) => {
+    const given = /^Bearer (.+)$/.exec(c.req.header("authorization") ?? "")?.[1];
+    if (!given || !sameSecret(given, token)) throw new UnauthenticatedError("admin token required");
+    await next();
+  });
+
+  app.get("/admin/outbox", async (c) => {
+    const status = z.enum(STATUSES).default("DEAD").safeParse(c.req.query("status") ?? undefined);
+    if (!status.success) throw new ValidationError(`status must be one of ${STATUSES.join(", ")}`);
+    const rows = await prisma.outboxMessage.findMany({ where: { status: status.data }, orderBy: { createdAt: "desc" }, take: 200 });
+    const counts = await prisma.outboxMessage.groupBy({ by: ["status"], _count: { _all: true } });
+    return c.json({
+      counts: Object.fromEntries(counts.map((r) => [r.status, r._count._all])),
+      messages: rows.map((r) => ({
+        id: r.id,
+        channel: r.channel,
+        userId: r.externalUserId,
+        status: r.status,
+        attempts: r.attempts,
+        lastError: r.lastError,
+        createdAt: r.createdAt,
+        nextAttemptAt: r.nextAttemptAt,
+        // Message text may quote a form: never hand out full mobile numbers.
+        preview: maskMobiles(r.payloadJson).slice(0, 300),
+      })),
+    });
+  });
+
+  app.post("/admin/outbox/:id/retry", async (c) => {
+    const id = c.req.param("id");
+    const row = await prisma.outboxMessage.findUnique({ where: { id } });
+    if (!row) throw new NotFoundError("no such outbox message");
+    const now = deps.clock.now();
+    const r = await prisma.outboxMessage.updateMany({ where: { id, status: "DEAD" }, data: { status: "PENDING", attempts: 0, nextAttemptAt: now, lastError: null } });
+    if (r.count !== 1) throw new ConflictError(`message is ${row.status}, only DEAD messages are retried`);
+    await prisma.auditLog.create({ data: { action: "outbox.retry", subjectType: "OutboxMessage", subjectId: id, actorRole: "ADMIN", detailJson: JSON.stringify({ previousError: row.lastError }), at: now } });
+    deps.logger.info({ outboxId: id }, "dead letter re-queued by admin");
+    void deps.services.kickOutbox();
+    return c.json({ id, status: "PENDING" });
+  });
+
+  return app;
+}
