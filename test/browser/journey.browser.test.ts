@@ -1,20 +1,17 @@
 // Issue 6 "done when": the whole journey in the simulator, by clicking and typing, across persona
 // tabs — apply → town approval → city IP returns one field → fix → approvals → studio number.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { HAPPY } from "../flows/helpers.ts";
 import {
   botMessageCount,
-  launchBrowser,
   send,
   skipBrowserTests,
-  startSimulatorServer,
   tapButton,
   waitForBotText,
   waitForCardFinal,
   waitForNewBotMessage,
-  type BrowserSession,
-  type SimulatorServer,
+  useSimulator,
 } from "../support/browser.ts";
 
 /** Type a reply and wait for the bot's answer to it. */
@@ -31,21 +28,10 @@ async function tapAndWait(page: Page, label: string): Promise<string> {
 }
 
 describe.skipIf(skipBrowserTests)("the whole journey in the simulator", () => {
-  let server: SimulatorServer;
-  let session: BrowserSession;
-
-  beforeAll(async () => {
-    server = await startSimulatorServer();
-    session = await launchBrowser(server.baseUrl);
-  }, 60_000);
-
-  afterAll(async () => {
-    await session?.close();
-    await server?.stop();
-  });
+  const sim = useSimulator();
 
   it("apply, approve, return one field, fix, approve twice, get the studio number", { timeout: 180_000 }, async () => {
-    const manager = await session.openAs("demo-manager-mingzhu");
+    const manager = await sim.session.openAs("demo-manager-mingzhu");
     await waitForBotText(manager, "您好，陈晓明");
     await tapAndWait(manager, "申请工作室");
     await waitForBotText(manager, "第 1/8 部分");
@@ -54,22 +40,22 @@ describe.skipIf(skipBrowserTests)("the whole journey in the simulator", () => {
       expect(reply, `after ${field}`).not.toMatch(/不像|不能|请回复 1–\d+ 的序号|没看懂/);
     }
     await waitForBotText(manager, "确认提交申请？");
-    await session.screenshot(manager, "journey-01-summary");
+    await sim.session.screenshot(manager, "journey-01-summary");
     await tapAndWait(manager, "确认提交");
     await waitForBotText(manager, "已转镇街市场监督管理分局初审");
 
-    const town = await session.openAs("demo-town-xiaolan");
+    const town = await sim.session.openAs("demo-town-xiaolan");
     await waitForBotText(town, "第1/3阶段");
-    await session.screenshot(town, "journey-02-town-card");
+    await sim.session.screenshot(town, "journey-02-town-card");
     await tapAndWait(town, "同意");
     await waitForCardFinal(town, "已同意");
 
-    const cityIp = await session.openAs("demo-city-ip");
+    const cityIp = await sim.session.openAs("demo-city-ip");
     await waitForBotText(cityIp, "第2/3阶段");
     await tapAndWait(cityIp, "退回修改");
     expect(await answer(cityIp, "注册资本与营业执照不一致")).toContain("需要申请人修改哪些项目");
     expect(await answer(cityIp, "6")).toContain("已记录：已退回修改");
-    await session.screenshot(cityIp, "journey-03-city-ip-returned");
+    await sim.session.screenshot(cityIp, "journey-03-city-ip-returned");
 
     await waitForBotText(manager, "注册资本与营业执照不一致");
     await answer(manager, "600");
@@ -80,7 +66,7 @@ describe.skipIf(skipBrowserTests)("the whole journey in the simulator", () => {
     await cityIp.locator(".card:not(.done)", { hasText: "第2/3阶段" }).first().waitFor();
     await tapAndWait(cityIp, "同意");
 
-    const leader = await session.openAs("demo-city-leader");
+    const leader = await sim.session.openAs("demo-city-leader");
     await waitForBotText(leader, "第3/3阶段");
     await tapAndWait(leader, "同意");
     await waitForCardFinal(leader, "已同意");
@@ -88,20 +74,20 @@ describe.skipIf(skipBrowserTests)("the whole journey in the simulator", () => {
     const year = new Date().getFullYear();
     await waitForBotText(manager, `工作室编号：ZSIPS-${year}-001`);
     await waitForBotText(leader, `ZSIPS-${year}-001`);
-    await session.screenshot(manager, "journey-04-approved");
+    await sim.session.screenshot(manager, "journey-04-approved");
 
     // The card's "查看详情" opens the filled, decided Table A.1, print-ready.
     const href = await leader.locator(".card", { hasText: "第3/3阶段" }).last().locator("a.link").getAttribute("href");
-    const print = await session.context.newPage();
+    const print = await sim.session.context.newPage();
     // PUBLIC_BASE_URL is unset here, so links name the default port: keep their path and token.
     const link = new URL(href!);
-    await print.goto(`${server.baseUrl}${link.pathname}${link.search}`);
+    await print.goto(`${sim.server.baseUrl}${link.pathname}${link.search}`);
     const form = await print.locator("body").innerText();
     for (const text of ["中山市企业知识产权保护流动工作室申请表", "镇街市场监督管理分局意见", "市局知识产权相关科室意见", "市局意见", `ZSIPS-${year}-001`, "周敏", "张磊", "王芳", "中山市某某（中国）科技有限公司"]) {
       expect(form, text).toContain(text);
     }
     await print.setViewportSize({ width: 794, height: 1123 }); // A4 at 96 dpi
-    await session.screenshot(print, "journey-05-print");
-    expect(session.errors).toEqual([]);
+    await sim.session.screenshot(print, "journey-05-print");
+    expect(sim.session.errors).toEqual([]);
   });
 });

@@ -1,60 +1,45 @@
 // The simulator in a real browser on a phone-sized screen, two personas in two tabs.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { OutboundMessage } from "../../src/domain/chat.ts";
 import { openDatabase } from "../../src/storage/database.ts";
 import { outboxRow } from "../../src/storage/outbox.ts";
 import {
   botMessageCount,
-  launchBrowser,
   lastBotMessage,
   send,
   skipBrowserTests,
-  startSimulatorServer,
   tapButton,
   waitForBotText,
   waitForCardFinal,
   waitForNewBotMessage,
-  type BrowserSession,
-  type SimulatorServer,
+  useSimulator,
 } from "../support/browser.ts";
 
 describe.skipIf(skipBrowserTests)("simulator in Chromium", () => {
-  let server: SimulatorServer;
-  let session: BrowserSession;
-
-  beforeAll(async () => {
-    server = await startSimulatorServer();
-    session = await launchBrowser(server.baseUrl);
-  }, 60_000);
-
-  afterAll(async () => {
-    // Browser first: its open SSE streams would otherwise keep the server from closing.
-    await session?.close();
-    await server?.stop();
-  });
+  const sim = useSimulator();
 
   it("two personas chat side by side: menu card, a tap answered in place, a typed message", { timeout: 60_000 }, async () => {
-    const manager = await session.openAs("demo-manager-mingzhu");
+    const manager = await sim.session.openAs("demo-manager-mingzhu");
     await waitForBotText(manager, "您好，陈晓明");
     expect(await lastBotMessage(manager)).toContain("知识产权流动工作室助手");
     expect(await manager.locator("#who").innerText()).toContain("中山市明珠智能装备有限公司");
     await expect(manager.locator(".card button", { hasText: "申请工作室" }).count()).resolves.toBe(1);
-    await session.screenshot(manager, "01-manager-menu");
+    await sim.session.screenshot(manager, "01-manager-menu");
 
     const before = await botMessageCount(manager);
     await tapButton(manager, "我的申请");
     await waitForNewBotMessage(manager, before);
     await waitForCardFinal(manager, "已选择"); // the tapped card lost its buttons
     await expect(manager.locator(".msg.tap", { hasText: "我的申请" }).count()).resolves.toBe(1);
-    await session.screenshot(manager, "02-manager-after-tap");
+    await sim.session.screenshot(manager, "02-manager-after-tap");
 
-    const officer = await session.openAs("demo-city-ip");
+    const officer = await sim.session.openAs("demo-city-ip");
     await waitForBotText(officer, "您好，张磊");
     const n = await botMessageCount(officer);
     await send(officer, "菜单");
     await officer.locator(".msg.user", { hasText: "菜单" }).waitFor();
     expect(await waitForNewBotMessage(officer, n)).toContain("待我审批");
-    await session.screenshot(officer, "03-city-ip-menu");
+    await sim.session.screenshot(officer, "03-city-ip-menu");
 
     // Each tab kept its own persona; a reload rebuilds the conversation from history.
     expect(await manager.locator("#chat").innerText()).not.toContain("张磊");
@@ -65,14 +50,14 @@ describe.skipIf(skipBrowserTests)("simulator in Chromium", () => {
     await expect(botMessageCount(manager)).resolves.toBe(shown);
     await expect(manager.locator(".msg.tap", { hasText: "我的申请" }).count()).resolves.toBe(1);
 
-    expect(session.errors).toEqual([]);
+    expect(sim.session.errors).toEqual([]);
   });
 
   it("renders facts, links and markdown, safely, and replaces a card's buttons on update", { timeout: 60_000 }, async () => {
-    const page = await session.openAs("demo-agency-staff");
+    const page = await sim.session.openAs("demo-agency-staff");
     await waitForBotText(page, "您好，刘洋");
     // Messages as a handler would enqueue them; the server's dispatcher tick (2 s) sends them.
-    const db = await openDatabase({ provider: "sqlite", url: server.databaseUrl });
+    const db = await openDatabase({ provider: "sqlite", url: sim.server.databaseUrl });
     const enqueue = async (message: OutboundMessage) =>
       db.prisma.outboxMessage.create({ data: outboxRow({ channel: "web", userId: "demo-agency-staff", message }, new Date()) });
     try {
@@ -97,7 +82,7 @@ describe.skipIf(skipBrowserTests)("simulator in Chromium", () => {
       });
       await enqueue({ kind: "card", card: { id: "browser-card-2", title: "危险链接", url: "javascript:alert(1)", buttons: [] } });
       await waitForBotText(page, "危险链接");
-      await session.screenshot(page, "04-agency-card-before-update");
+      await sim.session.screenshot(page, "04-agency-card-before-update");
       await enqueue({ kind: "card_update", cardId: "browser-card-1", replaceName: "已同意" });
       await waitForCardFinal(page, "已同意");
     } finally {
@@ -112,7 +97,7 @@ describe.skipIf(skipBrowserTests)("simulator in Chromium", () => {
     await expect(page.locator("#chat img").count()).resolves.toBe(0);
     await expect(page.locator("#chat .c-warning", { hasText: "逾期" }).count()).resolves.toBe(1);
     await expect(page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).resolves.toBeUndefined();
-    await session.screenshot(page, "05-agency-card-updated");
-    expect(session.errors).toEqual([]);
+    await sim.session.screenshot(page, "05-agency-card-updated");
+    expect(sim.session.errors).toEqual([]);
   });
 });

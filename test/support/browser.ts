@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from "vitest";
 // Browser tests against the real server: Debian's Chromium driven by playwright-core.
 // Helpers speak the simulator's language (open a persona, send, tap, read the bot) so a journey
 // across several personas' tabs reads like the story it tests.
@@ -129,4 +130,29 @@ export async function waitForBotText(page: Page, text: string): Promise<void> {
 /** Waits until a card shows a final state (its buttons replaced) containing the text. */
 export async function waitForCardFinal(page: Page, text: string): Promise<void> {
   await page.locator(".card.done .final", { hasText: text }).first().waitFor({ timeout: WAIT_MS });
+}
+
+/**
+ * One real server and one Chromium for the enclosing describe block; call it inside describe().
+ * The browser closes first: its open SSE streams would otherwise keep the server from closing.
+ */
+export function useSimulator(env: Record<string, string> = {}): { readonly server: SimulatorServer; readonly session: BrowserSession } {
+  let server: SimulatorServer | undefined;
+  let session: BrowserSession | undefined;
+  beforeAll(async () => {
+    server = await startSimulatorServer(env);
+    session = await launchBrowser(server.baseUrl);
+  }, 60_000);
+  afterAll(async () => {
+    await session?.close();
+    await server?.stop();
+  });
+  return {
+    get server() {
+      return server!;
+    },
+    get session() {
+      return session!;
+    },
+  };
 }
