@@ -261,3 +261,21 @@ describe("simulator gating", () => {
     }
   });
 });
+
+describe("simulator sign-in body cap", () => {
+  it("refuses an oversize sign-in form with 413", async () => {
+    const { createRuntime } = await import("../../src/app/create-app.ts");
+    const { loadConfig } = await import("../../src/config/config.ts");
+    const { createTestDatabase } = await import("../support/test-db.ts");
+    const { memoryLogger } = await import("../support/silent-logger.ts");
+    const t = await createTestDatabase();
+    try {
+      const config = loadConfig({ NODE_ENV: "production", SIMULATOR_ENABLED: "true", ADMIN_TOKEN: "admin-token-0123456789" });
+      const { app } = createRuntime({ config, db: t.db, logger: memoryLogger().logger, clock: { now: () => new Date() } });
+      const res = await app.request("/simulator/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `token=${"x".repeat(10_000)}` });
+      expect(res.status).toBe(413);
+    } finally {
+      await t.drop();
+    }
+  });
+});

@@ -2,9 +2,10 @@
 // Inbound goes through the generic POST /webhooks/web; this file serves the page, personas,
 // history, the SSE stream and the dev-only reset. In production it sits behind an admin sign-in.
 import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { isWebAdapter, WEB_USER_ID, type WebAdapter, type WebPushEvent } from "../../channels/web/web-adapter.ts";
 import type { OutboundMessage } from "../../domain/chat.ts";
-import { ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from "../../domain/errors.ts";
+import { ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthenticatedError, ValidationError } from "../../domain/errors.ts";
 import { ROLE_LABELS, ROLES, type Role } from "../../domain/roles.ts";
 import type { Config } from "../../config/config.ts";
 import type { PrismaClient } from "../../storage/database.ts";
@@ -86,7 +87,8 @@ export function simulatorRoutes(deps: SimulatorDeps) {
     return c.html(body(nonce), status);
   };
 
-  app.post("/login", async (c) => {
+  // A sign-in form is a few bytes; cap it like every other body.
+  app.post("/login", bodyLimit({ maxSize: 4096, onError: () => { throw new PayloadTooLargeError("sign-in body too large"); } }), async (c) => {
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const token = typeof form["token"] === "string" ? form["token"] : "";
     if (!production) return c.redirect("/simulator", 303);
