@@ -157,3 +157,21 @@ describe("dead letters are visible to admins and can be sent again", () => {
     }
   });
 });
+
+describe("opening the app", () => {
+  it("greets with the menu on enter_agent, but not again on every visit the same day", async () => {
+    const h = await createWecomHarness();
+    try {
+      await h.enter("visitor");
+      expect(h.to("visitor")).toHaveLength(1);
+      h.clock.advance(3_600_000);
+      await h.enter("visitor");
+      expect(h.to("visitor")).toHaveLength(1);
+      h.clock.advance(13 * 3_600_000);
+      await h.enter("visitor");
+      expect(h.to("visitor")).toHaveLength(2);
+    } finally {
+      await h.close();
+    }
+  });
+});

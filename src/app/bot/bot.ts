@@ -29,6 +29,8 @@ export function createBot(opts: BotOptions) {
   const { prisma, directory } = opts;
 
   const menuFallback: BotHandler = async (ctx) => {
+    // WeCom reports enter_agent every time the app is opened: greet once, not on every visit.
+    if (ctx.event.kind === "enter" && (await recentlyTalked(ctx))) return true;
     const intent = menuIntent(ctx.text, ctx.event.kind === "button" ? ctx.event.key : null);
     const replies: OutboundMessage[] = [];
     if (intent === null && ctx.text !== null) replies.push({ kind: "text", text: "抱歉，没有听懂。请从下面的菜单选择，或回复“帮助”。" });
@@ -36,6 +38,12 @@ export function createBot(opts: BotOptions) {
     await ctx.commit(replies);
     return true;
   };
+
+  async function recentlyTalked(ctx: BotContext): Promise<boolean> {
+    const since = new Date(ctx.now.getTime() - 12 * 3_600_000);
+    const n = await prisma.outboxMessage.count({ where: { channel: ctx.event.sender.channel, externalUserId: ctx.event.sender.userId, createdAt: { gt: since } } });
+    return n > 0;
+  }
 
   async function handle(event: InboundEvent): Promise<void> {
     const adapter = opts.adapters[event.sender.channel];
