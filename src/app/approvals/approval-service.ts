@@ -99,6 +99,30 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     return formatStudioNumber(deps.studioNumberFormat, { year, seq: row.last });
   }
 
+  /** The approved application's enterprise, created or brought up to date with the A.1 facts. */
+  async function enterpriseOf(tx: Tx, app: AppRow): Promise<string> {
+    const facts = {
+      name: app.enterpriseName,
+      townId: app.townId,
+      registeredAddress: app.registeredAddress,
+      listingStatus: app.listingStatus,
+      registeredCapitalYuan: app.registeredCapitalYuan,
+      headcount: app.headcount,
+      revenueYuan: app.revenueYuan,
+      isAboveScale: app.isAboveScale,
+      specialisedLevel: app.specialisedLevel,
+      isLeadingReserve: app.isLeadingReserve,
+      isIpKeyProtection: app.isIpKeyProtection,
+    };
+    const byUscc = app.uscc ? await tx.enterprise.findUnique({ where: { uscc: app.uscc } }) : null;
+    const id = app.enterpriseId ?? byUscc?.id;
+    if (id) {
+      await tx.enterprise.update({ where: { id }, data: { ...facts, ...(app.uscc && !byUscc ? { uscc: app.uscc } : {}) } });
+      return id;
+    }
+    return (await tx.enterprise.create({ data: { ...facts, uscc: app.uscc } })).id;
+  }
+
   /** Runs the machine's effects; returns messages to enqueue in the same transaction. */
   async function runEffects(tx: Tx, app: AppRow, effects: ApprovalEffect[], ctx: { opinion?: string; decidedBy?: string }): Promise<OutgoingMessage[]> {
     const out: OutgoingMessage[] = [];
@@ -109,9 +133,13 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         await tx.approvalStep.updateMany({ where: { applicationId: app.id, round: e.round, stage: e.stage, status: "PENDING" }, data: { status: "CANCELLED", decidedAt: deps.now() } });
       } else if (e.type === "assignStudioNumber") {
         const number = await nextStudioNumber(tx);
-        const enterpriseId = app.enterpriseId ?? (await tx.enterprise.create({ data: { name: app.enterpriseName, townId: app.townId } })).id;
+        const enterpriseId = await enterpriseOf(tx, app);
         await tx.application.update({ where: { id: app.id }, data: { studioNumber: number, enterpriseId } });
-        await tx.studio.create({ data: { number, enterpriseId, applicationId: app.id, status: "SETTING_UP", approvedAt: deps.now() } });
+        const studio = await tx.studio.create({ data: { number, enterpriseId, applicationId: app.id, status: "SETTING_UP", approvedAt: deps.now() } });
+        // 6.4 a/b: the applicant is the enterprise's named studio manager, its full-time member.
+        await tx.studioMember.create({ data: { studioId: studio.id, personId: app.applicantId, side: "ENTERPRISE", employment: "FULL_TIME" } });
+        const granted = await tx.roleGrant.findFirst({ where: { personId: app.applicantId, role: "ENTERPRISE_MANAGER", enterpriseId, revokedAt: null } });
+        if (!granted) await tx.roleGrant.create({ data: { personId: app.applicantId, role: "ENTERPRISE_MANAGER", enterpriseId } });
         app.studioNumber = number;
         // Everyone involved hears of the final approval.
         const involved = await tx.approvalStep.findMany({ where: { applicationId: app.id, decidedById: { not: null } }, select: { decidedById: true } });
