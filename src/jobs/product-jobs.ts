@@ -7,6 +7,7 @@ import type { Logger } from "../log/logger.ts";
 import type { PrismaClient } from "../storage/database.ts";
 import { remindPendingApprovals } from "./approval-reminders.ts";
 import { nudgeIdleFlows } from "./flow-nudges.ts";
+import { housekeeping } from "./housekeeping.ts";
 import { runOncePerSlot } from "./job-claims.ts";
 
 export interface ScheduledJob {
@@ -25,16 +26,17 @@ export function productJobs(deps: { prisma: PrismaClient; config: Config; logger
     {
       name: "flow-nudges",
       cron: "*/15 * * * *",
-      run: (now) => runOncePerSlot(prisma, "flow-nudges", minuteSlot(now), () => nudgeIdleFlows({ prisma, flows: domain.flows, calendar: domain.calendar, timeZone: config.timeZone, idleHours: config.flowNudgeIdleHours, now, logger })),
+      run: (now) => runOncePerSlot(prisma, "flow-nudges", minuteSlot(now), () => nudgeIdleFlows({ prisma, flows: domain.flows, calendar: domain.calendar, timeZone: config.timeZone, idleHours: config.flowNudgeIdleHours, now, logger }), now),
     },
     {
       name: "approval-reminders",
       cron: "0 9-17 * * *",
       run: (now) =>
         runOncePerSlot(prisma, "approval-reminders", minuteSlot(now), () =>
-          remindPendingApprovals({ prisma, approvals: domain.approvals, directory: services.directory, calendar: domain.calendar, timeZone: config.timeZone, slaWorkingDays: config.approvalSlaWorkingDays, now, logger }),
+          remindPendingApprovals({ prisma, approvals: domain.approvals, directory: services.directory, calendar: domain.calendar, timeZone: config.timeZone, slaWorkingDays: config.approvalSlaWorkingDays, now, logger }), now,
         ),
     },
     { name: "inbound-retry", cron: "* * * * *", run: () => services.pipeline.retryStuck() },
+    { name: "housekeeping", cron: "30 3 * * *", run: (now) => runOncePerSlot(prisma, "housekeeping", now.toISOString().slice(0, 10), () => housekeeping(prisma, now), now) },
   ];
 }

@@ -96,3 +96,22 @@ describe("scheduled jobs", () => {
     expect((await h.t.db.prisma.approvalStep.findFirstOrThrow()).status).toBe("CANCELLED");
   });
 });
+
+describe("housekeeping", () => {
+  it("drops old dedupe keys, job claims and sent messages, keeps dead letters and the audit log", async () => {
+    const h = await createWecomHarness({ clock: testClock(WED_10AM) });
+    try {
+      await h.text("old", "菜单");
+      await h.t.db.prisma.outboxMessage.create({ data: { channel: "wecom", externalUserId: "x", payloadJson: "{}", status: "DEAD" } });
+      await h.t.db.prisma.auditLog.create({ data: { action: "t", subjectType: "t", subjectId: "1" } });
+      const jobs = productJobs({ prisma: h.t.db.prisma, config: h.config, logger: h.logs.logger, services: h.runtime.services, domain: h.runtime.domain });
+      const run = (d: Date) => jobs.find((j) => j.name === "housekeeping")!.run(d);
+      expect(await run(new Date(WED_10AM.getTime() + 10 * 86_400_000))).toEqual({ inbound: 0, jobRuns: 0, outbox: 0 });
+      expect(await run(new Date(WED_10AM.getTime() + 200 * 86_400_000))).toEqual({ inbound: 1, jobRuns: 1, outbox: 1 });
+      expect(await h.t.db.prisma.outboxMessage.count({ where: { status: "DEAD" } })).toBe(1);
+      expect(await h.t.db.prisma.auditLog.count()).toBe(1);
+    } finally {
+      await h.close();
+    }
+  });
+});

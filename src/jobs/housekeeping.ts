@@ -1,0 +1,16 @@
+import type { PrismaClient } from "../storage/database.ts";
+
+const DAY = 86_400_000;
+
+/**
+ * Keeps bookkeeping tables small. Dedupe keys only need to outlive WeCom's retries (minutes);
+ * 30 days is generous. Sent messages stay 180 days (the simulator's history reads them);
+ * dead letters and the audit log are never deleted here.
+ */
+export async function housekeeping(prisma: PrismaClient, now: Date): Promise<{ inbound: number; jobRuns: number; outbox: number }> {
+  const before = (days: number) => new Date(now.getTime() - days * DAY);
+  const inbound = await prisma.inboundEvent.deleteMany({ where: { status: "DONE", receivedAt: { lt: before(30) } } });
+  const jobRuns = await prisma.jobRun.deleteMany({ where: { startedAt: { lt: before(30) } } });
+  const outbox = await prisma.outboxMessage.deleteMany({ where: { status: "SENT", sentAt: { lt: before(180) } } });
+  return { inbound: inbound.count, jobRuns: jobRuns.count, outbox: outbox.count };
+}
