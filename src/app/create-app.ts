@@ -2,7 +2,8 @@ import { Hono } from "hono";
 import { createDomain, defaultHandlers, type Domain } from "./bot/handlers.ts";
 import type { AppDeps } from "./deps.ts";
 import { createErrorHandler } from "./error-handler.ts";
-import { adminRoutes } from "./routes/admin.ts";
+import { adminDirectoryRoutes } from "./routes/admin-directory.ts";
+import { adminOutboxRoutes } from "./routes/admin-outbox.ts";
 import { printRoutes } from "./routes/application-print.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { simulatorRoutes } from "./routes/simulator.ts";
@@ -18,7 +19,8 @@ export function createApp(deps: AppDeps & { services: Services }) {
   app.route("/", webhookRoutes(deps.services));
   app.route("/", printRoutes(deps)); // A.1 print view; verifies links with config.signingSecret
   app.route("/", simulatorRoutes(deps));
-  app.route("/", adminRoutes(deps));
+  app.route("/", adminOutboxRoutes(deps));
+  app.route("/", adminDirectoryRoutes(deps));
   app.get("/", (c) => c.text("IP Studio Bot (知识产权流动工作室助手) is running. See /healthz."));
   return app;
 }

@@ -1,34 +1,24 @@
-import { timingSafeEqual } from "node:crypto";
 import { Hono } from "hono";
 import { z } from "zod";
-import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from "../../domain/errors.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../../domain/errors.ts";
 import { maskMobiles } from "../../domain/mask.ts";
 import type { AppDeps } from "../deps.ts";
+import { requireAdmin } from "./admin-auth.ts";
 import type { Services } from "../services.ts";
 
 const STATUSES = ["PENDING", "SENDING", "SENT", "DEAD"] as const;
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 /**
  * Operations endpoints for administrators (Bearer ADMIN_TOKEN; absent when no token is set):
  * the outbox's dead letters are visible and can be sent again.
  */
-export function adminRoutes(deps: Pick<AppDeps, "config" | "db" | "clock" | "logger"> & { services: Pick<Services, "kickOutbox"> }) {
+export function adminOutboxRoutes(deps: Pick<AppDeps, "config" | "db" | "clock" | "logger"> & { services: Pick<Services, "kickOutbox"> }) {
   const app = new Hono();
   const token = deps.config.adminToken;
   if (!token) return app;
   const { prisma } = deps.db;
 
-  app.use("/admin/*", async (c, next) => {
-    const given = /^Bearer (.+)$/.exec(c.req.header("authorization") ?? "")?.[1];
-    if (!given || !sameSecret(given, token)) throw new UnauthenticatedError("admin token required");
-    await next();
-  });
+  app.use("/admin/*", requireAdmin(token));
 
   app.get("/admin/outbox", async (c) => {
     const status = z.enum(STATUSES).default("DEAD").safeParse(c.req.query("status") ?? undefined);
