@@ -10,7 +10,7 @@ import { createBot, type Bot } from "./bot/bot.ts";
 import { coalesce } from "./coalesce.ts";
 import type { AppDeps } from "./deps.ts";
 import { createInboundPipeline, type InboundPipeline } from "./inbound-pipeline.ts";
-import { simulatorAuthorizer } from "./routes/simulator.ts";
+import { simulatorAuthorizer } from "./simulator/simulator-auth.ts";
 import { TaskTracker } from "./task-tracker.ts";
 
 export interface CoreDeps extends AppDeps {

@@ -7,63 +7,18 @@ import { isWebAdapter, WEB_USER_ID, type WebAdapter, type WebPushEvent } from ".
 import type { OutboundMessage } from "../../domain/chat.ts";
 import { ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthenticatedError, ValidationError } from "../../domain/errors.ts";
 import { ROLE_LABELS, ROLES, type Role } from "../../domain/roles.ts";
-import type { Config } from "../../config/config.ts";
 import type { PrismaClient } from "../../storage/database.ts";
 import { DEMO_PEOPLE } from "../../storage/demo-directory.ts";
-import { seedDatabase } from "../../storage/seed.ts";
 import type { AppDeps } from "../deps.ts";
 import type { Services } from "../services.ts";
+import { resetDemo } from "../simulator/reset-demo.ts";
+import { sameSecret, sessionValue, SIM_COOKIE, simulatorAuthorizer } from "../simulator/simulator-auth.ts";
 import { signInPage, simulatorPage } from "../simulator/simulator-page.ts";
 
-export const SIM_COOKIE = "ipstudio_sim";
+
 const SESSION_SECONDS = 12 * 3600;
 const HEARTBEAT_MS = 15_000;
 const HISTORY_LIMIT = 300;
-
-// ---------- admin gate (production only) ----------
-
-const enc = new TextEncoder();
-const sha256 = async (s: string) => new Uint8Array(await crypto.subtle.digest("SHA-256", enc.encode(s)));
-
-/** Compares digests, so neither length nor the first differing byte leaks through timing. */
-async function sameSecret(a: string, b: string): Promise<boolean> {
-  const [x, y] = await Promise.all([sha256(a), sha256(b)]);
-  let diff = 0;
-  for (let i = 0; i < x.length; i++) diff |= x[i]! ^ y[i]!;
-  return diff === 0;
-}
-
-/** The cookie holds an HMAC derived from the token, not the token itself. */
-async function sessionValue(adminToken: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", enc.encode(adminToken), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, enc.encode("ipstudio-simulator-session-v1")));
-  return btoa(String.fromCharCode(...mac)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function cookieOf(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.get("cookie") ?? "").split(";")) {
-    const [k, ...v] = part.trim().split("=");
-    if (k === name) return v.join("=");
-  }
-  return undefined;
-}
-
-/**
- * Production gate for the simulator and for POST /webhooks/web (passed to the web adapter as
- * `authorize`, so the channel is gated wherever it is mounted). Missing cookie → 401, wrong → 403.
- * Development: open. Returns undefined when there is nothing to check.
- */
-export function simulatorAuthorizer(config: Pick<Config, "env" | "adminToken">): ((req: Request) => Promise<void>) | undefined {
-  if (config.env !== "production") return undefined;
-  return async (req) => {
-    const got = cookieOf(req, SIM_COOKIE);
-    if (!got) throw new UnauthenticatedError("simulator: admin sign-in required");
-    // No token configured (config refuses that when the simulator is on): fail closed.
-    if (!config.adminToken || !(await sameSecret(got, await sessionValue(config.adminToken)))) {
-      throw new ForbiddenError("simulator: admin session is not valid");
-    }
-  };
-}
 
 // ---------- routes ----------
 
@@ -283,41 +238,3 @@ function sseStream(web: WebAdapter, userId: string, signal: AbortSignal): Respon
   });
 }
 
-// ---------- reset (development only) ----------
-
-/**
- * Empties everything a demo run creates, children before parents (FK order), then seeds the
- * demo directory again. Towns, job bookkeeping and cached tokens stay; the audit log is
- * append-only, so the reset is recorded in it instead of erasing it.
- */
-export async function resetDemo(prisma: PrismaClient, services: Pick<Services, "settle">): Promise<void> {
-  await services.settle(); // let in-flight handling finish so it does not write into the fresh data
-  await prisma.$transaction([
-    prisma.followUp.deleteMany(),
-    prisma.surveyResponse.deleteMany(),
-    prisma.surveyInvitation.deleteMany(),
-    prisma.survey.deleteMany(),
-    prisma.serviceLog.deleteMany(),
-    prisma.serviceRequest.deleteMany(),
-    prisma.studioMember.deleteMany(),
-    prisma.studioSetupItem.deleteMany(),
-    prisma.studio.deleteMany(),
-    prisma.sentCard.deleteMany(),
-    prisma.approvalStep.deleteMany(),
-    prisma.application.deleteMany(),
-    prisma.studioNumberSequence.deleteMany(),
-    prisma.reminderDelivery.deleteMany(),
-    prisma.reminder.deleteMany(),
-    prisma.ipAsset.deleteMany(),
-    prisma.conversationSession.deleteMany(),
-    prisma.inboundEvent.deleteMany(),
-    prisma.outboxMessage.deleteMany(),
-    prisma.roleGrant.deleteMany(),
-    prisma.channelIdentity.deleteMany(),
-    prisma.person.deleteMany(),
-    prisma.enterprise.deleteMany(),
-    prisma.agency.deleteMany(),
-    prisma.auditLog.create({ data: { action: "simulator.reset", subjectType: "demo", subjectId: "demo", channel: "web" } }),
-  ]);
-  await seedDatabase(prisma, { production: false });
-}
