@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { validateStudioNumberFormat } from "../domain/approval/studio-number.ts";
 
 // Configuration comes from the environment and is validated once at start. Every problem
 // is reported as one line: NAME: what is wrong (e.g. …).
@@ -70,7 +71,14 @@ const envSchema = z.object({
   STUDIO_NUMBER_FORMAT: z
     .string()
     .default("ZSIPS-{year}-{seq:3}")
-    .refine((f) => /\{seq(:\d)?\}/.test(f), { message: "must contain {seq} or {seq:N}" }),
+    .superRefine((f, ctx) => {
+      // Checked at start, not at the first final approval: one {year} and one {seq}/{seq:N}.
+      try {
+        validateStudioNumberFormat(f);
+      } catch {
+        ctx.addIssue({ code: "custom", message: "must contain exactly one {year} and one {seq} or {seq:N} (N = 1–9), and no other {…}" });
+      }
+    }),
   SIMULATOR_ENABLED: z.enum(["true", "false"]).optional(),
   ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   SIGNING_SECRET: z.string().min(16, "must be at least 16 characters").optional(),

@@ -72,3 +72,12 @@ describe("configuration", () => {
     expect(problemsOf({ NODE_ENV: "production", SIMULATOR_ENABLED: "true" })[0]).toMatch(/^ADMIN_TOKEN: required/);
   });
 });
+
+describe("studio number format", () => {
+  it("is checked at start, so the first final approval cannot fail on it", () => {
+    expect(loadConfig({ STUDIO_NUMBER_FORMAT: "ZS-{year}{seq:4}" }).studioNumberFormat).toBe("ZS-{year}{seq:4}");
+    for (const bad of ["ZSIPS-{seq:3}", "ZSIPS-{year}", "ZSIPS-{year}-{seq}-{seq}", "ZSIPS-{yr}-{seq}", "ZSIPS-{year}-{seq:3"]) {
+      expect(problemsOf({ STUDIO_NUMBER_FORMAT: bad })[0], bad).toMatch(/^STUDIO_NUMBER_FORMAT: must contain exactly one \{year\}/);
+    }
+  });
+});
