@@ -175,3 +175,17 @@ describe("opening the app", () => {
     }
   });
 });
+
+describe("WeCom custom menu", () => {
+  it("acts on a menu click with a menu key like the menu button", async () => {
+    const { enterAgentXml } = await import("../fakes/wecom-callback-signer.ts");
+    const h = await createWecomHarness();
+    try {
+      await h.post(enterAgentXml({ fromUser: "menuuser", createTime: Math.floor(h.clock.now().getTime() / 1000), agentId: WECOM.agentId, event: "click", eventKey: "menu:apply" }));
+      expect(h.to("menuuser").map((s) => s.content ?? "").join()).toContain("第 1/8 部分");
+      expect(await h.t.db.prisma.conversationSession.count({ where: { status: "ACTIVE" } })).toBe(1);
+    } finally {
+      await h.close();
+    }
+  });
+});

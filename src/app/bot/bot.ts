@@ -45,7 +45,9 @@ export function createBot(opts: BotOptions) {
     return n > 0;
   }
 
-  async function handle(event: InboundEvent): Promise<void> {
+  async function handle(incoming: InboundEvent): Promise<void> {
+    // A custom-menu click (WeCom 自定义菜单, key e.g. "menu:apply") acts like that menu button.
+    const event: InboundEvent = incoming.kind === "enter" && incoming.menuKey ? { ...incoming, kind: "button", key: incoming.menuKey } : incoming;
     const adapter = opts.adapters[event.sender.channel];
     if (!adapter) throw new Error(`no adapter for channel ${event.sender.channel}`);
     const person = await directory.resolve(event.sender);
