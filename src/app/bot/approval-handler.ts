@@ -7,15 +7,24 @@ import { APPROVAL_KEYS, shortId, STAGE_SHORT } from "../approvals/approval-texts
 import type { ApprovalService } from "../approvals/approval-service.ts";
 import { APPLICATION_FLOW } from "./application-handler.ts";
 import type { BotContext, BotHandler } from "./bot-context.ts";
+import { chunkTexts } from "./chunk-texts.ts";
 import { isOfficer, menuIntent } from "./menu.ts";
 
 const OPINION_FLOW = "approval-opinion";
-const KEY_TO_DECISION: Record<string, Decision> = { [APPROVAL_KEYS.approve]: "APPROVE", [APPROVAL_KEYS.return]: "RETURN", [APPROVAL_KEYS.reject]: "REJECT" };
+const KEY_TO_DECISION = new Map<string, Decision>([
+  [APPROVAL_KEYS.approve, "APPROVE"],
+  [APPROVAL_KEYS.return, "RETURN"],
+  [APPROVAL_KEYS.reject, "REJECT"],
+]);
+/** An unanswered request for an opinion lapses: a later message is not silently an opinion. */
+const OPINION_TTL_MS = 30 * 60_000;
+const CANCEL_WORDS = ["取消", "cancel", "算了", "不了"];
+const CONFIRM_WORDS = ["确认", "确定", "是", "confirm", "yes"];
 
 interface OpinionContext {
   cardId: string;
   decision: Decision;
-  phase: "opinion" | "fields";
+  phase: "opinion" | "fields" | "confirm-reject";
   opinion?: string;
   applicationId: string;
 }
@@ -37,8 +46,13 @@ export function approvalHandler(deps: { prisma: PrismaClient; approvals: Approva
     }
   }
 
-  async function pendingOpinion(personId: string) {
-    return prisma.conversationSession.findFirst({ where: { personId, flowId: OPINION_FLOW, status: "ACTIVE" }, orderBy: { updatedAt: "desc" } });
+  async function pendingOpinion(ctx: BotContext) {
+    const session = await prisma.conversationSession.findFirst({ where: { personId: ctx.person.id, flowId: OPINION_FLOW, status: "ACTIVE" }, orderBy: { updatedAt: "desc" } });
+    if (session && ctx.now.getTime() - session.lastActivityAt.getTime() > OPINION_TTL_MS) {
+      await prisma.conversationSession.update({ where: { id: session.id }, data: { status: "EXPIRED" } });
+      return null;
+    }
+    return session;
   }
 
   async function fieldList(applicationId: string) {
@@ -47,32 +61,59 @@ export function approvalHandler(deps: { prisma: PrismaClient; approvals: Approva
     return describeAnswers(deps.flows.get(APPLICATION_FLOW), JSON.parse(app.answersJson), { towns }).flatMap((s) => s.fields);
   }
 
-  async function onOpinionText(ctx: BotContext, session: { id: string; contextJson: string }, text: string) {
+  /** Returns false when the text is not an opinion at all (a menu word): the dialog is dropped. */
+  async function onOpinionText(ctx: BotContext, session: { id: string; contextJson: string }, text: string): Promise<boolean> {
     const c = JSON.parse(session.contextJson) as OpinionContext;
+    const word = text.normalize("NFKC").trim().toLowerCase();
     const finish = () => prisma.conversationSession.update({ where: { id: session.id }, data: { status: "DONE" } });
-    if (["取消", "cancel", "算了"].includes(text.trim())) {
+    const next = (ctxPatch: Partial<OpinionContext>) => prisma.conversationSession.update({ where: { id: session.id }, data: { contextJson: JSON.stringify({ ...c, ...ctxPatch }), lastActivityAt: ctx.now } });
+    if (CANCEL_WORDS.includes(word)) {
       await finish();
-      return ctx.commit([{ kind: "text", text: "已取消，本次未作决定。审批卡片仍然有效。" }]);
+      await ctx.commit([{ kind: "text", text: "已取消，本次未作决定。审批卡片仍然有效。" }]);
+      return true;
+    }
+    if (menuIntent(text, null)) {
+      // 菜单 / 待我审批 / 帮助… are requests, never an opinion.
+      await finish();
+      await ctx.commit([{ kind: "text", text: "已放弃填写审批意见，本次未作决定。" }]);
+      return false;
     }
     if (c.phase === "opinion") {
-      if (text.trim().length < 2) return ctx.commit([{ kind: "text", text: "请填写审核意见（至少 2 个字），如：注册资本与营业执照不一致。回复“取消”放弃。" }]);
+      if (word.length < 2) {
+        await ctx.commit([{ kind: "text", text: "请填写审核意见（至少 2 个字），如：注册资本与营业执照不一致。回复“取消”放弃。" }]);
+        return true;
+      }
       if (c.decision === "REJECT") {
-        await finish();
-        return decide(ctx, c.cardId, c.decision, text.trim());
+        // Rejection is final: say it back and ask once more.
+        await next({ phase: "confirm-reject", opinion: text.trim() });
+        await ctx.commit([{ kind: "text", text: `不同意是最终决定，申请人将收到通知。\n理由：${text.trim()}\n确认请回复“确认”，放弃请回复“取消”。` }]);
+        return true;
       }
       const fields = await fieldList(c.applicationId);
-      await prisma.conversationSession.update({ where: { id: session.id }, data: { contextJson: JSON.stringify({ ...c, phase: "fields", opinion: text.trim() }), lastActivityAt: ctx.now } });
-      const list = fields.map((f) => `${f.n}. ${f.label}：${f.display}`).join("\n");
-      return ctx.commit([{ kind: "text", text: `需要申请人修改哪些项目？回复序号，可多选，如 3,12；回复 0 由申请人自行核对全部内容。\n${list}` }]);
+      await next({ phase: "fields", opinion: text.trim() });
+      const lines = fields.map((f) => `${f.n}. ${f.label}：${f.display}`);
+      await ctx.commit(chunkTexts(["需要申请人修改哪些项目？回复序号，可多选，如 3,12；回复 0 由申请人自行核对全部内容。", ...lines]));
+      return true;
+    }
+    if (c.phase === "confirm-reject") {
+      if (!CONFIRM_WORDS.includes(word)) {
+        await ctx.commit([{ kind: "text", text: "请回复“确认”以记录不同意，或回复“取消”放弃。" }]);
+        return true;
+      }
+      await finish();
+      await decide(ctx, c.cardId, "REJECT", c.opinion);
+      return true;
     }
     const fields = await fieldList(c.applicationId);
     const picked = text.normalize("NFKC").split(/[\s,，、;；]+/).filter(Boolean);
     if (picked.length === 0 || picked.some((p) => !/^\d+$/.test(p) || (p !== "0" && !fields.some((f) => f.n === Number(p))))) {
-      return ctx.commit([{ kind: "text", text: `请回复 1–${fields.length} 之间的序号，如 3,12；或回复 0。` }]);
+      await ctx.commit([{ kind: "text", text: `请回复 1–${fields.length} 之间的序号，如 3,12；或回复 0。` }]);
+      return true;
     }
     const ids = picked.includes("0") ? [] : fields.filter((f) => picked.includes(String(f.n))).map((f) => f.stepId);
     await finish();
-    return decide(ctx, c.cardId, "RETURN", c.opinion, ids);
+    await decide(ctx, c.cardId, "RETURN", c.opinion, ids);
+    return true;
   }
 
   async function listPending(ctx: BotContext) {
@@ -93,8 +134,8 @@ export function approvalHandler(deps: { prisma: PrismaClient; approvals: Approva
 
   return async (ctx) => {
     const e = ctx.event;
-    if (e.kind === "button" && e.key in KEY_TO_DECISION) {
-      const decision = KEY_TO_DECISION[e.key]!;
+    const decision = e.kind === "button" ? KEY_TO_DECISION.get(e.key) : undefined;
+    if (e.kind === "button" && decision) {
       if (!e.cardId) return ctx.commit([{ kind: "text", text: "卡片信息不完整，请从最新的审批卡片操作。" }]).then(() => true);
       if (decision === "APPROVE") {
         await decide(ctx, e.cardId, decision);
@@ -113,11 +154,8 @@ export function approvalHandler(deps: { prisma: PrismaClient; approvals: Approva
       return true;
     }
     if (ctx.text !== null) {
-      const session = await pendingOpinion(ctx.person.id);
-      if (session) {
-        await onOpinionText(ctx, session, ctx.text);
-        return true;
-      }
+      const session = await pendingOpinion(ctx);
+      if (session && (await onOpinionText(ctx, session, ctx.text))) return true;
     }
     if (menuIntent(ctx.text, e.kind === "button" ? e.key : null) === "pending" && isOfficer(ctx.person)) {
       await listPending(ctx);

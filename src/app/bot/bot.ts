@@ -64,16 +64,20 @@ export function createBot(opts: BotOptions) {
   /** A click carries a fresh single-use response code: keep it for updating that card. */
   async function rememberClick(event: Extract<InboundEvent, { kind: "button" }>) {
     if (!event.responseCode || !event.cardId) return;
+    // Only the card's own recipient can refresh its code (a forged card id touches nothing).
     await prisma.sentCard.updateMany({
-      where: { id: event.cardId },
+      where: { id: event.cardId, channel: event.sender.channel, externalUserId: event.sender.userId },
       data: { responseCode: event.responseCode, responseCodeAt: event.receivedAt, responseCodeUsedAt: null },
     });
   }
 
   /** Unless a handler already finalized the card, show it as handled so it cannot be tapped again. */
   async function markCardHandled(event: Extract<InboundEvent, { kind: "button" }>, label: string) {
-    const card = await prisma.sentCard.findUnique({ where: { id: event.cardId! } });
-    // Approval cards are finalized by the approval service, with the decision.
+    const found = await prisma.sentCard.findUnique({ where: { id: event.cardId! } });
+    // Approval cards are finalized by the approval service, with the decision; a card sent to
+    // someone else is not this tapper's to mark.
+    if (found && (found.channel !== event.sender.channel || found.externalUserId !== event.sender.userId)) return;
+    const card = found;
     if (card?.finalText || card?.purpose === "approval") return;
     await prisma.$transaction(async (tx) => {
       if (card) await tx.sentCard.update({ where: { id: card.id }, data: { finalText: label, responseCodeUsedAt: opts.now() } });

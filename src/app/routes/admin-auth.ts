@@ -1,11 +1,11 @@
-import { timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import { UnauthenticatedError } from "../../domain/errors.ts";
 
+/** Compares digests, so neither the token's length nor its first differing byte leaks through timing. */
 function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+  const digest = (s: string) => createHash("sha256").update(s).digest();
+  return timingSafeEqual(digest(a), digest(b));
 }
 
 /** `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time. */

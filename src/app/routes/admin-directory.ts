@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { readCappedBody } from "../../channels/read-capped-body.ts";
 import { CHANNELS } from "../../domain/chat.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../domain/errors.ts";
 import { ROLES } from "../../domain/roles.ts";
@@ -28,8 +29,7 @@ const TownPatch = z.strictObject({ name: z.string().trim().min(1).optional(), ac
 const NewTown = z.strictObject({ id: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/), name: z.string().trim().min(1), kind: z.enum(["街道", "镇"]), aliases: z.array(z.string()).default([]) });
 
 async function body<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
-  const text = await req.text();
-  if (text.length > 64 * 1024) throw new ValidationError("body too large");
+  const text = await readCappedBody(req, 64 * 1024, "admin");
   let json: unknown;
   try {
     json = JSON.parse(text);
