@@ -99,6 +99,15 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     return formatStudioNumber(deps.studioNumberFormat, { year, seq: row.last });
   }
 
+  /**
+   * Moves an application on only from the state it was read in (status, stage, version): a
+   * withdrawal and a decision racing each other cannot both land.
+   */
+  async function moveApp(tx: Tx, app: AppRow, data: Parameters<Tx["application"]["updateMany"]>[0]["data"]) {
+    const r = await tx.application.updateMany({ where: { id: app.id, status: app.status, stage: app.stage, version: app.version }, data });
+    if (r.count !== 1) throw new ConflictError("申请状态刚刚发生了变化，请回复“我的申请”查看最新进度。");
+  }
+
   /** The approved application's enterprise, created or brought up to date with the A.1 facts. */
   async function enterpriseOf(tx: Tx, app: AppRow): Promise<string> {
     const facts = {
@@ -175,7 +184,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   /** Submits a new application (after the flow's summary): stage 1 opens at once. */
   async function submitted(tx: Tx, app: AppRow, actor: { id: string; channel: string }): Promise<OutgoingMessage[]> {
     const r = transition(viewOf(app), { type: "SUBMIT", actorId: actor.id });
-    await tx.application.update({ where: { id: app.id }, data: { status: r.view.status, stage: r.view.stage, submittedAt: deps.now() } });
+    await moveApp(tx, app, { status: r.view.status, stage: r.view.stage, submittedAt: deps.now() });
     Object.assign(app, { status: r.view.status, stage: r.view.stage });
     await audit(tx, { actorId: actor.id, channel: actor.channel, action: "application.submitted", applicationId: app.id, detail: { version: app.version } });
     return runEffects(tx, app, r.effects, {});
@@ -184,7 +193,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   /** The applicant resubmits after a return: back to the stage that returned it, version + 1. */
   async function resubmitted(tx: Tx, app: AppRow, actor: { id: string; channel: string }, revised: string[]): Promise<OutgoingMessage[]> {
     const r = transition(viewOf(app), { type: "RESUBMIT", actorId: actor.id });
-    await tx.application.update({ where: { id: app.id }, data: { status: r.view.status, stage: r.view.stage, version: r.view.version, submittedAt: deps.now(), returnedFields: null } });
+    await moveApp(tx, app, { status: r.view.status, stage: r.view.stage, version: r.view.version, submittedAt: deps.now(), returnedFields: null });
     Object.assign(app, { status: r.view.status, stage: r.view.stage, version: r.view.version });
     await audit(tx, { actorId: actor.id, channel: actor.channel, action: "application.resubmitted", applicationId: app.id, detail: { version: r.view.version, revised } });
     return runEffects(tx, app, r.effects, {});
@@ -219,10 +228,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
           data: { status: DECISION_STATUS[input.decision], decidedById: input.person.id, decidedByName: input.person.name, decidedVia: input.channel, opinion: r.decision!.opinion, returnFields: JSON.stringify(r.decision!.returnFields), decidedAt: deps.now() },
         });
         if (claimed.count !== 1) throw new ConflictError(await alreadyDecided(tx, step.id));
-        await tx.application.update({
-          where: { id: app.id },
-          data: { status: r.view.status, stage: r.view.stage, decidedAt: ["APPROVED", "REJECTED"].includes(r.view.status) ? deps.now() : null, returnedFields: input.decision === "RETURN" ? JSON.stringify(r.decision!.returnFields) : app.returnedFields },
-        });
+        await moveApp(tx, app, { status: r.view.status, stage: r.view.stage, decidedAt: ["APPROVED", "REJECTED"].includes(r.view.status) ? deps.now() : null, returnedFields: input.decision === "RETURN" ? JSON.stringify(r.decision!.returnFields) : app.returnedFields });
         Object.assign(app, { status: r.view.status, stage: r.view.stage });
         await audit(tx, { actorId: input.person.id, actorRole: actor.role, channel: input.channel, action: `approval.${input.decision.toLowerCase()}`, applicationId: app.id, detail: { stage, round: step.round, opinion: r.decision!.opinion, returnFields: r.decision!.returnFields, cardId: input.cardId } });
         const out = await runEffects(tx, app, r.effects, { opinion: r.decision!.opinion, decidedBy: input.person.name });
@@ -268,9 +274,12 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   }
 
   /** The applicant withdraws (撤回) before the final decision; open cards show it. */
-  async function withdraw(tx: Tx, app: AppRow, actor: { id: string; channel: string }): Promise<OutgoingMessage[]> {
+  async function withdraw(tx: Tx, applicationId: string, actor: { id: string; channel: string }): Promise<OutgoingMessage[]> {
+    const app = await tx.application.findUniqueOrThrow({ where: { id: applicationId } });
     const r = transition(viewOf(app), { type: "WITHDRAW", actorId: actor.id });
-    await tx.application.update({ where: { id: app.id }, data: { status: r.view.status, stage: r.view.stage, decidedAt: deps.now() } });
+    await moveApp(tx, app, { status: r.view.status, stage: r.view.stage, decidedAt: deps.now() });
+    // A revision conversation for it has nothing left to submit.
+    await tx.conversationSession.updateMany({ where: { personId: app.applicantId, status: { in: ["ACTIVE", "CANCELLED"] }, contextJson: { contains: app.id } }, data: { status: "DONE", revision: { increment: 1 } } });
     await audit(tx, { actorId: actor.id, channel: actor.channel, action: "application.withdrawn", applicationId: app.id, detail: { stage: app.stage, version: app.version } });
     const out = await runEffects(tx, app, r.effects, {});
     const open = await tx.sentCard.findMany({ where: { approvalStep: { applicationId: app.id }, finalText: null } });

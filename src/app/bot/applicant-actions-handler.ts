@@ -35,7 +35,7 @@ export function applicantActionsHandler(deps: { prisma: PrismaClient; approvals:
       return true;
     }
     try {
-      await ctx.commit([{ kind: "text", text: `申请 ${shortId(app.id)} 已撤回。如需重新申请，回复“申请工作室”。` }], (tx) => approvals.withdraw(tx, app, { id: ctx.person.id, channel }));
+      await ctx.commit([{ kind: "text", text: `申请 ${shortId(app.id)} 已撤回。如需重新申请，回复“申请工作室”。` }], (tx) => approvals.withdraw(tx, app.id, { id: ctx.person.id, channel }));
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       await ctx.commit([{ kind: "text", text: err.message }]);

@@ -1,7 +1,7 @@
 import { startFlow, step, type FlowCommand, type FlowContext, type FlowState } from "../../flows/engine.ts";
 import type { FlowRegistry } from "../../flows/flow-registry.ts";
 import type { OutboundMessage } from "../../domain/chat.ts";
-import { ConflictError } from "../../domain/errors.ts";
+import { DomainError } from "../../domain/errors.ts";
 import type { PrismaClient } from "../../storage/database.ts";
 import type { OutgoingMessage } from "../../storage/outbox.ts";
 import { applicationFields } from "../applications/application-record.ts";
@@ -46,7 +46,7 @@ export function applicationHandler(deps: ApplicationHandlerDeps): BotHandler {
   }
 
   async function openSession(personId: string): Promise<SessionRow | null> {
-    return prisma.conversationSession.findFirst({ where: { personId, flowId: APPLICATION_FLOW, status: { in: ["ACTIVE", "CANCELLED"] } }, orderBy: { updatedAt: "desc" } });
+    return prisma.conversationSession.findFirst({ where: { personId, flowId: APPLICATION_FLOW, status: { in: ["ACTIVE", "CANCELLED"] } }, orderBy: [{ status: "asc" }, { updatedAt: "desc" }] }); // ACTIVE first
   }
 
   /** Saves the state only if nobody else did meanwhile (optimistic lock on revision). */
@@ -55,7 +55,8 @@ export function applicationHandler(deps: ApplicationHandlerDeps): BotHandler {
       where: { id: s.id, revision: s.revision },
       data: { stateJson: JSON.stringify(state), flowVersion: state.flowVersion, status, revision: { increment: 1 }, lastActivityAt: ctx.now, nudges: 0, channel: ctx.event.sender.channel, externalUserId: ctx.event.sender.userId },
     });
-    if (r.count !== 1) throw new ConflictError("conversation changed concurrently; retry");
+    // Not a DomainError: the event fails and is retried against the newer state.
+    if (r.count !== 1) throw new Error("conversation changed concurrently; retry");
   }
 
   async function runCommands(tx: Tx, ctx: BotContext, s: SessionRow, commands: FlowCommand[], replies: OutboundMessage[]): Promise<{ status: string; extra: OutgoingMessage[] }> {
@@ -119,11 +120,18 @@ export function applicationHandler(deps: ApplicationHandlerDeps): BotHandler {
     // flow's generic closing line would only repeat it, or say the wrong stage for a revision.
     const submitting = result.commands.some((c) => c.type === "submit");
     const replies = uniqueCardIds(submitting ? result.replies.filter((r) => !(r.kind === "text" && r.text === flow.final.message)) : result.replies, deps.newId);
-    await ctx.commit(replies, async (tx) => {
-      const { status, extra } = await runCommands(tx, ctx, s, result.commands, replies);
-      await saveState(tx, s, result.state, ctx, status);
-      return extra;
-    });
+    try {
+      await ctx.commit(replies, async (tx) => {
+        const { status, extra } = await runCommands(tx, ctx, s, result.commands, replies);
+        await saveState(tx, s, result.state, ctx, status);
+        return extra;
+      });
+    } catch (err) {
+      // The application moved on meanwhile (withdrawn, decided): this conversation cannot submit.
+      if (!(err instanceof DomainError) || !submitting) throw err;
+      await prisma.conversationSession.updateMany({ where: { id: s.id }, data: { status: "DONE", revision: { increment: 1 } } });
+      await ctx.commit([{ kind: "text", text: `${err.message}\n本次修改未提交。` }]);
+    }
   }
 
   async function start(ctx: BotContext, opts: { prefill?: Record<string, unknown>; onlyFields?: string[]; notice?: string; applicationId?: string } = {}) {
@@ -131,7 +139,7 @@ export function applicationHandler(deps: ApplicationHandlerDeps): BotHandler {
     const started = startFlow(flow, await flowContext(ctx), { prefill: opts.prefill as never, onlyFields: opts.onlyFields, notice: opts.notice });
     const { state } = started;
     await ctx.commit(uniqueCardIds(started.replies, deps.newId), async (tx) => {
-      await tx.conversationSession.updateMany({ where: { personId: ctx.person.id, flowId: APPLICATION_FLOW, status: { in: ["ACTIVE", "CANCELLED"] } }, data: { status: "ABANDONED" } });
+      await tx.conversationSession.updateMany({ where: { personId: ctx.person.id, flowId: APPLICATION_FLOW, status: { in: ["ACTIVE", "CANCELLED"] } }, data: { status: "ABANDONED", revision: { increment: 1 } } });
       await tx.conversationSession.create({
         data: { personId: ctx.person.id, channel: ctx.event.sender.channel, externalUserId: ctx.event.sender.userId, flowId: flow.id, flowVersion: flow.version, status: "ACTIVE", stateJson: JSON.stringify(state), contextJson: JSON.stringify(opts.applicationId ? { applicationId: opts.applicationId } : {}), lastActivityAt: ctx.now },
       });
@@ -202,9 +210,12 @@ export function revisionStarter(deps: { flows: FlowRegistry; helpContact: string
     const { state, replies } = startFlow(flow, { now: deps.now(), capabilities: deps.capabilitiesOf(identity.channel), towns, helpContact: deps.helpContact }, {
       prefill: JSON.parse(row.answersJson),
       onlyFields: onlyFields.length > 0 ? onlyFields : undefined,
-      notice: `审核意见：${opinion}\n请按意见修改以下内容，改完后核对并重新提交。`,
+      // With fields the engine frames the opinion itself; without, ask to check everything.
+      notice: onlyFields.length > 0 ? opinion : `您的申请已退回修改。\n审核意见：${opinion}\n请核对全部内容，修改后重新提交。`,
     });
-    await tx.conversationSession.updateMany({ where: { personId: app.applicantId, flowId: APPLICATION_FLOW, status: { in: ["ACTIVE", "CANCELLED"] } }, data: { status: "ABANDONED" } });
+    // A draft in progress is paused, not lost: "申请工作室" resumes it once the revision is in.
+    const paused = await tx.conversationSession.updateMany({ where: { personId: app.applicantId, flowId: APPLICATION_FLOW, status: { in: ["ACTIVE", "CANCELLED"] } }, data: { status: "CANCELLED", revision: { increment: 1 } } });
+    if (paused.count > 0) replies.unshift({ kind: "text", text: "您正在填写的另一份申请已暂停并保存，提交本次修改后回复“申请工作室”可继续填写。" });
     await tx.conversationSession.create({
       data: { personId: app.applicantId, channel: identity.channel, externalUserId: identity.externalId, flowId: flow.id, flowVersion: flow.version, status: "ACTIVE", stateJson: JSON.stringify(state), contextJson: JSON.stringify({ applicationId: app.id }), lastActivityAt: deps.now() },
     });

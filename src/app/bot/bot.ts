@@ -1,5 +1,6 @@
 import type { ChannelAdapter } from "../../channels/channel.ts";
 import type { ChannelName, InboundEvent, OutboundMessage } from "../../domain/chat.ts";
+import { DomainError } from "../../domain/errors.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { PrismaClient } from "../../storage/database.ts";
 import type { Directory } from "../../storage/directory.ts";
@@ -53,8 +54,16 @@ export function createBot(opts: BotOptions) {
     const person = await directory.resolve(event.sender);
     const ctx: BotContext = createBotContext({ prisma, event, person, capabilities: adapter.capabilities, now: opts.now() });
     if (event.kind === "button" && event.cardId) await rememberClick(event);
-    for (const handler of [...opts.handlers, menuFallback]) {
-      if (await handler(ctx)) break;
+    try {
+      for (const handler of [...opts.handlers, menuFallback]) {
+        if (await handler(ctx)) break;
+      }
+    } catch (err) {
+      // A refused action (conflict, forbidden, invalid) is an answer for the person, not a failure
+      // to retry; the handler's transaction has rolled back.
+      if (!(err instanceof DomainError)) throw err;
+      opts.logger.info({ code: err.code, channel: event.sender.channel }, "action refused");
+      await ctx.commit([{ kind: "text", text: /[\u4e00-\u9fff]/.test(err.message) ? err.message : "操作未能完成，请稍后再试或回复“帮助”。" }]);
     }
     if (event.kind === "button" && event.cardId && event.responseCode && adapter.capabilities.cardUpdate) {
       await markCardHandled(event, clickedLabel(event));

@@ -1,4 +1,4 @@
-import { DomainError } from "../../domain/errors.ts";
+import { ConflictError, DomainError } from "../../domain/errors.ts";
 import type { PrismaClient } from "../../storage/database.ts";
 import type { ApprovalService } from "../approvals/approval-service.ts";
 import type { BotHandler } from "./bot-context.ts";
@@ -27,7 +27,8 @@ export function headConfirmHandler(deps: { prisma: PrismaClient; approvals: Appr
       const toApplicant = (text: string) => (applicant?.identities ?? []).map((i) => ({ channel: i.channel as never, userId: i.externalId, personId: applicant!.id, message: { kind: "text" as const, text } }));
       if (e.key === "hc:decline") {
         await ctx.commit([{ kind: "text", text: "已记录：您暂不同意提交该申请。" }], async (tx) => {
-          await tx.application.update({ where: { id: app.id }, data: { status: "WITHDRAWN" } });
+          const r = await tx.application.updateMany({ where: { id: app.id, status: "DRAFT" }, data: { status: "WITHDRAWN", decidedAt: ctx.now } });
+          if (r.count !== 1) throw new ConflictError("这份申请已经处理过了，无需再确认。");
           await approvals.audit(tx, { actorId: ctx.person.id, channel: e.sender.channel, action: "application.head_declined", applicationId: app.id, detail: {} });
           return toApplicant(`负责人 ${ctx.person.name} 暂不同意提交 ${app.enterpriseName} 的工作室申请，申请已撤回。`);
         });
@@ -43,6 +44,11 @@ export function headConfirmHandler(deps: { prisma: PrismaClient; approvals: Appr
     if (ctx.text?.trim() === "声明授权") {
       const app = await prisma.application.findFirst({ where: { applicantId: ctx.person.id, status: "DRAFT", headConfirmation: "HEAD_IN_CHAT" }, orderBy: { createdAt: "desc" } });
       if (!app) return false;
+      // Once the head has been asked, the head decides: the applicant cannot answer for them.
+      if ((await prisma.sentCard.count({ where: { purpose: `head-confirm:${app.id}` } })) > 0) {
+        await ctx.commit([{ kind: "text", text: "已请负责人在聊天中确认，请等待负责人处理。" }]);
+        return true;
+      }
       try {
         await ctx.commit([{ kind: "text", text: "已记录您的声明：已获负责人授权代为提交。" }], async (tx) => {
           const updated = await tx.application.update({ where: { id: app.id }, data: { headConfirmation: "DECLARED_AUTHORITY" } });
