@@ -79,4 +79,16 @@ describe("application lifecycle edges", () => {
     const draft = await h.t.db.prisma.conversationSession.findFirstOrThrow({ where: { status: "ACTIVE" } });
     expect(Object.keys(JSON.parse(draft.stateJson).answers)).toEqual(expect.arrayContaining(["enterpriseName", "uscc", "registeredAddress", "townId", "listingStatus"]));
   });
+
+  it("links the manager's own enterprise only when it is the same enterprise", async () => {
+    await h.t.db.prisma.channelIdentity.create({ data: { personId: "demo-manager-mingzhu", channel: "wecom", externalId: "chenxm" } });
+    await apply("chenxm"); // HAPPY applies for 中山市某某（中国）科技有限公司, not 明珠
+    expect((await h.t.db.prisma.application.findFirstOrThrow()).enterpriseId).toBeNull();
+    await h.t.db.prisma.application.deleteMany({});
+    await h.t.db.prisma.enterprise.update({ where: { id: "demo-ent-mingzhu" }, data: { name: "中山市某某（中国）科技有限公司" } });
+    await h.text("chenxm", "申请工作室");
+    for (const [field, typed] of HAPPY) await h.text("chenxm", field === "townId" ? "是" : typed);
+    await h.text("chenxm", "确认提交");
+    expect((await h.t.db.prisma.application.findFirstOrThrow()).enterpriseId).toBe("demo-ent-mingzhu");
+  });
 });

@@ -77,9 +77,12 @@ export function applicationHandler(deps: ApplicationHandlerDeps): BotHandler {
   async function submitNew(tx: Tx, ctx: BotContext, answers: Record<string, unknown>): Promise<OutgoingMessage[]> {
     const fields = applicationFields(answers as never);
     // The applicant is the enterprise's studio manager (6.4 b); link an enterprise they manage.
-    const managed = ctx.person.roles.find((r) => r.role === "ENTERPRISE_MANAGER" && r.enterpriseId);
+    // Link an existing enterprise only when it is the same one: same USCC, or the one this
+    // person manages under the same name. Otherwise approval creates it (never renames another).
     const byUscc = fields.uscc ? await tx.enterprise.findUnique({ where: { uscc: fields.uscc } }) : null;
-    const enterpriseId = managed?.enterpriseId ?? byUscc?.id ?? null;
+    const managedIds = ctx.person.roles.filter((r) => r.role === "ENTERPRISE_MANAGER" && r.enterpriseId).map((r) => r.enterpriseId!);
+    const managed = managedIds.length > 0 ? await tx.enterprise.findFirst({ where: { id: { in: managedIds }, name: fields.enterpriseName, OR: [{ uscc: null }, { uscc: fields.uscc }] } }) : null;
+    const enterpriseId = byUscc?.id ?? managed?.id ?? null;
     const app = await tx.application.create({ data: { ...fields, enterpriseId, applicantId: ctx.person.id, status: "DRAFT", version: 1 } });
     if (fields.headConfirmation === "HEAD_IN_CHAT") return requestHeadConfirmation(tx, ctx, app);
     return deps.approvals.submitted(tx, app, { id: ctx.person.id, channel: ctx.event.sender.channel });
