@@ -58,6 +58,6 @@ export function createServices(deps: CoreDeps, handlers: (base: Pick<Services, "
   const drain = coalesce(() => dispatcher.drain());
   const kickOutbox = () => tasks.run("outbox", drain);
   const bot = createBot({ prisma: db.prisma, directory, adapters, handlers: handlers({ directory, adapters }), now, newId: deps.newId ?? randomId, logger });
-  const pipeline = createInboundPipeline({ prisma: db.prisma, tasks, handler: bot.handle, logger, now, afterHandle: kickOutbox });
+  const pipeline = createInboundPipeline({ prisma: db.prisma, tasks, handler: bot.handle, logger, now, afterHandle: kickOutbox, helpContact: config.helpContact });
   return { adapters, directory, tasks, dispatcher, kickOutbox, bot, pipeline, settle: () => tasks.drain() };
 }

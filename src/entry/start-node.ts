@@ -50,7 +50,8 @@ export async function startNode(opts: { env: Record<string, string | undefined>;
   // The outbox is drained right after each handled event; this tick covers retries and backoff.
   const outboxTimer = setInterval(() => void services.kickOutbox(), 2_000);
   const cronTasks = productJobs({ prisma: db.prisma, config, logger, services, domain }).map((job) =>
-    cron.schedule(job.cron, () => void services.tasks.run(job.name, () => job.run(systemClock.now())), { timezone: config.timeZone, name: job.name, noOverlap: true }),
+    // Returning the promise lets noOverlap skip a tick while the previous run is still going.
+    cron.schedule(job.cron, () => services.tasks.run(job.name, () => job.run(systemClock.now())), { timezone: config.timeZone, name: job.name, noOverlap: true }),
   );
 
   let stopping: Promise<void> | null = null;
