@@ -95,19 +95,10 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
     const attempt = row.attempts + 1;
     const adapter = opts.adapters[channel];
     const message = JSON.parse(row.payloadJson) as OutboundMessage;
+    let result: Awaited<ReturnType<ChannelAdapter["send"]>>;
     try {
       if (!adapter) throw new ChannelApiError(channel, 0, `channel ${channel} is not configured`, false);
-      const result = await adapter.send(row.externalUserId, message);
-      const sentAt = opts.now();
-      await prisma.outboxMessage.update({
-        where: { id: row.id },
-        data: { status: "SENT", sentAt, externalId: result.externalId ?? null, lockedUntil: null, lastError: null },
-      });
-      if (message.kind === "card" && result.responseCode) {
-        // Keep the send-time code: it is the only way to update this recipient's card later.
-        await prisma.sentCard.updateMany({ where: { id: message.card.id }, data: { responseCode: result.responseCode, responseCodeAt: sentAt } });
-      }
-      return "sent";
+      result = await adapter.send(row.externalUserId, message);
     } catch (err) {
       const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       const dead = !isRetryable(err) || attempt >= maxAttempts;
@@ -120,6 +111,18 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
       (dead ? logger.error.bind(logger) : logger.warn.bind(logger))({ outboxId: row.id, channel, attempt, reason }, dead ? "outbox message dead-lettered" : "outbox send failed; will retry");
       return dead ? "dead" : "retried";
     }
+    // Sent. Should recording that fail, the row stays SENDING until its lock expires and is sent
+    // again: at-least-once, never marked dead after a delivery.
+    const sentAt = opts.now();
+    await prisma.outboxMessage.update({
+      where: { id: row.id },
+      data: { status: "SENT", sentAt, externalId: result.externalId ?? null, lockedUntil: null, lastError: null },
+    });
+    if (message.kind === "card" && result.responseCode) {
+      // Keep the send-time code: it is the only way to update this recipient's card later.
+      await prisma.sentCard.updateMany({ where: { id: message.card.id }, data: { responseCode: result.responseCode, responseCodeAt: sentAt } });
+    }
+    return "sent";
   }
 
   /** One pass over the due messages; per recipient in order, stopping that recipient at a failure. */
@@ -143,6 +146,16 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
     const result: DrainResult = { sent: 0, retried: 0, dead: 0, deferred: 0 };
     await Promise.all(
       [...byRecipient.values()].map(async (rows) => {
+        // Keep each recipient's order across passes: an earlier message waiting for its retry
+        // holds back the later ones (otherwise a flow's next question overtakes the last).
+        const first = rows[0]!;
+        const earlier = await prisma.outboxMessage.count({
+          where: { channel: first.channel, externalUserId: first.externalUserId, status: { in: ["PENDING", "SENDING"] }, createdAt: { lt: first.createdAt }, id: { notIn: rows.map((r) => r.id) } },
+        });
+        if (earlier > 0) {
+          result.deferred += rows.length;
+          return;
+        }
         for (const row of rows) {
           const outcome = await sendOne(row, now);
           result[outcome]++;

@@ -143,6 +143,10 @@ describe("dead letters are visible to admins and can be sent again", () => {
       expect(h.to("qianba")).toHaveLength(1);
       expect((await h.runtime.app.request(`/admin/outbox/${body.messages[0]!.id}/retry`, { method: "POST", headers: auth })).status).toBe(409);
       expect((await h.t.db.prisma.auditLog.findFirstOrThrow({ where: { action: "outbox.retry" } })).subjectId).toBe(body.messages[0]!.id);
+      await h.t.db.prisma.inboundEvent.create({ data: { channel: "wecom", userId: "qianba", dedupeKey: "msg:failed", payloadJson: JSON.stringify({ kind: "text", text: "我的手机 13912345678" }), status: "FAILED", attempts: 5, lastError: "boom" } });
+      const inbound = (await (await h.runtime.app.request("/admin/inbound", { headers: auth })).json()) as { events: { preview: string }[] };
+      expect(inbound.events).toHaveLength(1);
+      expect(inbound.events[0]!.preview).toContain("139****5678");
     } finally {
       await h.close();
     }
@@ -184,6 +188,29 @@ describe("WeCom custom menu", () => {
       await h.post(enterAgentXml({ fromUser: "menuuser", createTime: Math.floor(h.clock.now().getTime() / 1000), agentId: WECOM.agentId, event: "click", eventKey: "menu:apply" }));
       expect(h.to("menuuser").map((s) => s.content ?? "").join()).toContain("第 1/8 部分");
       expect(await h.t.db.prisma.conversationSession.count({ where: { status: "ACTIVE" } })).toBe(1);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe("outbox order", () => {
+  it("keeps a recipient's messages in order while an earlier one waits for its retry", async () => {
+    const h = await createWecomHarness();
+    try {
+      const now = h.clock.now();
+      await h.t.db.prisma.outboxMessage.createMany({
+        data: ["第一问", "第二问", "第三问"].map((text, i) => ({ channel: "wecom", externalUserId: "ordered", payloadJson: JSON.stringify({ kind: "text", text }), nextAttemptAt: now, createdAt: new Date(now.getTime() + i) })),
+      });
+      h.fake.injectFailure({ kind: "errcode", errcode: -1, times: 1, path: "message/send" });
+      await h.runtime.services.dispatcher.drain();
+      expect(h.to("ordered")).toHaveLength(0);
+      h.clock.advance(1_000); // the others are due, the first waits out its backoff (2 s)
+      await h.runtime.services.dispatcher.drain();
+      expect(h.to("ordered")).toHaveLength(0);
+      h.clock.advance(2_000);
+      await h.runtime.services.dispatcher.drain();
+      expect(h.to("ordered").map((s) => s.content)).toEqual(["第一问", "第二问", "第三问"]);
     } finally {
       await h.close();
     }

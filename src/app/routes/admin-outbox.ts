@@ -42,6 +42,16 @@ export function adminOutboxRoutes(deps: Pick<AppDeps, "config" | "db" | "clock" 
     });
   });
 
+  // Inbound events whose handling failed for good (the person was told), or was skipped.
+  app.get("/admin/inbound", async (c) => {
+    const status = z.enum(["PENDING", "FAILED", "SKIPPED", "DONE"]).default("FAILED").safeParse(c.req.query("status") ?? undefined);
+    if (!status.success) throw new ValidationError("status must be one of PENDING, FAILED, SKIPPED, DONE");
+    const rows = await prisma.inboundEvent.findMany({ where: { status: status.data }, orderBy: { receivedAt: "desc" }, take: 200 });
+    return c.json({
+      events: rows.map((r) => ({ id: r.id, channel: r.channel, userId: r.userId, status: r.status, attempts: r.attempts, lastError: r.lastError ? maskMobiles(r.lastError) : null, receivedAt: r.receivedAt, preview: maskMobiles(r.payloadJson).slice(0, 300) })),
+    });
+  });
+
   app.post("/admin/outbox/:id/retry", async (c) => {
     const id = c.req.param("id");
     const row = await prisma.outboxMessage.findUnique({ where: { id } });
