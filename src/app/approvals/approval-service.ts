@@ -1,5 +1,4 @@
 import { decisionSummary, eligibleRoleForStage, transition, type ApprovalEffect, type ApprovalEvent, type ApprovalView, type Approver, type Decision, type Stage } from "../../domain/approval/approval-machine.ts";
-import { formatStudioNumber } from "../../domain/approval/studio-number.ts";
 import { businessDate, type WorkingCalendar } from "../../domain/calendar/working-days.ts";
 import type { OutboundMessage } from "../../domain/chat.ts";
 import { ConflictError, ForbiddenError, NotFoundError } from "../../domain/errors.ts";
@@ -9,6 +8,7 @@ import type { PrismaClient } from "../../storage/database.ts";
 import { createDirectory, type Directory, type PersonView, type Recipient } from "../../storage/directory.ts";
 import { enqueue, type OutgoingMessage } from "../../storage/outbox.ts";
 import type { Tx } from "../bot/bot-context.ts";
+import { foundStudio } from "./found-studio.ts";
 import { approvalCard, shortId, STAGE_SHORT, type CardApplication } from "./approval-texts.ts";
 
 export interface ApprovalServiceDeps {
@@ -92,12 +92,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     return sendStageCards(tx, app, step);
   }
 
-  /** A.1 编号: next number of the year, never reused (one counter row per year). */
-  async function nextStudioNumber(tx: Tx): Promise<string> {
-    const year = Number(businessDate(deps.now(), deps.timeZone).slice(0, 4));
-    const row = await tx.studioNumberSequence.upsert({ where: { year }, create: { year, last: 1 }, update: { last: { increment: 1 } } });
-    return formatStudioNumber(deps.studioNumberFormat, { year, seq: row.last });
-  }
+
 
   /**
    * Moves an application on only from the state it was read in (status, stage, version): a
@@ -108,29 +103,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     if (r.count !== 1) throw new ConflictError("申请状态刚刚发生了变化，请回复“我的申请”查看最新进度。");
   }
 
-  /** The approved application's enterprise, created or brought up to date with the A.1 facts. */
-  async function enterpriseOf(tx: Tx, app: AppRow): Promise<string> {
-    const facts = {
-      name: app.enterpriseName,
-      townId: app.townId,
-      registeredAddress: app.registeredAddress,
-      listingStatus: app.listingStatus,
-      registeredCapitalYuan: app.registeredCapitalYuan,
-      headcount: app.headcount,
-      revenueYuan: app.revenueYuan,
-      isAboveScale: app.isAboveScale,
-      specialisedLevel: app.specialisedLevel,
-      isLeadingReserve: app.isLeadingReserve,
-      isIpKeyProtection: app.isIpKeyProtection,
-    };
-    const byUscc = app.uscc ? await tx.enterprise.findUnique({ where: { uscc: app.uscc } }) : null;
-    const id = app.enterpriseId ?? byUscc?.id;
-    if (id) {
-      await tx.enterprise.update({ where: { id }, data: { ...facts, ...(app.uscc && !byUscc ? { uscc: app.uscc } : {}) } });
-      return id;
-    }
-    return (await tx.enterprise.create({ data: { ...facts, uscc: app.uscc } })).id;
-  }
+
 
   /** Runs the machine's effects; returns messages to enqueue in the same transaction. */
   async function runEffects(tx: Tx, app: AppRow, effects: ApprovalEffect[], ctx: { opinion?: string; decidedBy?: string }): Promise<OutgoingMessage[]> {
@@ -141,19 +114,11 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       else if (e.type === "closeStage" && e.outcome === "CANCELLED") {
         await tx.approvalStep.updateMany({ where: { applicationId: app.id, round: e.round, stage: e.stage, status: "PENDING" }, data: { status: "CANCELLED", decidedAt: deps.now() } });
       } else if (e.type === "assignStudioNumber") {
-        const number = await nextStudioNumber(tx);
-        const enterpriseId = await enterpriseOf(tx, app);
-        await tx.application.update({ where: { id: app.id }, data: { studioNumber: number, enterpriseId } });
-        const studio = await tx.studio.create({ data: { number, enterpriseId, applicationId: app.id, status: "SETTING_UP", approvedAt: deps.now() } });
-        // 6.4 a/b: the applicant is the enterprise's named studio manager, its full-time member.
-        await tx.studioMember.create({ data: { studioId: studio.id, personId: app.applicantId, side: "ENTERPRISE", employment: "FULL_TIME" } });
-        const granted = await tx.roleGrant.findFirst({ where: { personId: app.applicantId, role: "ENTERPRISE_MANAGER", enterpriseId, revokedAt: null } });
-        if (!granted) await tx.roleGrant.create({ data: { personId: app.applicantId, role: "ENTERPRISE_MANAGER", enterpriseId } });
-        app.studioNumber = number;
+        app.studioNumber = await foundStudio(tx, app, { now: deps.now(), timeZone: deps.timeZone, studioNumberFormat: deps.studioNumberFormat });
         // Everyone involved hears of the final approval.
         const involved = await tx.approvalStep.findMany({ where: { applicationId: app.id, decidedById: { not: null } }, select: { decidedById: true } });
         const ids = [...new Set(involved.map((s) => s.decidedById!))];
-        for (const id of ids) out.push(...msgs(await within(tx).recipientsOf(id), { kind: "text", text: `【已批准】${app.enterpriseName} 的工作室申请已获批准，工作室编号 ${number}。` }));
+        for (const id of ids) out.push(...msgs(await within(tx).recipientsOf(id), { kind: "text", text: `【已批准】${app.enterpriseName} 的工作室申请已获批准，工作室编号 ${app.studioNumber}。` }));
       } else if (e.type === "notifyApplicant") {
         const text = applicantNotice(app, e, ctx);
         if (text) out.push(...msgs(applicant, { kind: "text", text }));
