@@ -7,7 +7,7 @@ import { createRuntime } from "../app/create-app.ts";
 import { systemClock } from "../app/deps.ts";
 import { loadConfig } from "../config/config.ts";
 import { isWebAdapter } from "../channels/web/web-adapter.ts";
-import { productJobs } from "../jobs/product-jobs.ts";
+import { productJobs } from "../app/jobs/product-jobs.ts";
 import { createLogger } from "../log/logger.ts";
 import { openDatabase } from "../storage/database.ts";
 import { applyMigrations } from "../storage/migrations.ts";

@@ -4,6 +4,8 @@ import { PrismaClient } from "../generated/prisma-sqlite/client.ts";
 import { PrismaClient as PgPrismaClient } from "../generated/prisma-pg/client.ts";
 
 export type { PrismaClient };
+/** The client inside an interactive transaction. */
+export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 export type DatabaseProvider = "sqlite" | "postgresql";
 
 /** The storage handle the app receives: one Prisma client, whichever database is behind it. */

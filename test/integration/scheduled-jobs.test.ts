@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { productJobs } from "../../src/jobs/product-jobs.ts";
+import { productJobs } from "../../src/app/jobs/product-jobs.ts";
 import { HAPPY } from "../flows/helpers.ts";
 import { createWecomHarness, testClock, type WecomHarness } from "../support/wecom-harness.ts";
 

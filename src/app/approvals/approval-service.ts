@@ -4,10 +4,9 @@ import type { OutboundMessage } from "../../domain/chat.ts";
 import { ConflictError, ForbiddenError, NotFoundError } from "../../domain/errors.ts";
 import type { Role } from "../../domain/roles.ts";
 import type { Logger } from "../../log/logger.ts";
-import type { PrismaClient } from "../../storage/database.ts";
+import type { PrismaClient, Tx } from "../../storage/database.ts";
 import { createDirectory, type Directory, type PersonView, type Recipient } from "../../storage/directory.ts";
 import { enqueue, type OutgoingMessage } from "../../storage/outbox.ts";
-import type { Tx } from "../bot/bot-context.ts";
 import { foundStudio } from "./found-studio.ts";
 import { approvalCard, shortId, STAGE_SHORT, type CardApplication } from "./approval-texts.ts";
 

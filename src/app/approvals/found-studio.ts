@@ -1,7 +1,6 @@
 import { formatStudioNumber } from "../../domain/approval/studio-number.ts";
 import { businessDate } from "../../domain/calendar/working-days.ts";
-import type { PrismaClient } from "../../storage/database.ts";
-import type { Tx } from "../bot/bot-context.ts";
+import type { PrismaClient, Tx } from "../../storage/database.ts";
 
 type AppRow = NonNullable<Awaited<ReturnType<PrismaClient["application"]["findUnique"]>>>;
 

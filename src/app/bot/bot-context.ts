@@ -1,10 +1,10 @@
 import type { ChannelCapabilities } from "../../channels/channel.ts";
 import type { InboundEvent, OutboundMessage } from "../../domain/chat.ts";
-import type { PrismaClient } from "../../storage/database.ts";
+import type { PrismaClient, Tx } from "../../storage/database.ts";
 import type { PersonView } from "../../storage/directory.ts";
 import { enqueue, type OutgoingMessage } from "../../storage/outbox.ts";
 
-export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+export type { Tx };
 
 /** What a bot handler sees for one inbound event. */
 export interface BotContext {

@@ -4,6 +4,7 @@ import { DomainError } from "../../domain/errors.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { PrismaClient } from "../../storage/database.ts";
 import type { Directory } from "../../storage/directory.ts";
+import { enqueue } from "../../storage/outbox.ts";
 import { createBotContext, type BotContext, type BotHandler } from "./bot-context.ts";
 import { menuIntent, menuMessage } from "./menu.ts";
 
@@ -82,22 +83,16 @@ export function createBot(opts: BotOptions) {
 
   /** Unless a handler already finalized the card, show it as handled so it cannot be tapped again. */
   async function markCardHandled(event: Extract<InboundEvent, { kind: "button" }>, label: string) {
-    const found = await prisma.sentCard.findUnique({ where: { id: event.cardId! } });
+    const card = await prisma.sentCard.findUnique({ where: { id: event.cardId! } });
     // Approval cards are finalized by the approval service, with the decision; a card sent to
     // someone else is not this tapper's to mark.
-    if (found && (found.channel !== event.sender.channel || found.externalUserId !== event.sender.userId)) return;
-    const card = found;
+    if (card && (card.channel !== event.sender.channel || card.externalUserId !== event.sender.userId)) return;
     if (card?.finalText || card?.purpose === "approval") return;
+    const now = opts.now();
     await prisma.$transaction(async (tx) => {
-      if (card) await tx.sentCard.update({ where: { id: card.id }, data: { finalText: label, responseCodeUsedAt: opts.now() } });
-      await tx.outboxMessage.create({
-        data: {
-          channel: event.sender.channel,
-          externalUserId: event.sender.userId,
-          payloadJson: JSON.stringify({ kind: "card_update", cardId: event.cardId!, replaceName: label, responseCode: event.responseCode }),
-          nextAttemptAt: opts.now(),
-        },
-      });
+      if (card) await tx.sentCard.update({ where: { id: card.id }, data: { finalText: label, responseCodeUsedAt: now } });
+      const message: OutboundMessage = { kind: "card_update", cardId: event.cardId!, replaceName: label, responseCode: event.responseCode };
+      await enqueue(tx, [{ channel: event.sender.channel, userId: event.sender.userId, message }], now);
     });
   }
 

@@ -1,11 +1,11 @@
-import type { ApprovalService } from "../app/approvals/approval-service.ts";
-import { shortId, STAGE_SHORT } from "../app/approvals/approval-texts.ts";
-import { businessDate, type WorkingCalendar } from "../domain/calendar/working-days.ts";
-import type { Role } from "../domain/roles.ts";
-import type { Logger } from "../log/logger.ts";
-import type { PrismaClient } from "../storage/database.ts";
-import type { Directory } from "../storage/directory.ts";
-import { enqueue, type OutgoingMessage } from "../storage/outbox.ts";
+import type { ApprovalService } from "../approvals/approval-service.ts";
+import { shortId, STAGE_SHORT } from "../approvals/approval-texts.ts";
+import { businessDate, type WorkingCalendar } from "../../domain/calendar/working-days.ts";
+import type { Role } from "../../domain/roles.ts";
+import type { Logger } from "../../log/logger.ts";
+import type { PrismaClient } from "../../storage/database.ts";
+import type { Directory } from "../../storage/directory.ts";
+import { enqueue, type OutgoingMessage } from "../../storage/outbox.ts";
 
 /** Who hears of a stage that stays pending a second period (besides ADMIN). */
 const NEXT_UP: Record<number, Role> = { 1: "CITY_IP_OFFICER", 2: "CITY_LEADER", 3: "ADMIN" };

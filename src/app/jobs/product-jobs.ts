@@ -1,14 +1,14 @@
-import type { ApprovalService } from "../app/approvals/approval-service.ts";
-import type { Services } from "../app/services.ts";
-import type { Config } from "../config/config.ts";
-import type { WorkingCalendar } from "../domain/calendar/working-days.ts";
-import type { FlowRegistry } from "../flows/flow-registry.ts";
-import type { Logger } from "../log/logger.ts";
-import type { PrismaClient } from "../storage/database.ts";
+import type { ApprovalService } from "../approvals/approval-service.ts";
+import type { Services } from "../services.ts";
+import type { Config } from "../../config/config.ts";
+import type { WorkingCalendar } from "../../domain/calendar/working-days.ts";
+import type { FlowRegistry } from "../../flows/flow-registry.ts";
+import type { Logger } from "../../log/logger.ts";
+import type { PrismaClient } from "../../storage/database.ts";
 import { remindPendingApprovals } from "./approval-reminders.ts";
-import { nudgeIdleFlows } from "./flow-nudges.ts";
-import { housekeeping } from "./housekeeping.ts";
-import { runOncePerSlot } from "./job-claims.ts";
+import { nudgeIdleFlows } from "../../jobs/flow-nudges.ts";
+import { housekeeping } from "../../jobs/housekeeping.ts";
+import { runOncePerSlot } from "../../jobs/job-claims.ts";
 
 export interface ScheduledJob {
   name: string;
