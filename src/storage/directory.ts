@@ -85,3 +85,8 @@ function uniqueRecipients(people: { id: string; identities: { channel: string; e
 }
 
 export type Directory = ReturnType<typeof createDirectory>;
+
+/** The 镇街 an applicant may choose (admins deactivate merged ones), in the seeded order. */
+export function activeTowns(db: Pick<PrismaClient, "town">): Promise<{ id: string; name: string }[]> {
+  return db.town.findMany({ where: { active: true }, orderBy: { sortOrder: "asc" }, select: { id: true, name: true } });
+}

@@ -3,11 +3,11 @@ import type { FlowRegistry } from "../../flows/flow-registry.ts";
 import type { OutboundMessage } from "../../domain/chat.ts";
 import { DomainError } from "../../domain/errors.ts";
 import type { PrismaClient } from "../../storage/database.ts";
+import { activeTowns } from "../../storage/directory.ts";
 import type { OutgoingMessage } from "../../storage/outbox.ts";
 import { applicationFields } from "../applications/application-record.ts";
 import { shortId, STAGE_SHORT } from "../approvals/approval-texts.ts";
 import type { ApprovalService } from "../approvals/approval-service.ts";
-import { randomId } from "../services.ts";
 import type { BotContext, BotHandler, Tx } from "./bot-context.ts";
 import { menuIntent, menuMessage } from "./menu.ts";
 
@@ -41,8 +41,7 @@ export function applicationHandler(deps: ApplicationHandlerDeps): BotHandler {
   const { prisma, flows } = deps;
 
   async function flowContext(ctx: BotContext): Promise<FlowContext> {
-    const towns = await prisma.town.findMany({ where: { active: true }, orderBy: { sortOrder: "asc" }, select: { id: true, name: true } });
-    return { now: ctx.now, capabilities: { buttons: ctx.capabilities.buttons, maxButtons: ctx.capabilities.maxButtons }, towns, helpContact: deps.helpContact };
+    return { now: ctx.now, capabilities: ctx.capabilities, towns: await activeTowns(prisma), helpContact: deps.helpContact };
   }
 
   async function openSession(personId: string): Promise<SessionRow | null> {
@@ -76,7 +75,6 @@ export function applicationHandler(deps: ApplicationHandlerDeps): BotHandler {
 
   async function submitNew(tx: Tx, ctx: BotContext, answers: Record<string, unknown>): Promise<OutgoingMessage[]> {
     const fields = applicationFields(answers as never);
-    // The applicant is the enterprise's studio manager (6.4 b); link an enterprise they manage.
     // Link an existing enterprise only when it is the same one: same USCC, or the one this
     // person manages under the same name. Otherwise approval creates it (never renames another).
     const byUscc = fields.uscc ? await tx.enterprise.findUnique({ where: { uscc: fields.uscc } }) : null;
@@ -137,16 +135,12 @@ export function applicationHandler(deps: ApplicationHandlerDeps): BotHandler {
     }
   }
 
-  async function start(ctx: BotContext, opts: { prefill?: Record<string, unknown>; onlyFields?: string[]; notice?: string; applicationId?: string } = {}) {
+  async function start(ctx: BotContext) {
     const flow = flows.get(APPLICATION_FLOW);
-    const started = startFlow(flow, await flowContext(ctx), { prefill: opts.prefill as never, onlyFields: opts.onlyFields, notice: opts.notice });
-    const { state } = started;
-    await ctx.commit(uniqueCardIds(started.replies, deps.newId), async (tx) => {
-      await tx.conversationSession.updateMany({ where: { personId: ctx.person.id, flowId: APPLICATION_FLOW, status: { in: ["ACTIVE", "CANCELLED"] } }, data: { status: "ABANDONED", revision: { increment: 1 } } });
-      await tx.conversationSession.create({
-        data: { personId: ctx.person.id, channel: ctx.event.sender.channel, externalUserId: ctx.event.sender.userId, flowId: flow.id, flowVersion: flow.version, status: "ACTIVE", stateJson: JSON.stringify(state), contextJson: JSON.stringify(opts.applicationId ? { applicationId: opts.applicationId } : {}), lastActivityAt: ctx.now },
-      });
-    });
+    const { state, replies } = startFlow(flow, await flowContext(ctx), {});
+    await ctx.commit(uniqueCardIds(replies, deps.newId), (tx) =>
+      createFlowSession(tx, { personId: ctx.person.id, channel: ctx.event.sender.channel, userId: ctx.event.sender.userId, state, context: {}, now: ctx.now }).then(() => undefined),
+    );
   }
 
   async function status(ctx: BotContext) {
@@ -193,13 +187,20 @@ export function applicationHandler(deps: ApplicationHandlerDeps): BotHandler {
   };
 }
 
+/** A new conversation on the application flow; `context.applicationId` marks a revision. */
+function createFlowSession(tx: Tx, s: { personId: string; channel: string; userId: string; state: FlowState; context: { applicationId?: string }; now: Date }) {
+  return tx.conversationSession.create({
+    data: { personId: s.personId, channel: s.channel, externalUserId: s.userId, flowId: s.state.flowId, flowVersion: s.state.flowVersion, status: "ACTIVE", stateJson: JSON.stringify(s.state), contextJson: JSON.stringify(s.context), lastActivityAt: s.now },
+  });
+}
+
 /** WeCom task_ids are unique per app, across users: the engine's ids are only unique per session. */
 export function uniqueCardIds(replies: OutboundMessage[], newId: () => string): OutboundMessage[] {
   return replies.map((m) => (m.kind === "card" ? { ...m, card: { ...m.card, id: `${m.card.id}-${newId().slice(0, 12)}`.slice(0, 128) } } : m));
 }
 
 /** Starts the revision conversation when an officer returns an application (engine's onlyFields mode). */
-export function revisionStarter(deps: { flows: FlowRegistry; helpContact: string; now: () => Date; capabilitiesOf: (channel: string) => { buttons: boolean; maxButtons: number } }) {
+export function revisionStarter(deps: { flows: FlowRegistry; helpContact: string; now: () => Date; newId: () => string; capabilitiesOf: (channel: string) => { buttons: boolean; maxButtons: number } }) {
   return async (tx: Tx, app: { id: string; applicantId: string }, opinion: string, fields: string[]): Promise<OutgoingMessage[]> => {
     const row = await tx.application.findUniqueOrThrow({ where: { id: app.id } });
     const person = await tx.person.findUnique({ where: { id: app.applicantId }, include: { identities: true } });
@@ -207,7 +208,7 @@ export function revisionStarter(deps: { flows: FlowRegistry; helpContact: string
     const identity = last ? { channel: last.channel, externalId: last.externalUserId } : person?.identities[0];
     if (!person || !identity) return [];
     const flow = deps.flows.get(APPLICATION_FLOW);
-    const towns = await tx.town.findMany({ where: { active: true }, orderBy: { sortOrder: "asc" }, select: { id: true, name: true } });
+    const towns = await activeTowns(tx);
     const valid = new Set(flow.steps.map((s) => s.id));
     const onlyFields = fields.filter((f) => valid.has(f));
     const { state, replies } = startFlow(flow, { now: deps.now(), capabilities: deps.capabilitiesOf(identity.channel), towns, helpContact: deps.helpContact }, {
@@ -219,9 +220,7 @@ export function revisionStarter(deps: { flows: FlowRegistry; helpContact: string
     // A draft in progress is paused, not lost: "申请工作室" resumes it once the revision is in.
     const paused = await tx.conversationSession.updateMany({ where: { personId: app.applicantId, flowId: APPLICATION_FLOW, status: { in: ["ACTIVE", "CANCELLED"] } }, data: { status: "CANCELLED", revision: { increment: 1 } } });
     if (paused.count > 0) replies.unshift({ kind: "text", text: "您正在填写的另一份申请已暂停并保存，提交本次修改后回复“申请工作室”可继续填写。" });
-    await tx.conversationSession.create({
-      data: { personId: app.applicantId, channel: identity.channel, externalUserId: identity.externalId, flowId: flow.id, flowVersion: flow.version, status: "ACTIVE", stateJson: JSON.stringify(state), contextJson: JSON.stringify({ applicationId: app.id }), lastActivityAt: deps.now() },
-    });
-    return uniqueCardIds(replies, randomId).map((message) => ({ channel: identity.channel as OutgoingMessage["channel"], userId: identity.externalId, personId: app.applicantId, message }));
+    await createFlowSession(tx, { personId: app.applicantId, channel: identity.channel, userId: identity.externalId, state, context: { applicationId: app.id }, now: deps.now() });
+    return uniqueCardIds(replies, deps.newId).map((message) => ({ channel: identity.channel as OutgoingMessage["channel"], userId: identity.externalId, personId: app.applicantId, message }));
   };
 }

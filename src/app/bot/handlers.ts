@@ -36,7 +36,7 @@ export function createDomain(deps: CoreDeps & Pick<Services, "directory" | "adap
     slaWorkingDays: deps.config.approvalSlaWorkingDays,
     studioNumberFormat: deps.config.studioNumberFormat,
     printUrl: (id, personId) => `${deps.config.publicBaseUrl}/applications/${id}/print?t=${linkSigner.sign(`print:${id}`, personId)}`,
-    onReturned: revisionStarter({ flows, helpContact: deps.config.helpContact, now, capabilitiesOf }),
+    onReturned: revisionStarter({ flows, helpContact: deps.config.helpContact, now, newId, capabilitiesOf }),
   });
   return { flows, calendar, approvals, linkSigner };
 }
