@@ -22,7 +22,8 @@ function view(p: { id: string; name: string; mobile: string | null; roles: { rol
 const activeRoles = { roles: { where: { revokedAt: null } } } as const;
 
 /** People, their channel identities and role grants. */
-export function createDirectory(prisma: PrismaClient) {
+/** Works on the client or inside a transaction (pass the transaction's client). */
+export function createDirectory(prisma: Pick<PrismaClient, "channelIdentity" | "person" | "roleGrant">) {
   return {
     /** The person behind a channel identity; a first contact becomes a new person. */
     async resolve(sender: Sender, displayName?: string): Promise<PersonView> {

@@ -51,7 +51,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   const { prisma } = deps;
   // Inside a transaction every read goes through it: a second pool connection per transaction
   // would deadlock the pool under a burst of decisions.
-  const within = (tx: Tx): Directory => createDirectory(tx as unknown as PrismaClient);
+  const within = (tx: Tx): Directory => createDirectory(tx);
 
   const msgs = (to: Recipient[], message: OutboundMessage): OutgoingMessage[] => to.map((r) => ({ channel: r.channel, userId: r.userId, personId: r.personId, message }));
 
@@ -91,8 +91,6 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     return sendStageCards(tx, app, step);
   }
 
-
-
   /**
    * Moves an application on only from the state it was read in (status, stage, version): a
    * withdrawal and a decision racing each other cannot both land.
@@ -102,10 +100,8 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     if (r.count !== 1) throw new ConflictError("申请状态刚刚发生了变化，请回复“我的申请”查看最新进度。");
   }
 
-
-
   /** Runs the machine's effects; returns messages to enqueue in the same transaction. */
-  async function runEffects(tx: Tx, app: AppRow, effects: ApprovalEffect[], ctx: { opinion?: string; decidedBy?: string }): Promise<OutgoingMessage[]> {
+  async function runEffects(tx: Tx, app: AppRow, effects: ApprovalEffect[]): Promise<OutgoingMessage[]> {
     const out: OutgoingMessage[] = [];
     const applicant = await within(tx).recipientsOf(app.applicantId);
     for (const e of effects) {
@@ -119,15 +115,14 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         const ids = [...new Set(involved.map((s) => s.decidedById!))];
         for (const id of ids) out.push(...msgs(await within(tx).recipientsOf(id), { kind: "text", text: `【已批准】${app.enterpriseName} 的工作室申请已获批准，工作室编号 ${app.studioNumber}。` }));
       } else if (e.type === "notifyApplicant") {
-        const text = applicantNotice(app, e, ctx);
-        if (text) out.push(...msgs(applicant, { kind: "text", text }));
+        out.push(...msgs(applicant, { kind: "text", text: applicantNotice(app, e) }));
         if (e.notice === "returned" && deps.onReturned) out.push(...(await deps.onReturned(tx, app, e.opinion ?? "", e.returnFields ?? [])));
       }
     }
     return out;
   }
 
-  function applicantNotice(app: AppRow, e: Extract<ApprovalEffect, { type: "notifyApplicant" }>, _ctx: { decidedBy?: string }): string {
+  function applicantNotice(app: AppRow, e: Extract<ApprovalEffect, { type: "notifyApplicant" }>): string {
     const no = `申请号 ${shortId(app.id)}`;
     switch (e.notice) {
       case "submitted":
@@ -151,7 +146,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     await moveApp(tx, app, { status: r.view.status, stage: r.view.stage, submittedAt: deps.now() });
     Object.assign(app, { status: r.view.status, stage: r.view.stage });
     await audit(tx, { actorId: actor.id, channel: actor.channel, action: "application.submitted", applicationId: app.id, detail: { version: app.version } });
-    return runEffects(tx, app, r.effects, {});
+    return runEffects(tx, app, r.effects);
   }
 
   /** The applicant resubmits after a return: back to the stage that returned it, version + 1. */
@@ -160,7 +155,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     await moveApp(tx, app, { status: r.view.status, stage: r.view.stage, version: r.view.version, submittedAt: deps.now(), returnedFields: null });
     Object.assign(app, { status: r.view.status, stage: r.view.stage, version: r.view.version });
     await audit(tx, { actorId: actor.id, channel: actor.channel, action: "application.resubmitted", applicationId: app.id, detail: { version: r.view.version, revised } });
-    return runEffects(tx, app, r.effects, {});
+    return runEffects(tx, app, r.effects);
   }
 
   /**
@@ -195,7 +190,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         await moveApp(tx, app, { status: r.view.status, stage: r.view.stage, decidedAt: ["APPROVED", "REJECTED"].includes(r.view.status) ? deps.now() : null, returnedFields: input.decision === "RETURN" ? JSON.stringify(r.decision!.returnFields) : app.returnedFields });
         Object.assign(app, { status: r.view.status, stage: r.view.stage });
         await audit(tx, { actorId: input.person.id, actorRole: actor.role, channel: input.channel, action: `approval.${input.decision.toLowerCase()}`, applicationId: app.id, detail: { stage, round: step.round, opinion: r.decision!.opinion, returnFields: r.decision!.returnFields, cardId: input.cardId } });
-        const out = await runEffects(tx, app, r.effects, { opinion: r.decision!.opinion, decidedBy: input.person.name });
+        const out = await runEffects(tx, app, r.effects);
         out.push(...(await finalizeCards(tx, step.id, input.cardId, input.decision, input.person.name)));
         await enqueue(tx, out, deps.now());
         const tail = r.view.status === "APPROVED" ? `，工作室编号 ${app.studioNumber}` : "";
@@ -245,7 +240,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     // A revision conversation for it has nothing left to submit.
     await tx.conversationSession.updateMany({ where: { personId: app.applicantId, status: { in: ["ACTIVE", "CANCELLED"] }, contextJson: { contains: app.id } }, data: { status: "DONE", revision: { increment: 1 } } });
     await audit(tx, { actorId: actor.id, channel: actor.channel, action: "application.withdrawn", applicationId: app.id, detail: { stage: app.stage, version: app.version } });
-    const out = await runEffects(tx, app, r.effects, {});
+    const out = await runEffects(tx, app, r.effects);
     const open = await tx.sentCard.findMany({ where: { approvalStep: { applicationId: app.id }, finalText: null } });
     for (const c of open) {
       await tx.sentCard.update({ where: { id: c.id }, data: { finalText: "申请人已撤回" } });
@@ -265,7 +260,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     return { ok: true, out: await sendStageCards(tx, app, step, { reminder: true }) };
   }
 
-  return { submitted, resubmitted, decide, withdraw, urge, sendStageCards, openStage, audit, alreadyDecided };
+  return { submitted, resubmitted, decide, withdraw, urge, sendStageCards, audit };
 }
 
 export type ApprovalService = ReturnType<typeof createApprovalService>;

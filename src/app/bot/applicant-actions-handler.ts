@@ -1,4 +1,3 @@
-import { DomainError } from "../../domain/errors.ts";
 import type { PrismaClient } from "../../storage/database.ts";
 import type { ApprovalService } from "../approvals/approval-service.ts";
 import { shortId } from "../approvals/approval-texts.ts";
@@ -34,12 +33,7 @@ export function applicantActionsHandler(deps: { prisma: PrismaClient; approvals:
       await ctx.commit([{ kind: "text", text: `确定要撤回 ${app.enterpriseName} 的工作室申请（${shortId(app.id)}）吗？撤回后不能恢复，可以重新申请。\n确定请回复“确认撤回”。` }]);
       return true;
     }
-    try {
-      await ctx.commit([{ kind: "text", text: `申请 ${shortId(app.id)} 已撤回。如需重新申请，回复“申请工作室”。` }], (tx) => approvals.withdraw(tx, app.id, { id: ctx.person.id, channel }));
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      await ctx.commit([{ kind: "text", text: err.message }]);
-    }
+    await ctx.commit([{ kind: "text", text: `申请 ${shortId(app.id)} 已撤回。如需重新申请，回复“申请工作室”。` }], (tx) => approvals.withdraw(tx, app.id, { id: ctx.person.id, channel }));
     return true;
   };
 }

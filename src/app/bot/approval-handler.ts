@@ -1,7 +1,6 @@
 import { describeAnswers } from "../../flows/engine.ts";
 import type { FlowRegistry } from "../../flows/flow-registry.ts";
 import type { Decision } from "../../domain/approval/approval-machine.ts";
-import { DomainError } from "../../domain/errors.ts";
 import type { PrismaClient } from "../../storage/database.ts";
 import { APPROVAL_KEYS, shortId, STAGE_SHORT } from "../approvals/approval-texts.ts";
 import type { ApprovalService } from "../approvals/approval-service.ts";
@@ -37,13 +36,9 @@ export function approvalHandler(deps: { prisma: PrismaClient; approvals: Approva
   const { prisma, approvals } = deps;
 
   async function decide(ctx: BotContext, cardId: string, decision: Decision, opinion?: string, fields?: string[]) {
-    try {
-      const { replies } = await approvals.decide({ person: ctx.person, channel: ctx.event.sender.channel, cardId, decision, opinion, fields });
-      await ctx.commit(replies);
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      await ctx.commit([{ kind: "text", text: err.message }]);
-    }
+    // A refusal (already decided, not yours) is a DomainError: the bot answers it with its message.
+    const { replies } = await approvals.decide({ person: ctx.person, channel: ctx.event.sender.channel, cardId, decision, opinion, fields });
+    await ctx.commit(replies);
   }
 
   async function pendingOpinion(ctx: BotContext) {

@@ -1,4 +1,4 @@
-import { ConflictError, DomainError } from "../../domain/errors.ts";
+import { ConflictError } from "../../domain/errors.ts";
 import type { PrismaClient } from "../../storage/database.ts";
 import type { ApprovalService } from "../approvals/approval-service.ts";
 import type { BotHandler } from "./bot-context.ts";
@@ -49,16 +49,11 @@ export function headConfirmHandler(deps: { prisma: PrismaClient; approvals: Appr
         await ctx.commit([{ kind: "text", text: "已请负责人在聊天中确认，请等待负责人处理。" }]);
         return true;
       }
-      try {
-        await ctx.commit([{ kind: "text", text: "已记录您的声明：已获负责人授权代为提交。" }], async (tx) => {
-          const updated = await tx.application.update({ where: { id: app.id }, data: { headConfirmation: "DECLARED_AUTHORITY" } });
-          await approvals.audit(tx, { actorId: ctx.person.id, channel: e.sender.channel, action: "application.authority_declared", applicationId: app.id, detail: {} });
-          return approvals.submitted(tx, updated, { id: ctx.person.id, channel: e.sender.channel });
-        });
-      } catch (err) {
-        if (!(err instanceof DomainError)) throw err;
-        await ctx.commit([{ kind: "text", text: err.message }]);
-      }
+      await ctx.commit([{ kind: "text", text: "已记录您的声明：已获负责人授权代为提交。" }], async (tx) => {
+        const updated = await tx.application.update({ where: { id: app.id }, data: { headConfirmation: "DECLARED_AUTHORITY" } });
+        await approvals.audit(tx, { actorId: ctx.person.id, channel: e.sender.channel, action: "application.authority_declared", applicationId: app.id, detail: {} });
+        return approvals.submitted(tx, updated, { id: ctx.person.id, channel: e.sender.channel });
+      });
       return true;
     }
     return false;
