@@ -13,6 +13,11 @@ export interface OutgoingMessage {
   dedupeKey?: string;
 }
 
+/** The same message to several recipients (each channel identity of each person). */
+export function messagesTo(to: { channel: ChannelName; userId: string; personId?: string | null }[], message: OutboundMessage): OutgoingMessage[] {
+  return to.map((r) => ({ channel: r.channel, userId: r.userId, personId: r.personId ?? null, message }));
+}
+
 export function outboxRow(m: OutgoingMessage, now: Date) {
   return {
     channel: m.channel,

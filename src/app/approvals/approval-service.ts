@@ -6,7 +6,7 @@ import type { Role } from "../../domain/roles.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { PrismaClient, Tx } from "../../storage/database.ts";
 import { createDirectory, type Directory, type PersonView, type Recipient } from "../../storage/directory.ts";
-import { enqueue, type OutgoingMessage } from "../../storage/outbox.ts";
+import { enqueue, messagesTo, type OutgoingMessage } from "../../storage/outbox.ts";
 import { foundStudio } from "./found-studio.ts";
 import { approvalCard, shortId, STAGE_SHORT, type CardApplication } from "./approval-texts.ts";
 
@@ -52,8 +52,6 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   // Inside a transaction every read goes through it: a second pool connection per transaction
   // would deadlock the pool under a burst of decisions.
   const within = (tx: Tx): Directory => createDirectory(tx);
-
-  const msgs = (to: Recipient[], message: OutboundMessage): OutgoingMessage[] => to.map((r) => ({ channel: r.channel, userId: r.userId, personId: r.personId, message }));
 
   async function audit(tx: Tx, entry: { actorId?: string | null; actorRole?: string | null; channel?: string | null; action: string; applicationId: string; detail: Record<string, unknown> }) {
     await tx.auditLog.create({
@@ -113,9 +111,9 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         // Everyone involved hears of the final approval.
         const involved = await tx.approvalStep.findMany({ where: { applicationId: app.id, decidedById: { not: null } }, select: { decidedById: true } });
         const ids = [...new Set(involved.map((s) => s.decidedById!))];
-        for (const id of ids) out.push(...msgs(await within(tx).recipientsOf(id), { kind: "text", text: `【已批准】${app.enterpriseName} 的工作室申请已获批准，工作室编号 ${app.studioNumber}。` }));
+        for (const id of ids) out.push(...messagesTo(await within(tx).recipientsOf(id), { kind: "text", text: `【已批准】${app.enterpriseName} 的工作室申请已获批准，工作室编号 ${app.studioNumber}。` }));
       } else if (e.type === "notifyApplicant") {
-        out.push(...msgs(applicant, { kind: "text", text: applicantNotice(app, e) }));
+        out.push(...messagesTo(applicant, { kind: "text", text: applicantNotice(app, e) }));
         if (e.notice === "returned" && deps.onReturned) out.push(...(await deps.onReturned(tx, app, e.opinion ?? "", e.returnFields ?? [])));
       }
     }

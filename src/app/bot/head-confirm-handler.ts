@@ -1,5 +1,7 @@
 import { ConflictError } from "../../domain/errors.ts";
 import type { PrismaClient } from "../../storage/database.ts";
+import { createDirectory } from "../../storage/directory.ts";
+import { messagesTo } from "../../storage/outbox.ts";
 import type { ApprovalService } from "../approvals/approval-service.ts";
 import type { BotHandler } from "./bot-context.ts";
 
@@ -23,8 +25,8 @@ export function headConfirmHandler(deps: { prisma: PrismaClient; approvals: Appr
         await ctx.commit([{ kind: "text", text: "这份申请已经处理过了，无需再确认。" }]);
         return true;
       }
-      const applicant = await prisma.person.findUnique({ where: { id: app.applicantId }, include: { identities: true } });
-      const toApplicant = (text: string) => (applicant?.identities ?? []).map((i) => ({ channel: i.channel as never, userId: i.externalId, personId: applicant!.id, message: { kind: "text" as const, text } }));
+      const applicant = await createDirectory(prisma).recipientsOf(app.applicantId);
+      const toApplicant = (text: string) => messagesTo(applicant, { kind: "text", text });
       if (e.key === "hc:decline") {
         await ctx.commit([{ kind: "text", text: "已记录：您暂不同意提交该申请。" }], async (tx) => {
           const r = await tx.application.updateMany({ where: { id: app.id, status: "DRAFT" }, data: { status: "WITHDRAWN", decidedAt: ctx.now } });

@@ -5,7 +5,7 @@ import type { Role } from "../../domain/roles.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { PrismaClient } from "../../storage/database.ts";
 import type { Directory } from "../../storage/directory.ts";
-import { enqueue, type OutgoingMessage } from "../../storage/outbox.ts";
+import { enqueue, messagesTo } from "../../storage/outbox.ts";
 
 /** Who hears of a stage that stays pending a second period (besides ADMIN). */
 const NEXT_UP: Record<number, Role> = { 1: "CITY_IP_OFFICER", 2: "CITY_LEADER", 3: "ADMIN" };
@@ -39,8 +39,7 @@ export async function remindPendingApprovals(deps: { prisma: PrismaClient; appro
       await prisma.$transaction(async (tx) => {
         const claimed = await tx.approvalStep.updateMany({ where: { id: step.id, escalatedAt: null, status: "PENDING" }, data: { escalatedAt: now } });
         if (claimed.count !== 1) return;
-        const out: OutgoingMessage[] = to.map((r) => ({ channel: r.channel, userId: r.userId, personId: r.personId, message: { kind: "text", text } }));
-        await enqueue(tx, out, now);
+        await enqueue(tx, messagesTo(to, { kind: "text", text }), now);
         await deps.approvals.audit(tx, { action: "approval.escalated", applicationId: step.applicationId, detail: { stage: step.stage, dueOn: step.dueOn, notified: to.length } });
         escalated++;
       });
