@@ -11,13 +11,13 @@ import { webhookRoutes } from "./routes/webhooks.ts";
 import { createServices, type CoreDeps, type Services } from "./services.ts";
 
 /** The runtime-agnostic app on web Request/Response; entries in src/entry wire it to a runtime. */
-export function createApp(deps: AppDeps & { services: Services }) {
+export function createApp(deps: AppDeps & { services: Services; domain: Domain }) {
   const app = new Hono();
   app.onError(createErrorHandler(deps.logger));
   app.notFound((c) => c.json({ error: "not_found", message: "没有这个地址" }, 404));
   app.route("/", healthRoutes(deps));
   app.route("/", webhookRoutes(deps.services));
-  app.route("/", printRoutes(deps)); // A.1 print view; verifies links with config.signingSecret
+  app.route("/", printRoutes({ ...deps, linkSigner: deps.domain.linkSigner })); // A.1 print view
   app.route("/", simulatorRoutes(deps));
   app.route("/", adminOutboxRoutes(deps));
   app.route("/", adminDirectoryRoutes(deps));
@@ -32,5 +32,5 @@ export function createRuntime(deps: CoreDeps) {
     domain = createDomain({ ...deps, ...base });
     return defaultHandlers({ ...deps, ...base }, domain);
   });
-  return { app: createApp({ ...deps, services }), services, domain: domain! };
+  return { app: createApp({ ...deps, services, domain: domain! }), services, domain: domain! };
 }

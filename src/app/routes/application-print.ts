@@ -6,12 +6,13 @@ import { ForbiddenError, NotFoundError, UnauthenticatedError } from "../../domai
 import type { RoleGrantView } from "../../domain/roles.ts";
 import { createDirectory } from "../../storage/directory.ts";
 import type { AppDeps } from "../deps.ts";
-import { createLinkSigner, type LinkSigner } from "../link-signer.ts";
+import type { LinkSigner } from "../link-signer.ts";
 import { renderApplicationPrint } from "../print/application-print.ts";
+import { newNonce, setPageHeaders } from "./page-security.ts";
 
 export interface PrintRouteDeps extends Pick<AppDeps, "config" | "db" | "logger" | "clock"> {
-  /** Defaults to a signer over config.signingSecret: the same HMAC as runtime.domain.linkSigner. */
-  linkSigner?: Pick<LinkSigner, "verify">;
+  /** The signer that made the links (runtime.domain.linkSigner). */
+  linkSigner: Pick<LinkSigner, "verify">;
 }
 
 /** Who may read an application's form: its applicant, or an officer (stage-1 officers of its town only). */
@@ -20,14 +21,9 @@ export function mayReadApplication(person: { id: string; roles: RoleGrantView[] 
   return person.roles.some((r) => r.role === "CITY_IP_OFFICER" || r.role === "CITY_LEADER" || r.role === "ADMIN" || (r.role === "TOWN_OFFICER" && r.townId === app.townId));
 }
 
-function newNonce(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return btoa(String.fromCharCode(...bytes));
-}
-
 export function printRoutes(deps: PrintRouteDeps) {
   const { prisma } = deps.db;
-  const signer = deps.linkSigner ?? createLinkSigner(deps.config.signingSecret, () => deps.clock.now());
+  const signer = deps.linkSigner;
   const directory = createDirectory(prisma);
   const app = new Hono();
 
@@ -57,14 +53,7 @@ export function printRoutes(deps: PrintRouteDeps) {
     // Ids only: the page carries full mobile numbers, the log never does.
     deps.logger.info({ applicationId: id, personId }, "application print view");
     c.header("Content-Type", "text/html; charset=utf-8");
-    c.header("Cache-Control", "private, no-store");
-    c.header("X-Frame-Options", "DENY");
-    c.header("X-Content-Type-Options", "nosniff");
-    c.header("Referrer-Policy", "no-referrer");
-    c.header(
-      "Content-Security-Policy",
-      `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
-    );
+    setPageHeaders(c, nonce, "form-action 'none'");
     return c.body(html, 200);
   });
 

@@ -14,6 +14,7 @@ import type { Services } from "../services.ts";
 import { resetDemo } from "../simulator/reset-demo.ts";
 import { sameSecret, sessionValue, SIM_COOKIE, simulatorAuthorizer } from "../simulator/simulator-auth.ts";
 import { signInPage, simulatorPage } from "../simulator/simulator-page.ts";
+import { newNonce, setPageHeaders } from "./page-security.ts";
 
 
 const SESSION_SECONDS = 12 * 3600;
@@ -35,10 +36,8 @@ export function simulatorRoutes(deps: SimulatorDeps) {
   const production = config.env === "production";
   const authorize = simulatorAuthorizer(config);
   const html = (c: Context, body: (nonce: string) => string, status: 200 | 401 | 403 = 200) => {
-    const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
-    c.header("content-security-policy", `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`);
-    c.header("cache-control", "no-store");
-    c.header("referrer-policy", "no-referrer");
+    const nonce = newNonce();
+    setPageHeaders(c, nonce, "connect-src 'self'; img-src 'self' data:; form-action 'self'");
     return c.html(body(nonce), status);
   };
 
