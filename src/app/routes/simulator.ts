@@ -12,7 +12,8 @@ import { DEMO_PEOPLE } from "../../storage/demo-directory.ts";
 import type { AppDeps } from "../deps.ts";
 import type { Services } from "../services.ts";
 import { resetDemo } from "../simulator/reset-demo.ts";
-import { sameSecret, sessionValue, SIM_COOKIE, simulatorAuthorizer } from "../simulator/simulator-auth.ts";
+import { sameSecret } from "../same-secret.ts";
+import { sessionValue, SIM_COOKIE, simulatorAuthorizer } from "../simulator/simulator-auth.ts";
 import { signInPage, simulatorPage } from "../simulator/simulator-page.ts";
 import { newNonce, setPageHeaders } from "./page-security.ts";
 

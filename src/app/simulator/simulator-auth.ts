@@ -1,20 +1,12 @@
 import { ForbiddenError, UnauthenticatedError } from "../../domain/errors.ts";
 import type { Config } from "../../config/config.ts";
+import { sameSecret } from "../same-secret.ts";
 
 export const SIM_COOKIE = "ipstudio_sim";
 
 // The simulator's admin gate (production only).
 
 const enc = new TextEncoder();
-const sha256 = async (s: string) => new Uint8Array(await crypto.subtle.digest("SHA-256", enc.encode(s)));
-
-/** Compares digests, so neither length nor the first differing byte leaks through timing. */
-export async function sameSecret(a: string, b: string): Promise<boolean> {
-  const [x, y] = await Promise.all([sha256(a), sha256(b)]);
-  let diff = 0;
-  for (let i = 0; i < x.length; i++) diff |= x[i]! ^ y[i]!;
-  return diff === 0;
-}
 
 /** The cookie holds an HMAC derived from the token, not the token itself. */
 export async function sessionValue(adminToken: string): Promise<string> {
