@@ -62,18 +62,17 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
   async function rateLimitedUntil(channel: ChannelName, userId: string, now: Date): Promise<Date | null> {
     const limit = opts.rateLimits?.[channel];
     if (!limit) return null;
-    const since = (ms: number) => new Date(now.getTime() - ms);
-    const recent = await prisma.outboxMessage.findMany({
-      where: { channel, externalUserId: userId, status: "SENT", sentAt: { gt: since(HOUR) } },
-      select: { sentAt: true },
-      orderBy: { sentAt: "desc" },
-      take: limit.perHour,
-    });
-    const inMinute = recent.filter((r) => r.sentAt! > since(MINUTE));
-    if (inMinute.length >= limit.perMinute) {
-      return new Date(inMinute[limit.perMinute - 1]!.sentAt!.getTime() + MINUTE + 1);
+    // Two counts on the hot path; the window's oldest send is read only when a cap is reached.
+    const windows = [
+      { ms: MINUTE, cap: limit.perMinute },
+      { ms: HOUR, cap: limit.perHour },
+    ];
+    for (const w of windows) {
+      const where = { channel, externalUserId: userId, status: "SENT", sentAt: { gt: new Date(now.getTime() - w.ms) } };
+      if ((await prisma.outboxMessage.count({ where })) < w.cap) continue;
+      const pivot = await prisma.outboxMessage.findFirst({ where, orderBy: { sentAt: "desc" }, skip: w.cap - 1, select: { sentAt: true } });
+      if (pivot?.sentAt) return new Date(pivot.sentAt.getTime() + w.ms + 1);
     }
-    if (recent.length >= limit.perHour) return new Date(recent[limit.perHour - 1]!.sentAt!.getTime() + HOUR + 1);
     return null;
   }
 
