@@ -1,5 +1,6 @@
 import type { Card, CardFact } from "../../domain/chat.ts";
 import { STAGE_LABELS, type Stage } from "../../domain/approval/approval-machine.ts";
+import { localParts } from "../../domain/calendar/working-days.ts";
 import { maskMobiles } from "../../domain/mask.ts";
 
 // What officers and applicants read about an application: the approval card (everything needed
@@ -71,9 +72,8 @@ export function needsText(a: Pick<CardApplication, "needs" | "needsOther">): str
 
 function formatDay(d: Date | null, timeZone: string): string {
   if (!d) return "";
-  const parts = new Intl.DateTimeFormat("zh-CN", { timeZone, month: "2-digit", day: "2-digit" }).formatToParts(d);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
-  return `${get("month")}-${get("day")}`;
+  const p = localParts(d, timeZone);
+  return `${p.month}-${p.day}`;
 }
 
 export function approvalCard(opts: { cardId: string; app: CardApplication; stage: Stage; earlier: EarlierOpinion[]; printUrl: string; dueOn: string; timeZone: string; reminder?: boolean }): Card {

@@ -1,6 +1,7 @@
 // A.1: the filled, decided application printed as Table A.1 looks on paper (SPEC "Table A.1").
 // Pure: (data) → a complete A4 HTML document. Every user-supplied string goes through esc().
 // Mobile numbers are shown in full (officers need them on the form); this module never logs.
+import { localParts } from "../../domain/calendar/working-days.ts";
 import { studioApplicationFlow } from "../../../bot-flows/studio-application.ts";
 import { STAGE_LABELS, type Stage } from "../../domain/approval/approval-machine.ts";
 import { priorityFlags, shortId, type CardApplication } from "../approvals/approval-texts.ts";
@@ -69,9 +70,8 @@ export function yuanToWan(yuan: bigint): string {
 /** "2026 年 6 月 1 日" in the business time zone; blank slots when not dated. */
 function ymd(d: Date | null | undefined, timeZone: string): string {
   if (!d) return "<span class=\"blank\"></span>年<span class=\"blank\"></span>月<span class=\"blank\"></span>日";
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "numeric", day: "numeric" }).formatToParts(d);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
-  return `${get("year")} 年 ${get("month")} 月 ${get("day")} 日`;
+  const p = localParts(d, timeZone);
+  return `${p.year} 年 ${Number(p.month)} 月 ${Number(p.day)} 日`;
 }
 
 const box = (on: boolean) => (on ? "☑" : "☐");

@@ -2,6 +2,7 @@
 // taken in order: stage 1 镇街市场监督管理分局意见, stage 2 市局知识产权相关科室意见,
 // stage 3 市局意见 (which assigns the 编号). Pure: the caller stores the result and runs the effects.
 
+import { localParts } from "../calendar/working-days.ts";
 import { ConflictError, ForbiddenError, ValidationError } from "../errors.ts";
 import type { Role, RoleGrantView } from "../roles.ts";
 
@@ -233,26 +234,8 @@ function cleanFields(fields: readonly string[] | undefined): string[] {
 
 // ---------- card text ----------
 
-const summaryFormats = new Map<string, Intl.DateTimeFormat>();
-
-function summaryFormat(timeZone: string): Intl.DateTimeFormat {
-  let fmt = summaryFormats.get(timeZone);
-  if (!fmt) {
-    fmt = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    summaryFormats.set(timeZone, fmt);
-  }
-  return fmt;
-}
-
 /** "已由 张三 于 11-24 10:32 同意": the final text of a decided card (A.1: who decided and when). */
 export function decisionSummary(d: { name: string; at: Date; decision: Decision }, timeZone = "Asia/Shanghai"): string {
-  const parts = Object.fromEntries(summaryFormat(timeZone).formatToParts(d.at).map((p) => [p.type, p.value]));
+  const parts = localParts(d.at, timeZone);
   return `已由 ${d.name} 于 ${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${DECISION_LABELS[d.decision]}`;
 }

@@ -84,7 +84,8 @@ export function createWorkingCalendar(data: CalendarData): WorkingCalendar {
 
 const partFormats = new Map<string, Intl.DateTimeFormat>();
 
-function localParts(instant: Date, timeZone: string): Record<string, string> {
+/** Year, month, day, hour, minute of `instant` in `timeZone`, zero-padded ("2026", "06", "01", "09", "05"). */
+export function localParts(instant: Date, timeZone: string): Record<"year" | "month" | "day" | "hour" | "minute", string> {
   let fmt = partFormats.get(timeZone);
   if (!fmt) {
     // hourCycle h23: "hour12: false" may print midnight as "24" in some engines.
@@ -99,7 +100,7 @@ function localParts(instant: Date, timeZone: string): Record<string, string> {
     });
     partFormats.set(timeZone, fmt);
   }
-  return Object.fromEntries(fmt.formatToParts(instant).map((p) => [p.type, p.value]));
+  return Object.fromEntries(fmt.formatToParts(instant).map((p) => [p.type, p.value])) as Record<"year" | "month" | "day" | "hour" | "minute", string>;
 }
 
 /** The calendar date of `instant` in `timeZone`: 2026-11-24T16:30Z is "2026-11-25" in Asia/Shanghai. */
