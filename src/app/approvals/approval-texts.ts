@@ -8,6 +8,16 @@ import { maskMobiles } from "../../domain/mask.ts";
 
 export const APPROVAL_KEYS = { approve: "ap:approve", return: "ap:return", reject: "ap:reject" } as const;
 
+/** Application status as applicants and the print view name it. */
+export const STATUS_LABELS: Record<string, string> = {
+  DRAFT: "待负责人确认",
+  IN_REVIEW: "审核中",
+  RETURNED: "已退回修改",
+  APPROVED: "已批准",
+  REJECTED: "未获批准",
+  WITHDRAWN: "已撤回",
+};
+
 export const STAGE_SHORT: Record<Stage, string> = { 1: "镇街分局初审", 2: "市局知识产权科室审核", 3: "市局审批" };
 
 const SPECIALISED: Record<string, string> = { none: "", "sme-innovative": "创新型中小企业", provincial: "省级专精特新", "little-giant": "国家级专精特新“小巨人”" };

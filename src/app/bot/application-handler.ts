@@ -6,21 +6,13 @@ import type { PrismaClient } from "../../storage/database.ts";
 import { activeTowns } from "../../storage/directory.ts";
 import type { OutgoingMessage } from "../../storage/outbox.ts";
 import { applicationFields } from "../applications/application-record.ts";
-import { shortId, STAGE_SHORT } from "../approvals/approval-texts.ts";
+import { shortId, STAGE_SHORT, STATUS_LABELS } from "../approvals/approval-texts.ts";
 import type { ApprovalService } from "../approvals/approval-service.ts";
 import type { BotContext, BotHandler, Tx } from "./bot-context.ts";
 import { menuIntent, menuMessage } from "./menu.ts";
 
 export const APPLICATION_FLOW = "studio-application";
 
-const STATUS_LABEL: Record<string, string> = {
-  DRAFT: "待负责人确认",
-  IN_REVIEW: "审核中",
-  RETURNED: "已退回待修改",
-  APPROVED: "已批准",
-  REJECTED: "未通过",
-  WITHDRAWN: "已撤回",
-};
 
 export interface ApplicationHandlerDeps {
   prisma: PrismaClient;
@@ -149,7 +141,7 @@ export function applicationHandler(deps: ApplicationHandlerDeps): BotHandler {
     const lines = apps.map((a) => {
       const where = a.status === "IN_REVIEW" && a.stage ? `，当前：${STAGE_SHORT[a.stage as 1 | 2 | 3]}` : "";
       const number = a.studioNumber ? `，工作室编号 ${a.studioNumber}` : "";
-      return `· ${a.enterpriseName}（申请号 ${shortId(a.id)}）：${STATUS_LABEL[a.status] ?? a.status}${where}${number}`;
+      return `· ${a.enterpriseName}（申请号 ${shortId(a.id)}）：${STATUS_LABELS[a.status] ?? a.status}${where}${number}`;
     });
     await ctx.commit([{ kind: "text", text: `您的申请：\n${lines.join("\n")}` }]);
   }

@@ -4,7 +4,7 @@
 import { localParts } from "../../domain/calendar/working-days.ts";
 import { studioApplicationFlow } from "../../../bot-flows/studio-application.ts";
 import { STAGE_LABELS, type Stage } from "../../domain/approval/approval-machine.ts";
-import { priorityFlags, shortId, type CardApplication } from "../approvals/approval-texts.ts";
+import { priorityFlags, shortId, STATUS_LABELS, type CardApplication } from "../approvals/approval-texts.ts";
 
 export interface PrintApplication extends Omit<CardApplication, "townName"> {
   status: string;
@@ -98,7 +98,6 @@ const NEEDS_A1: [string, string][] = [
   ["g", "其他"],
 ];
 
-const STATUS_LABELS: Record<string, string> = { DRAFT: "草稿", IN_REVIEW: "审核中", RETURNED: "已退回修改", APPROVED: "已批准", REJECTED: "未获批准", WITHDRAWN: "已撤回" };
 const OUTCOME_LABELS: Record<string, string> = { APPROVED: "同意", RETURNED: "退回修改", REJECTED: "不同意" };
 const DECIDED = new Set(Object.keys(OUTCOME_LABELS));
 
