@@ -5,6 +5,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from "../../domain/error
 import type { Role } from "../../domain/roles.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { PrismaClient, Tx } from "../../storage/database.ts";
+import { appendAudit } from "../../storage/audit-log.ts";
 import { createDirectory, type Directory, type PersonView, type Recipient } from "../../storage/directory.ts";
 import { enqueue, messagesTo, type OutgoingMessage } from "../../storage/outbox.ts";
 import { foundStudio } from "./found-studio.ts";
@@ -54,9 +55,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   const within = (tx: Tx): Directory => createDirectory(tx);
 
   async function audit(tx: Tx, entry: { actorId?: string | null; actorRole?: string | null; channel?: string | null; action: string; applicationId: string; detail: Record<string, unknown> }) {
-    await tx.auditLog.create({
-      data: { actorId: entry.actorId ?? null, actorRole: entry.actorRole ?? null, channel: entry.channel ?? null, action: entry.action, subjectType: "Application", subjectId: entry.applicationId, detailJson: JSON.stringify(entry.detail), at: deps.now() },
-    });
+    await appendAudit(tx, { actorId: entry.actorId, actorRole: entry.actorRole, channel: entry.channel, action: entry.action, subjectType: "Application", subjectId: entry.applicationId, detail: entry.detail, at: deps.now() });
   }
 
   async function cardApplication(tx: Tx, app: AppRow): Promise<CardApplication> {

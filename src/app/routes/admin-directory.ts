@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError, ValidationError } from "../../domain/erro
 import { ROLES } from "../../domain/roles.ts";
 import type { PrismaClient } from "../../storage/database.ts";
 import type { AppDeps } from "../deps.ts";
+import { appendAudit } from "../../storage/audit-log.ts";
 import { requireAdmin } from "./admin-auth.ts";
 
 // The directory an ADMIN keeps (SPEC "Who is who"): people, how to reach them, their roles, and
@@ -56,7 +57,7 @@ export function adminDirectoryRoutes(deps: Pick<AppDeps, "config" | "db" | "cloc
   app.use("/admin/*", requireAdmin(token));
 
   const audit = (action: string, subjectType: string, subjectId: string, detail: unknown) =>
-    prisma.auditLog.create({ data: { action, subjectType, subjectId, actorRole: "ADMIN", channel: "admin-api", detailJson: JSON.stringify(detail), at: deps.clock.now() } });
+    appendAudit(prisma, { action, subjectType, subjectId, actorRole: "ADMIN", channel: "admin-api", detail, at: deps.clock.now() });
 
   async function checkGrantTargets(grants: z.infer<typeof Grant>[]) {
     for (const g of grants) {

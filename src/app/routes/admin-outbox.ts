@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ConflictError, NotFoundError, ValidationError } from "../../domain/errors.ts";
 import { maskMobiles } from "../../domain/mask.ts";
 import type { AppDeps } from "../deps.ts";
+import { appendAudit } from "../../storage/audit-log.ts";
 import { requireAdmin } from "./admin-auth.ts";
 import type { Services } from "../services.ts";
 
@@ -57,9 +58,11 @@ export function adminOutboxRoutes(deps: Pick<AppDeps, "config" | "db" | "clock" 
     const row = await prisma.outboxMessage.findUnique({ where: { id } });
     if (!row) throw new NotFoundError("no such outbox message");
     const now = deps.clock.now();
-    const r = await prisma.outboxMessage.updateMany({ where: { id, status: "DEAD" }, data: { status: "PENDING", attempts: 0, nextAttemptAt: now, lastError: null } });
-    if (r.count !== 1) throw new ConflictError(`message is ${row.status}, only DEAD messages are retried`);
-    await prisma.auditLog.create({ data: { action: "outbox.retry", subjectType: "OutboxMessage", subjectId: id, actorRole: "ADMIN", detailJson: JSON.stringify({ previousError: row.lastError }), at: now } });
+    await prisma.$transaction(async (tx) => {
+      const r = await tx.outboxMessage.updateMany({ where: { id, status: "DEAD" }, data: { status: "PENDING", attempts: 0, nextAttemptAt: now, lastError: null } });
+      if (r.count !== 1) throw new ConflictError(`message is ${row.status}, only DEAD messages are retried`);
+      await appendAudit(tx, { action: "outbox.retry", subjectType: "OutboxMessage", subjectId: id, actorRole: "ADMIN", channel: "admin-api", detail: { previousError: row.lastError }, at: now });
+    });
     deps.logger.info({ outboxId: id }, "dead letter re-queued by admin");
     void deps.services.kickOutbox();
     return c.json({ id, status: "PENDING" });

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../../storage/database.ts";
+import { appendAudit } from "../../storage/audit-log.ts";
 import { seedDatabase } from "../../storage/seed.ts";
 import type { Services } from "../services.ts";
 
@@ -11,32 +12,34 @@ import type { Services } from "../services.ts";
  */
 export async function resetDemo(prisma: PrismaClient, services: Pick<Services, "settle">): Promise<void> {
   await services.settle(); // let in-flight handling finish so it does not write into the fresh data
-  await prisma.$transaction([
-    prisma.followUp.deleteMany(),
-    prisma.surveyResponse.deleteMany(),
-    prisma.surveyInvitation.deleteMany(),
-    prisma.survey.deleteMany(),
-    prisma.serviceLog.deleteMany(),
-    prisma.serviceRequest.deleteMany(),
-    prisma.studioMember.deleteMany(),
-    prisma.studioSetupItem.deleteMany(),
-    prisma.studio.deleteMany(),
-    prisma.sentCard.deleteMany(),
-    prisma.approvalStep.deleteMany(),
-    prisma.application.deleteMany(),
-    prisma.studioNumberSequence.deleteMany(),
-    prisma.reminderDelivery.deleteMany(),
-    prisma.reminder.deleteMany(),
-    prisma.ipAsset.deleteMany(),
-    prisma.conversationSession.deleteMany(),
-    prisma.inboundEvent.deleteMany(),
-    prisma.outboxMessage.deleteMany(),
-    prisma.roleGrant.deleteMany(),
-    prisma.channelIdentity.deleteMany(),
-    prisma.person.deleteMany(),
-    prisma.enterprise.deleteMany(),
-    prisma.agency.deleteMany(),
-    prisma.auditLog.create({ data: { action: "simulator.reset", subjectType: "demo", subjectId: "demo", channel: "web" } }),
-  ]);
+  await prisma.$transaction(async (tx) => {
+    for (const step of [
+    tx.followUp.deleteMany(),
+    tx.surveyResponse.deleteMany(),
+    tx.surveyInvitation.deleteMany(),
+    tx.survey.deleteMany(),
+    tx.serviceLog.deleteMany(),
+    tx.serviceRequest.deleteMany(),
+    tx.studioMember.deleteMany(),
+    tx.studioSetupItem.deleteMany(),
+    tx.studio.deleteMany(),
+    tx.sentCard.deleteMany(),
+    tx.approvalStep.deleteMany(),
+    tx.application.deleteMany(),
+    tx.studioNumberSequence.deleteMany(),
+    tx.reminderDelivery.deleteMany(),
+    tx.reminder.deleteMany(),
+    tx.ipAsset.deleteMany(),
+    tx.conversationSession.deleteMany(),
+    tx.inboundEvent.deleteMany(),
+    tx.outboxMessage.deleteMany(),
+    tx.roleGrant.deleteMany(),
+    tx.channelIdentity.deleteMany(),
+    tx.person.deleteMany(),
+    tx.enterprise.deleteMany(),
+    tx.agency.deleteMany(),
+    ]) await step;
+    await appendAudit(tx, { action: "simulator.reset", subjectType: "demo", subjectId: "demo", channel: "web", at: new Date() });
+  });
   await seedDatabase(prisma, { production: false });
 }
