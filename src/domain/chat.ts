@@ -16,6 +16,8 @@ interface InboundBase {
   /** Stable key for de-duplication of redelivered callbacks (unique per channel). */
   dedupeKey: string;
   receivedAt: Date;
+  /** The admin session that sent this through the simulator as a persona (production): audited with what it does. */
+  actingAdmin?: string;
 }
 
 export type InboundEvent =

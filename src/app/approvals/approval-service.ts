@@ -159,16 +159,31 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
    * An officer's decision from a card. Exactly once: the pending step is claimed with a
    * conditional update; whoever loses the race is told who decided instead.
    */
-  async function decide(input: { person: PersonView; channel: string; cardId: string; decision: Decision; opinion?: string; fields?: string[] }): Promise<{ replies: OutboundMessage[] }> {
+  async function decide(input: {
+    person: PersonView;
+    channel: string;
+    /** The tapper's id on `channel`; the bot always passes it (the card must have been sent there). */
+    userId?: string;
+    /** The admin session acting through the simulator, recorded with the decision or refusal. */
+    actingAdmin?: string;
+    cardId: string;
+    decision: Decision;
+    opinion?: string;
+    fields?: string[];
+  }): Promise<{ replies: OutboundMessage[] }> {
     const card = await prisma.sentCard.findUnique({ where: { id: input.cardId }, include: { approvalStep: true } });
     const step = card?.approvalStep;
     if (!card || !step) throw new NotFoundError("找不到这张审批卡片");
+    const acting = input.actingAdmin ? { actingAdmin: input.actingAdmin } : {};
     const refuse = async (reason: string, err: Error) => {
-      await prisma.$transaction(async (tx) => audit(tx, { actorId: input.person.id, channel: input.channel, action: "approval.refused", applicationId: step.applicationId, detail: { reason, decision: input.decision, stage: step.stage, round: step.round, cardId: input.cardId } }));
+      await prisma.$transaction(async (tx) => audit(tx, { actorId: input.person.id, channel: input.channel, action: "approval.refused", applicationId: step.applicationId, detail: { reason, decision: input.decision, stage: step.stage, round: step.round, cardId: input.cardId, ...acting } }));
       throw err;
     };
-    // A button key is bound server-side to the card's recipient, application, stage and round.
+    // A button key is bound server-side to the card's recipient (person, channel and identity there), application, stage and round.
     if (card.personId !== input.person.id) return refuse("card_not_addressed_to_actor", new ForbiddenError("这张审批卡片不是发给您的，不能操作"));
+    if (card.channel !== input.channel || (input.userId !== undefined && card.externalUserId !== input.userId)) {
+      return refuse("card_sent_to_another_channel_identity", new ForbiddenError("这张审批卡片不是发给您当前使用的账号的，请在收到卡片的应用里操作"));
+    }
     try {
       return await prisma.$transaction(async (tx) => {
         const app = await tx.application.findUniqueOrThrow({ where: { id: step.applicationId } });
@@ -186,7 +201,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         if (claimed.count !== 1) throw new ConflictError(await alreadyDecided(tx, step.id));
         await moveApp(tx, app, { status: r.view.status, stage: r.view.stage, decidedAt: ["APPROVED", "REJECTED"].includes(r.view.status) ? deps.now() : null, returnedFields: input.decision === "RETURN" ? JSON.stringify(r.decision!.returnFields) : app.returnedFields });
         Object.assign(app, { status: r.view.status, stage: r.view.stage });
-        await audit(tx, { actorId: input.person.id, actorRole: actor.role, channel: input.channel, action: `approval.${input.decision.toLowerCase()}`, applicationId: app.id, detail: { stage, round: step.round, opinion: r.decision!.opinion, returnFields: r.decision!.returnFields, cardId: input.cardId } });
+        await audit(tx, { actorId: input.person.id, actorRole: actor.role, channel: input.channel, action: `approval.${input.decision.toLowerCase()}`, applicationId: app.id, detail: { stage, round: step.round, opinion: r.decision!.opinion, returnFields: r.decision!.returnFields, cardId: input.cardId, ...acting } });
         const out = await runEffects(tx, app, r.effects);
         out.push(...(await finalizeCards(tx, step.id, input.cardId, input.decision, input.person.name)));
         await enqueue(tx, out, deps.now());

@@ -7,7 +7,8 @@ import type { ApprovalService } from "../approvals/approval-service.ts";
 import { APPLICATION_FLOW } from "./application-handler.ts";
 import type { BotContext, BotHandler } from "./bot-context.ts";
 import { chunkTexts } from "./chunk-texts.ts";
-import { isOfficer, menuIntent } from "./menu.ts";
+import { isApprover, menuIntent } from "./menu.ts";
+import { refuseInChat } from "./refuse-in-chat.ts";
 
 const OPINION_FLOW = "approval-opinion";
 const KEY_TO_DECISION = new Map<string, Decision>([
@@ -37,7 +38,7 @@ export function approvalHandler(deps: { prisma: PrismaClient; approvals: Approva
 
   async function decide(ctx: BotContext, cardId: string, decision: Decision, opinion?: string, fields?: string[]) {
     // A refusal (already decided, not yours) is a DomainError: the bot answers it with its message.
-    const { replies } = await approvals.decide({ person: ctx.person, channel: ctx.event.sender.channel, cardId, decision, opinion, fields });
+    const { replies } = await approvals.decide({ person: ctx.person, channel: ctx.event.sender.channel, userId: ctx.event.sender.userId, actingAdmin: ctx.event.actingAdmin, cardId, decision, opinion, fields });
     await ctx.commit(replies);
   }
 
@@ -131,12 +132,16 @@ export function approvalHandler(deps: { prisma: PrismaClient; approvals: Approva
     const e = ctx.event;
     const decision = e.kind === "button" ? KEY_TO_DECISION.get(e.key) : undefined;
     if (e.kind === "button" && decision) {
-      if (!e.cardId) return ctx.commit([{ kind: "text", text: "卡片信息不完整，请从最新的审批卡片操作。" }]).then(() => true);
+      const card = e.cardId ? await prisma.sentCard.findUnique({ where: { id: e.cardId }, include: { approvalStep: true } }) : null;
+      if (!e.cardId || !card?.approvalStep) {
+        // No such approval card (forged or foreign key): nothing to decide, but an attempt all the same.
+        await refuseInChat(ctx, { action: "approval.refused", reason: e.cardId ? "unknown_card" : "card_id_missing", text: "找不到这张审批卡片，请从最新的审批卡片操作，或回复“待我审批”。", detail: { decision } });
+        return true;
+      }
       if (decision === "APPROVE") {
         await decide(ctx, e.cardId, decision);
         return true;
       }
-      const card = await prisma.sentCard.findUnique({ where: { id: e.cardId }, include: { approvalStep: true } });
       if (!card?.approvalStep || card.personId !== ctx.person.id || card.approvalStep.status !== "PENDING") {
         await decide(ctx, e.cardId, decision, "（未填写）"); // the service refuses with the reason and audits it
         return true;
@@ -152,8 +157,14 @@ export function approvalHandler(deps: { prisma: PrismaClient; approvals: Approva
       const session = await pendingOpinion(ctx);
       if (session && (await onOpinionText(ctx, session, ctx.text))) return true;
     }
-    if (menuIntent(ctx.text, e.kind === "button" ? e.key : null) === "pending" && isOfficer(ctx.person)) {
-      await listPending(ctx);
+    if (menuIntent(ctx.text, e.kind === "button" ? e.key : null) === "pending") {
+      if (isApprover(ctx.person)) {
+        await listPending(ctx);
+        return true;
+      }
+      // Mid-form the words are the form's to judge (an answer, or a re-ask).
+      if (ctx.text !== null && (await prisma.conversationSession.count({ where: { personId: ctx.person.id, flowId: APPLICATION_FLOW, status: "ACTIVE" } })) > 0) return false;
+      await refuseInChat(ctx, { action: "pending.refused", reason: "not_an_approver", text: "您没有需要审批的事项：“待我审批”只对镇街和市局的审核人员开放。回复“我的申请”查看您提交的申请。" });
       return true;
     }
     return false;

@@ -2,8 +2,9 @@ import type { ChannelAdapter } from "../../channels/channel.ts";
 import type { ChannelName, InboundEvent, OutboundMessage } from "../../domain/chat.ts";
 import { DomainError } from "../../domain/errors.ts";
 import type { Logger } from "../../log/logger.ts";
-import type { PrismaClient } from "../../storage/database.ts";
+import type { PrismaClient, Tx } from "../../storage/database.ts";
 import type { Directory } from "../../storage/directory.ts";
+import { appendAudit } from "../../storage/audit-log.ts";
 import { enqueue } from "../../storage/outbox.ts";
 import { createBotContext, type BotContext, type BotHandler } from "./bot-context.ts";
 import { menuIntent, menuMessage } from "./menu.ts";
@@ -47,13 +48,15 @@ export function createBot(opts: BotOptions) {
     return n > 0;
   }
 
-  async function handle(incoming: InboundEvent): Promise<void> {
+  /** `inbound.complete(tx)` marks the stored event handled inside each commit's transaction. */
+  async function handle(incoming: InboundEvent, inbound?: { complete(tx: Tx): Promise<void> }): Promise<void> {
     // A custom-menu click (WeCom 自定义菜单, key e.g. "menu:apply") acts like that menu button.
     const event: InboundEvent = incoming.kind === "enter" && incoming.menuKey ? { ...incoming, kind: "button", key: incoming.menuKey } : incoming;
     const adapter = opts.adapters[event.sender.channel];
     if (!adapter) throw new Error(`no adapter for channel ${event.sender.channel}`);
     const person = await directory.resolve(event.sender);
-    const ctx: BotContext = createBotContext({ prisma, event, person, capabilities: adapter.capabilities, now: opts.now() });
+    const ctx: BotContext = createBotContext({ prisma, event, person, capabilities: adapter.capabilities, now: opts.now(), complete: inbound?.complete });
+    if (event.kind === "button" && event.cardId && (await refusedForeignCard(ctx, event))) return;
     if (event.kind === "button" && event.cardId) await rememberClick(event);
     try {
       for (const handler of [...opts.handlers, menuFallback]) {
@@ -69,6 +72,30 @@ export function createBot(opts: BotOptions) {
     if (event.kind === "button" && event.cardId && event.responseCode && adapter.capabilities.cardUpdate) {
       await markCardHandled(event, clickedLabel(event));
     }
+  }
+
+  /**
+   * A card answers only on the channel and identity it was sent to, whatever its purpose: the same
+   * person tapping a WeCom card's id through the simulator (or the reverse) is refused and audited.
+   */
+  async function refusedForeignCard(ctx: BotContext, event: Extract<InboundEvent, { kind: "button" }>): Promise<boolean> {
+    const card = await prisma.sentCard.findUnique({ where: { id: event.cardId! }, include: { approvalStep: { select: { applicationId: true } } } });
+    if (!card || (card.channel === event.sender.channel && card.externalUserId === event.sender.userId)) return false;
+    const applicationId = card.approvalStep?.applicationId ?? (card.purpose.startsWith("head-confirm:") ? card.purpose.slice("head-confirm:".length) : null);
+    const action = card.purpose === "approval" ? "approval.refused" : card.purpose.startsWith("head-confirm:") ? "application.head_confirm_refused" : "card.refused";
+    await ctx.commit([{ kind: "text", text: "这张卡片不是发给您当前使用的账号的，不能在这里操作。请在收到卡片的应用里操作。" }], (tx) =>
+      appendAudit(tx, {
+        at: ctx.now,
+        action,
+        subjectType: applicationId ? "Application" : "SentCard",
+        subjectId: applicationId ?? card.id,
+        actorId: ctx.person.id,
+        channel: event.sender.channel,
+        detail: { reason: "card_sent_to_another_channel_identity", cardId: card.id, purpose: card.purpose, cardChannel: card.channel, key: event.key, ...(event.actingAdmin ? { actingAdmin: event.actingAdmin } : {}) },
+      }),
+    );
+    opts.logger.info({ channel: event.sender.channel, cardChannel: card.channel }, "card tapped from another channel identity refused");
+    return true;
   }
 
   /** A click carries a fresh single-use response code: keep it for updating that card. */

@@ -16,8 +16,13 @@ export function headConfirmHandler(deps: { prisma: PrismaClient; approvals: Appr
     if (e.kind === "button" && (e.key === "hc:confirm" || e.key === "hc:decline") && e.cardId) {
       const card = await prisma.sentCard.findUnique({ where: { id: e.cardId } });
       const appId = card?.purpose.startsWith("head-confirm:") ? card.purpose.slice("head-confirm:".length) : null;
-      if (!card || !appId || card.personId !== ctx.person.id) {
-        await ctx.commit([{ kind: "text", text: "这张确认卡片不是发给您的。" }]);
+      const acting = e.actingAdmin ? { actingAdmin: e.actingAdmin } : {};
+      // Bound to the person, and to the channel identity the card was sent to.
+      const mismatch = !card || !appId ? null : card.personId !== ctx.person.id ? "card_not_addressed_to_actor" : card.channel !== e.sender.channel || card.externalUserId !== e.sender.userId ? "card_sent_to_another_channel_identity" : null;
+      if (!card || !appId || mismatch) {
+        await ctx.commit([{ kind: "text", text: "这张确认卡片不是发给您的。" }], async (tx) => {
+          if (appId && mismatch) await approvals.audit(tx, { actorId: ctx.person.id, channel: e.sender.channel, action: "application.head_confirm_refused", applicationId: appId, detail: { reason: mismatch, cardId: e.cardId, key: e.key, ...acting } });
+        });
         return true;
       }
       const app = await prisma.application.findUniqueOrThrow({ where: { id: appId } });
@@ -31,14 +36,14 @@ export function headConfirmHandler(deps: { prisma: PrismaClient; approvals: Appr
         await ctx.commit([{ kind: "text", text: "已记录：您暂不同意提交该申请。" }], async (tx) => {
           const r = await tx.application.updateMany({ where: { id: app.id, status: "DRAFT" }, data: { status: "WITHDRAWN", decidedAt: ctx.now } });
           if (r.count !== 1) throw new ConflictError("这份申请已经处理过了，无需再确认。");
-          await approvals.audit(tx, { actorId: ctx.person.id, channel: e.sender.channel, action: "application.head_declined", applicationId: app.id, detail: {} });
+          await approvals.audit(tx, { actorId: ctx.person.id, channel: e.sender.channel, action: "application.head_declined", applicationId: app.id, detail: { ...acting } });
           return toApplicant(`负责人 ${ctx.person.name} 暂不同意提交 ${app.enterpriseName} 的工作室申请，申请已撤回。`);
         });
         return true;
       }
       await ctx.commit([{ kind: "text", text: "已确认，申请已提交审核。谢谢！" }], async (tx) => {
         const updated = await tx.application.update({ where: { id: app.id }, data: { headConfirmedAt: ctx.now, headConfirmedById: ctx.person.id } });
-        await approvals.audit(tx, { actorId: ctx.person.id, channel: e.sender.channel, action: "application.head_confirmed", applicationId: app.id, detail: {} });
+        await approvals.audit(tx, { actorId: ctx.person.id, channel: e.sender.channel, action: "application.head_confirmed", applicationId: app.id, detail: { ...acting } });
         return approvals.submitted(tx, updated, { id: app.applicantId, channel: e.sender.channel });
       });
       return true;

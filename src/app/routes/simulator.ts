@@ -13,12 +13,11 @@ import type { AppDeps } from "../deps.ts";
 import type { Services } from "../services.ts";
 import { resetDemo } from "../simulator/reset-demo.ts";
 import { sameSecret } from "../same-secret.ts";
-import { sessionValue, SIM_COOKIE, simulatorAuthorizer } from "../simulator/simulator-auth.ts";
+import { cookieOf, createAdminSessions, SESSION_SECONDS, SIM_COOKIE, simulatorAuthorizer } from "../simulator/simulator-auth.ts";
+import { createSignInLimiter } from "../simulator/sign-in-limiter.ts";
 import { signInPage, simulatorPage } from "../simulator/simulator-page.ts";
 import { newNonce, setPageHeaders } from "./page-security.ts";
 
-
-const SESSION_SECONDS = 12 * 3600;
 const HEARTBEAT_MS = 15_000;
 const HISTORY_LIMIT = 300;
 
@@ -35,8 +34,10 @@ export function simulatorRoutes(deps: SimulatorDeps) {
   if (!deps.config.simulatorEnabled || !isWebAdapter(web)) return app;
   const { config, db } = deps;
   const production = config.env === "production";
-  const authorize = simulatorAuthorizer(config);
-  const html = (c: Context, body: (nonce: string) => string, status: 200 | 401 | 403 = 200) => {
+  const sessions = createAdminSessions(db.prisma, () => deps.clock.now());
+  const authorize = simulatorAuthorizer(config, sessions);
+  const limiter = createSignInLimiter({ now: () => deps.clock.now().getTime() });
+  const html = (c: Context, body: (nonce: string) => string, status: 200 | 401 | 403 | 429 = 200) => {
     const nonce = newNonce();
     setPageHeaders(c, nonce, "connect-src 'self'; img-src 'self' data:; form-action 'self'");
     return c.html(body(nonce), status);
@@ -47,16 +48,34 @@ export function simulatorRoutes(deps: SimulatorDeps) {
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const token = typeof form["token"] === "string" ? form["token"] : "";
     if (!production) return c.redirect("/simulator", 303);
+    const client = clientAddress(c);
+    const wait = limiter.retryAfter(client);
+    if (wait > 0) {
+      deps.logger.warn({ path: c.req.path, retryAfter: wait }, "simulator sign-in rate-limited");
+      c.header("retry-after", String(wait));
+      return html(c, (n) => signInPage(n, `尝试次数过多，请 ${wait} 秒后再试`), 429);
+    }
     if (!config.adminToken || !(await sameSecret(token, config.adminToken))) {
+      limiter.failed(client);
       deps.logger.warn({ path: c.req.path }, "simulator sign-in refused");
       return html(c, (n) => signInPage(n, "令牌不正确"), 403);
     }
-    c.header("set-cookie", `${SIM_COOKIE}=${await sessionValue(config.adminToken)}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=${SESSION_SECONDS}`);
+    limiter.succeeded(client);
+    const session = await sessions.create();
+    c.header("set-cookie", `${SIM_COOKIE}=${session.token}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=${SESSION_SECONDS}`);
+    return c.redirect("/simulator", 303);
+  });
+
+  // Sign-out revokes the session server-side (a copied cookie stops working too).
+  app.post("/logout", async (c) => {
+    const token = cookieOf(c.req.raw, SIM_COOKIE);
+    if (token && (await sessions.revoke(token))) deps.logger.info("simulator: admin signed out");
+    c.header("set-cookie", `${SIM_COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0`);
     return c.redirect("/simulator", 303);
   });
 
   app.use("*", async (c, next) => {
-    if (!authorize || c.req.path === "/simulator/login") return next();
+    if (!authorize || c.req.path === "/simulator/login" || c.req.path === "/simulator/logout") return next();
     try {
       await authorize(c.req.raw);
     } catch (err) {
@@ -88,6 +107,17 @@ export function simulatorRoutes(deps: SimulatorDeps) {
   });
 
   return app;
+}
+
+/**
+ * Who is signing in, for the rate limit: the socket's peer, or behind a local/private reverse
+ * proxy the address that proxy appended to X-Forwarded-For (a client cannot forge the last entry).
+ */
+function clientAddress(c: Context): string {
+  const peer = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? "";
+  const proxied = /^(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|::1$|::ffff:(127|10|192\.168)\.|f[cd][0-9a-f]{2}:)/i.test(peer);
+  const forwarded = c.req.header("x-forwarded-for")?.split(",").pop()?.trim();
+  return (proxied && forwarded ? forwarded : peer).slice(0, 64) || "unknown";
 }
 
 function userIdParam(c: Context): string {

@@ -62,8 +62,11 @@ export interface WebAdapterOptions {
   now?: () => Date;
   /** Hard cap on a request body. Default 16 KiB. */
   maxBodyBytes?: number;
-  /** Gate for inbound requests (admin sign-in in production); throws a DomainError to refuse. */
-  authorize?: (req: Request) => void | Promise<void>;
+  /**
+   * Gate for inbound requests (admin sign-in in production); throws a DomainError to refuse.
+   * May resolve to the admin session acting through the simulator: events carry it (audit).
+   */
+  authorize?: (req: Request) => void | string | Promise<void | string>;
   hub?: WebHub;
   newId?: () => string;
 }
@@ -96,7 +99,7 @@ export function createWebAdapter(opts: WebAdapterOptions = {}): WebAdapter {
   const newId = opts.newId ?? (() => crypto.randomUUID().replaceAll("-", ""));
 
   async function handleRequest(req: Request): Promise<InboundResult> {
-    await opts.authorize?.(req);
+    const actingAdmin = (await opts.authorize?.(req)) ?? undefined;
     if (req.method !== "POST") throw new ValidationError(`web: method ${req.method} not allowed`);
     // JSON only: a cross-site form cannot send it without a CORS preflight (CSRF guard).
     if (!/^application\/json\b/i.test(req.headers.get("content-type") ?? "")) {
@@ -114,7 +117,7 @@ export function createWebAdapter(opts: WebAdapterOptions = {}): WebAdapter {
     const p = parsed.data;
     const sender: Sender = { channel: "web", userId: p.userId };
     // Per user, so one page cannot pre-empt another's ids; a retried POST repeats the key.
-    const common = { sender, dedupeKey: `${p.userId}:${p.clientMsgId}`, receivedAt: now() };
+    const common = { sender, dedupeKey: `${p.userId}:${p.clientMsgId}`, receivedAt: now(), ...(actingAdmin ? { actingAdmin } : {}) };
     let event: InboundEvent;
     if ("text" in p) event = { ...common, kind: "text", text: p.text };
     // A responseCode lets the bot treat web cards like WeCom's (remember the click, update the card).
