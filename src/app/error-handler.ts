@@ -12,15 +12,26 @@ const STATUS: Record<string, 400 | 401 | 403 | 404 | 409 | 413> = {
   payload_too_large: 413,
 };
 
+/**
+ * A refused body may still be arriving (chunked, or a lying Content-Length): the server stops
+ * reading it, so the connection cannot carry another request. Say so, instead of answering
+ * keep-alive and then dropping the socket under the client's next request.
+ */
+function closeAfter(c: Context) {
+  c.header("connection", "close");
+}
+
 /** The one place where errors become HTTP answers: 4xx with a short reason, never a stack trace. */
 export function createErrorHandler(logger: Logger) {
   return (err: Error, c: Context) => {
     if (err instanceof DomainError) {
       const status = STATUS[err.code] ?? 400;
+      if (status === 413) closeAfter(c);
       logger.warn({ path: c.req.path, method: c.req.method, code: err.code, reason: err.message }, "request refused");
       return c.json({ error: err.code, message: err.message }, status);
     }
     if (err instanceof HTTPException) {
+      if (err.status === 413) closeAfter(c);
       logger.warn({ path: c.req.path, status: err.status, reason: err.message }, "request refused");
       return c.json({ error: "http", message: err.message }, err.status);
     }
