@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { createDomain, defaultHandlers, type Domain } from "./bot/handlers.ts";
 import type { AppDeps } from "./deps.ts";
 import { createErrorHandler } from "./error-handler.ts";
+import { adminAuditRoutes } from "./routes/admin-audit.ts";
 import { adminDirectoryRoutes } from "./routes/admin-directory.ts";
 import { adminOutboxRoutes } from "./routes/admin-outbox.ts";
 import { printRoutes } from "./routes/application-print.ts";
@@ -19,6 +20,7 @@ export function createApp(deps: AppDeps & { services: Services; domain: Domain }
   app.route("/", webhookRoutes(deps.services));
   app.route("/", printRoutes({ ...deps, linkSigner: deps.domain.linkSigner })); // A.1 print view
   app.route("/", simulatorRoutes(deps));
+  app.route("/", adminAuditRoutes(deps)); // first: its /admin/* check audits refusals
   app.route("/", adminOutboxRoutes(deps));
   app.route("/", adminDirectoryRoutes(deps));
   app.get("/", (c) => c.text("IP Studio Bot (知识产权流动工作室助手) is running. See /healthz."));

@@ -2,20 +2,30 @@ import type { PrismaClient } from "../../storage/database.ts";
 import type { ApprovalService } from "../approvals/approval-service.ts";
 import { shortId } from "../approvals/approval-texts.ts";
 import type { BotHandler } from "./bot-context.ts";
+import { refuseInChat } from "./refuse-in-chat.ts";
 
 const URGE = ["催办", "催一下", "urge"];
 const WITHDRAW = ["撤回", "撤回申请", "withdraw"];
 const WITHDRAW_CONFIRM = ["确认撤回"];
+/** Reaches this handler only when the head-confirm handler found no draft of this person to declare for. */
+const DECLARE = ["声明授权"];
 
 /** What an applicant can do with a submitted application: urge (催办) and withdraw (撤回). */
 export function applicantActionsHandler(deps: { prisma: PrismaClient; approvals: ApprovalService }): BotHandler {
   const { prisma, approvals } = deps;
   return async (ctx) => {
     const word = ctx.text?.normalize("NFKC").trim().toLowerCase();
-    if (!word || ![...URGE, ...WITHDRAW, ...WITHDRAW_CONFIRM].includes(word)) return false;
+    if (!word || ![...URGE, ...WITHDRAW, ...WITHDRAW_CONFIRM, ...DECLARE].includes(word)) return false;
+    if (DECLARE.includes(word)) {
+      // Only the applicant of a draft awaiting its head may declare authority (A.1 负责人签名).
+      await refuseInChat(ctx, { action: "application.declare_refused", reason: "no_draft_awaiting_head", text: "您没有等待负责人确认的申请，无需声明授权。回复“我的申请”查看您的申请。" });
+      return true;
+    }
+    // Only one's own applications: urging or withdrawing someone else's is refused (and audited).
     const app = await prisma.application.findFirst({ where: { applicantId: ctx.person.id, status: { in: ["DRAFT", "IN_REVIEW", "RETURNED"] } }, orderBy: { createdAt: "desc" } });
     if (!app) {
-      await ctx.commit([{ kind: "text", text: "您没有正在审核中的申请。回复“我的申请”查看全部。" }]);
+      const action = URGE.includes(word) ? "application.urge_refused" : "application.withdraw_refused";
+      await refuseInChat(ctx, { action, reason: "no_open_application_of_actor", text: "您没有正在审核中的申请（只有申请人本人可以催办或撤回）。回复“我的申请”查看全部。" });
       return true;
     }
     const channel = ctx.event.sender.channel;

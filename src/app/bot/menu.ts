@@ -1,13 +1,16 @@
 import type { ChannelCapabilities } from "../../channels/channel.ts";
+import { eligibleRoleForStage, STAGES } from "../../domain/approval/approval-machine.ts";
 import type { OutboundMessage } from "../../domain/chat.ts";
 import type { PersonView } from "../../storage/directory.ts";
 
 export const MENU_KEYS = { apply: "menu:apply", status: "menu:status", pending: "menu:pending" } as const;
 
-const OFFICER_ROLES = new Set(["TOWN_OFFICER", "CITY_IP_OFFICER", "CITY_LEADER", "ADMIN"]);
+/** The roles that decide a stage (A.1's three opinion rows); ADMIN is told of escalations but decides none. */
+const APPROVER_ROLES = new Set<string>(STAGES.map(eligibleRoleForStage));
 
-export function isOfficer(person: PersonView): boolean {
-  return person.roles.some((r) => OFFICER_ROLES.has(r.role));
+/** Whether 待我审批 applies to the person: they hold a role that decides an approval stage. */
+export function isApprover(person: PersonView): boolean {
+  return person.roles.some((r) => APPROVER_ROLES.has(r.role));
 }
 
 /** The main menu: buttons where the channel has them, a list of words otherwise. */
@@ -16,7 +19,7 @@ export function menuMessage(person: PersonView, caps: ChannelCapabilities, cardI
     { key: MENU_KEYS.apply, label: "申请工作室", word: "申请工作室", hint: "在线填写《工作室申请表》，约 5 分钟" },
     { key: MENU_KEYS.status, label: "我的申请", word: "我的申请", hint: "查看申请进度" },
   ];
-  if (isOfficer(person)) items.push({ key: MENU_KEYS.pending, label: "待我审批", word: "待我审批", hint: "查看等待您审批的申请" });
+  if (isApprover(person)) items.push({ key: MENU_KEYS.pending, label: "待我审批", word: "待我审批", hint: "查看等待您审批的申请" });
   const greeting = `您好，${person.name}！我是中山市企业知识产权保护流动工作室助手。`;
   if (caps.buttons) {
     return {

@@ -4,11 +4,13 @@
 import { Hono } from "hono";
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from "../../domain/errors.ts";
 import type { RoleGrantView } from "../../domain/roles.ts";
+import { appendAudit } from "../../storage/audit-log.ts";
 import { createDirectory } from "../../storage/directory.ts";
 import type { AppDeps } from "../deps.ts";
 import type { LinkSigner } from "../link-signer.ts";
 import { renderApplicationPrint } from "../print/application-print.ts";
 import { newNonce, setPageHeaders } from "./page-security.ts";
+import { refusalBudget } from "./refusal-budget.ts";
 
 export interface PrintRouteDeps extends Pick<AppDeps, "config" | "db" | "logger" | "clock"> {
   /** The signer that made the links (runtime.domain.linkSigner). */
@@ -26,17 +28,29 @@ export function printRoutes(deps: PrintRouteDeps) {
   const signer = deps.linkSigner;
   const directory = createDirectory(prisma);
   const app = new Hono();
+  const anonymousBudget = refusalBudget(deps.clock);
+
+  /** Every refused read is audited; anonymous ones (no valid link) up to a budget. */
+  async function refuse(id: string, reason: string, actorId: string | null, err: Error): Promise<never> {
+    const slot = actorId ? { skippedBefore: 0 } : anonymousBudget.take();
+    const subjectId = id.slice(0, 128);
+    if (slot) {
+      const detail = { reason, ...(slot.skippedBefore ? { unrecordedBefore: slot.skippedBefore } : {}) };
+      await prisma.$transaction((tx) => appendAudit(tx, { at: deps.clock.now(), action: "print.refused", subjectType: "Application", subjectId, actorId, channel: "print-link", detail }));
+    } else if (anonymousBudget.firstSkipped) deps.logger.warn({ applicationId: subjectId }, "print refusals over the audit budget this minute: logged, not audited");
+    throw err;
+  }
 
   app.get("/applications/:id/print", async (c) => {
     const id = c.req.param("id");
     const token = c.req.query("t");
     // Order: 401 before 404, so an unauthenticated caller learns nothing about which ids exist.
     const personId = token ? signer.verify(`print:${id}`, token) : null;
-    if (!personId) throw new UnauthenticatedError("打印链接无效或已过期，请从审批卡片重新打开");
+    if (!personId) return refuse(id, token ? "invalid_or_expired_link" : "no_link", null, new UnauthenticatedError("打印链接无效或已过期，请从审批卡片重新打开"));
     const row = await prisma.application.findUnique({ where: { id }, include: { town: true, steps: { orderBy: [{ round: "asc" }, { stage: "asc" }] } } });
     if (!row) throw new NotFoundError("没有这份申请");
     const person = await directory.get(personId);
-    if (!person || !mayReadApplication(person, row)) throw new ForbiddenError("您无权查看这份申请表");
+    if (!person || !mayReadApplication(person, row)) return refuse(id, person ? "reader_not_allowed" : "reader_unknown", personId, new ForbiddenError("您无权查看这份申请表"));
 
     const nameOf = async (pid: string | null) => (pid ? ((await prisma.person.findUnique({ where: { id: pid }, select: { name: true } }))?.name ?? null) : null);
     const nonce = newNonce();
