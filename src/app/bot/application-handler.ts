@@ -1,5 +1,6 @@
 import { startFlow, step, type FlowCommand, type FlowContext, type FlowState } from "../../flows/engine.ts";
 import type { FlowRegistry } from "../../flows/flow-registry.ts";
+import { answerTaken, isRepeatedAnswer, REPEAT_NOTICE, type LastInput } from "../../flows/repeat-guard.ts";
 import type { OutboundMessage } from "../../domain/chat.ts";
 import { DomainError } from "../../domain/errors.ts";
 import type { PrismaClient } from "../../storage/database.ts";
@@ -41,10 +42,10 @@ export function applicationHandler(deps: ApplicationHandlerDeps): BotHandler {
   }
 
   /** Saves the state only if nobody else did meanwhile (optimistic lock on revision). */
-  async function saveState(tx: Tx, s: SessionRow, state: FlowState, ctx: BotContext, status: string) {
+  async function saveState(tx: Tx, s: SessionRow, state: FlowState, ctx: BotContext, status: string, last: LastInput) {
     const r = await tx.conversationSession.updateMany({
       where: { id: s.id, revision: s.revision },
-      data: { stateJson: JSON.stringify(state), flowVersion: state.flowVersion, status, revision: { increment: 1 }, lastActivityAt: ctx.now, nudges: 0, channel: ctx.event.sender.channel, externalUserId: ctx.event.sender.userId },
+      data: { stateJson: JSON.stringify(state), flowVersion: state.flowVersion, status, revision: { increment: 1 }, lastActivityAt: ctx.now, nudges: 0, channel: ctx.event.sender.channel, externalUserId: ctx.event.sender.userId, ...last },
     });
     // Not a DomainError: the event fails and is retried against the newer state.
     if (r.count !== 1) throw new Error("conversation changed concurrently; retry");
@@ -106,7 +107,17 @@ export function applicationHandler(deps: ApplicationHandlerDeps): BotHandler {
     return out;
   }
 
+  /** Was anything sent to this person delivered between the last answer and this message? */
+  async function deliveredSince(ctx: BotContext, since: Date, until: Date): Promise<boolean> {
+    const { channel, userId } = ctx.event.sender;
+    return (await prisma.outboxMessage.count({ where: { channel, externalUserId: userId, status: "SENT", sentAt: { gte: since, lte: until } } })) > 0;
+  }
+
   async function runStep(ctx: BotContext, s: SessionRow, input: { kind: "text"; text: string } | { kind: "button"; key: string }) {
+    if (input.kind === "text" && (await isRepeatedAnswer(s, input.text, ctx.event.receivedAt, (since, until) => deliveredSince(ctx, since, until)))) {
+      await ctx.commit([{ kind: "text", text: REPEAT_NOTICE }]);
+      return;
+    }
     const { flow, state } = flows.forState(JSON.parse(s.stateJson) as FlowState);
     const result = step(flow, state, input, await flowContext(ctx));
     // On submit the approval service says where the application went (new or revised), so the
@@ -116,7 +127,7 @@ export function applicationHandler(deps: ApplicationHandlerDeps): BotHandler {
     try {
       await ctx.commit(replies, async (tx) => {
         const { status, extra } = await runCommands(tx, ctx, s, result.commands, replies);
-        await saveState(tx, s, result.state, ctx, status);
+        await saveState(tx, s, result.state, ctx, status, answerTaken(state, result.state, input, ctx.event.receivedAt));
         return extra;
       });
     } catch (err) {
