@@ -1,3 +1,4 @@
+import { validate as isCron } from "node-cron";
 import { z } from "zod";
 import { validateStudioNumberFormat } from "../domain/approval/studio-number.ts";
 
@@ -32,7 +33,14 @@ const EXAMPLES: Record<string, string> = {
   SIMULATOR_ENABLED: "true",
   ADMIN_TOKEN: "(a long random string)",
   SIGNING_SECRET: "(a long random string; signs links such as the print view)",
+  ...Object.fromEntries(["FLOW_NUDGES", "APPROVAL_REMINDERS", "INBOUND_RETRY", "HOUSEKEEPING"].map((j) => [`JOB_${j}_CRON`, `"*/15 * * * *" (5 or 6 fields) or off`])),
 };
+
+/** Per-job schedule overrides, JOB_<NAME>_CRON → the job's name in productJobs. */
+const jobCron = z
+  .string()
+  .refine((v) => v === "off" || isCron(v), { message: 'must be a cron expression (5 fields, or 6 with seconds) or "off"' })
+  .optional();
 
 const port = z
   .string()
@@ -63,7 +71,11 @@ const envSchema = z.object({
   WECOM_SECRET: z.string().min(1).optional(),
   WECOM_TOKEN: z.string().regex(/^[A-Za-z0-9]{1,32}$/, "must be 1–32 letters or digits").optional(),
   WECOM_ENCODING_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, "must be exactly 43 letters or digits").optional(),
-  WECOM_API_BASE: z.url({ message: "must be an absolute http(s) URL" }).default("https://qyapi.weixin.qq.com"),
+  WECOM_API_BASE: z
+    .url({ message: "must be an absolute http(s) URL" })
+    .default("https://qyapi.weixin.qq.com")
+    // The access token travels in its query string: plain http only to a local fake.
+    .refine((v) => safeApiBase(v), { message: "must use https (plain http only to a loopback address: 127.0.0.0/8, ::1 or localhost)" }),
   WEBHOOK_MAX_AGE_SECONDS: z.coerce.number().int().min(0, "must be 0 (off) or more").default(300),
   HELP_CONTACT: z.string().min(1).default("中山市市场监督管理局知识产权科"),
   FLOW_NUDGE_IDLE_HOURS: z.coerce.number().positive("must be a positive number of hours").default(24),
@@ -82,6 +94,10 @@ const envSchema = z.object({
   SIMULATOR_ENABLED: z.enum(["true", "false"]).optional(),
   ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   SIGNING_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  JOB_FLOW_NUDGES_CRON: jobCron,
+  JOB_APPROVAL_REMINDERS_CRON: jobCron,
+  JOB_INBOUND_RETRY_CRON: jobCron,
+  JOB_HOUSEKEEPING_CRON: jobCron,
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -113,6 +129,20 @@ export interface Config {
   adminToken: string | null;
   /** Signs links (print view). Random per process when unset: links then die with a restart. */
   signingSecret: string;
+  /** Schedules set by JOB_<NAME>_CRON, by job name ("off" disables the job). */
+  jobSchedules: Record<string, string>;
+}
+
+const LOOPBACK = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/i;
+
+function safeApiBase(v: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return true; // not a URL at all: z.url reports it
+  }
+  return u.protocol === "https:" || (u.protocol === "http:" && LOOPBACK.test(u.hostname));
 }
 
 function isTimeZone(tz: string): boolean {
@@ -177,6 +207,9 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     simulatorEnabled: e.SIMULATOR_ENABLED ? e.SIMULATOR_ENABLED === "true" : !production,
     adminToken: e.ADMIN_TOKEN ?? null,
     signingSecret: e.SIGNING_SECRET ?? crypto.randomUUID() + crypto.randomUUID(),
+    jobSchedules: Object.fromEntries(
+      (["FLOW_NUDGES", "APPROVAL_REMINDERS", "INBOUND_RETRY", "HOUSEKEEPING"] as const).flatMap((j) => (e[`JOB_${j}_CRON`] ? [[j.toLowerCase().replaceAll("_", "-"), e[`JOB_${j}_CRON`]!]] : [])),
+    ),
   };
 }
 

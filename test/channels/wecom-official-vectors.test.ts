@@ -103,7 +103,7 @@ describe("wecom official sample vectors through the real routes", () => {
       WECOM_SECRET: "sample-secret",
       WECOM_TOKEN: token,
       WECOM_ENCODING_AES_KEY: encodingAesKey,
-      WECOM_API_BASE: "http://wecom.fake",
+      WECOM_API_BASE: "http://127.0.0.1:9",
       WEBHOOK_MAX_AGE_SECONDS: "0",
     });
     const { app, services } = createRuntime({ config, db: t.db, logger: memoryLogger().logger, clock: { now: () => new Date() }, fetch: fake.fetch });

@@ -56,7 +56,7 @@ export async function createWecomHarness(opts: { env?: Record<string, string>; s
     WECOM_SECRET: WECOM.secret,
     WECOM_TOKEN: WECOM.token,
     WECOM_ENCODING_AES_KEY: WECOM.encodingAesKey,
-    WECOM_API_BASE: "http://wecom.fake",
+    WECOM_API_BASE: "http://127.0.0.1:9",
     ...opts.env,
   });
   let runtime = createRuntime({ config, db: t.db, logger: logs.logger, clock, fetch: fake.fetch, flows: opts.flows });
