@@ -1,11 +1,11 @@
 import { pino, type DestinationStream, type Logger } from "pino";
-import { maskMobiles, scrubForLog } from "../domain/mask.ts";
+import { maskPersonal, scrubForLog } from "../domain/mask.ts";
 
 export type { Logger };
 
 /**
  * Structured JSON logs. Every object logged is scrubbed: secret-looking keys are censored and
- * mainland mobile numbers masked (138****5678), so a careless call cannot leak them.
+ * mainland mobile numbers (138****5678) and credit codes masked, so a careless call cannot leak them.
  */
 export function createLogger(opts: { level: string; destination?: DestinationStream; base?: Record<string, unknown> }): Logger {
   return pino(
@@ -19,8 +19,8 @@ export function createLogger(opts: { level: string; destination?: DestinationStr
       },
       hooks: {
         logMethod(args, method) {
-          // Mask mobiles in the message strings as well as in the objects.
-          const masked = args.map((a) => (typeof a === "string" ? maskMobiles(a) : a)) as Parameters<typeof method>;
+          // Mask mobiles and credit codes in the message strings as well as in the objects.
+          const masked = args.map((a) => (typeof a === "string" ? maskPersonal(a) : a)) as Parameters<typeof method>;
           method.apply(this, masked);
         },
       },

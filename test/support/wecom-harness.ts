@@ -44,12 +44,12 @@ export interface WecomHarness {
 
 let msgSeq = 1;
 
-export async function createWecomHarness(opts: { env?: Record<string, string>; seedDemo?: boolean; clock?: ReturnType<typeof testClock>; flows?: FlowDefinition[] } = {}): Promise<WecomHarness> {
+export async function createWecomHarness(opts: { env?: Record<string, string>; seedDemo?: boolean; clock?: ReturnType<typeof testClock>; flows?: FlowDefinition[]; logLevel?: string } = {}): Promise<WecomHarness> {
   const t = await createTestDatabase();
   await seedDatabase(t.db.prisma, { production: opts.seedDemo === false });
   const clock = opts.clock ?? testClock();
   const fake = createFakeWecom({ corpId: WECOM.corpId, secret: WECOM.secret, agentId: WECOM.agentId, now: clock.now });
-  const logs = memoryLogger("info");
+  const logs = memoryLogger(opts.logLevel ?? "info");
   const config = loadConfig({
     WECOM_CORP_ID: WECOM.corpId,
     WECOM_AGENT_ID: WECOM.agentId,
