@@ -1,17 +1,35 @@
 import type { InboundEvent, OutboundMessage } from "../domain/chat.ts";
 import type { Logger } from "../log/logger.ts";
-import type { PrismaClient } from "../storage/database.ts";
+import type { PrismaClient, Tx } from "../storage/database.ts";
 import { enqueue } from "../storage/outbox.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
 import { Semaphore } from "./semaphore.ts";
 import type { TaskTracker } from "./task-tracker.ts";
 
-export type EventHandler = (event: InboundEvent) => Promise<void>;
+/**
+ * What the handler gets besides the event: `complete(tx)` marks the event DONE inside the
+ * handler's own transaction, so its effects and "handled" commit together or not at all (a crash
+ * between them would otherwise replay the answer). It throws when this process no longer holds
+ * the event's lease, which rolls the transaction back: whoever took the event over handles it.
+ */
+export interface HandleContext {
+  complete(tx: Tx): Promise<void>;
+}
 
-/** How long the process that accepted (or re-claimed) an event owns it. */
-const LEASE_MS = 5 * 60_000;
+export type EventHandler = (event: InboundEvent, ctx?: HandleContext) => Promise<void>;
+
+/** A live owner renews its leases every third of this; a dead one's events are free after it. */
+export const LEASE_MS = 30_000;
 /** A failed event waits this long before a retry may claim it. */
 const RETRY_AFTER_MS = 60_000;
+const SWEEP_BATCH = 100;
+
+export class LeaseLostError extends Error {
+  constructor() {
+    super("inbound event lease lost to another instance");
+    this.name = "LeaseLostError";
+  }
+}
 
 function revive(json: string): InboundEvent {
   const e = JSON.parse(json) as InboundEvent & { receivedAt: string };
@@ -28,12 +46,15 @@ function quote(event: InboundEvent): string {
   return `您刚才发送的“${t.length > 20 ? `${t.slice(0, 20)}…` : t}”`;
 }
 
+type Row = { id: string; channel: string; userId: string; status: string; attempts: number; leaseUntil: Date | null; leaseOwner: string | null; receivedAt: Date; payloadJson: string };
+
 /**
  * Inbound events are stored (deduplicated by channel + key) before the platform gets its 200,
  * then handled in the background, one user at a time and a few at once overall. The process that
- * stores an event holds a lease on it; a failed or orphaned event is retried only by whoever
- * claims it after the lease (so never twice at once), and only while the person has not moved on —
- * otherwise, and after the last attempt, the person is told rather than left without an answer.
+ * stores or claims an event owns it (`leaseOwner`, a random id per process) until `leaseUntil`,
+ * and renews that while it lives; a failed or orphaned event is taken over only by a conditional
+ * update after the lease (so never by two at once), in arrival order per user, and only while the
+ * person has not moved on — otherwise, and after the last attempt, the person is told.
  */
 export function createInboundPipeline(opts: {
   prisma: PrismaClient;
@@ -48,38 +69,64 @@ export function createInboundPipeline(opts: {
   concurrency?: number;
   /** The human contact named when a message could not be handled. */
   helpContact?: string;
+  /** This process's lease owner id (random by default). */
+  instanceId?: string;
+  leaseMs?: number;
 }) {
   const { prisma, logger } = opts;
   const perUser = new KeyedMutex();
   const slots = new Semaphore(opts.concurrency ?? 4);
   const maxAttempts = opts.maxAttempts ?? 5;
-  const lease = () => new Date(opts.now().getTime() + LEASE_MS);
+  const me = opts.instanceId ?? crypto.randomUUID();
+  const leaseMs = opts.leaseMs ?? LEASE_MS;
+  const lease = () => new Date(opts.now().getTime() + leaseMs);
+  /** Events this process has accepted or claimed and not yet finished: their leases are renewed. */
+  const held = new Set<string>();
 
-  async function tell(event: InboundEvent, text: string) {
+  const tellIn = (tx: Tx, event: InboundEvent, text: string) => {
     const message: OutboundMessage = { kind: "text", text };
-    await enqueue(prisma, [{ channel: event.sender.channel, userId: event.sender.userId, message }], opts.now());
-  }
+    return enqueue(tx, [{ channel: event.sender.channel, userId: event.sender.userId, message }], opts.now());
+  };
+
+  const complete = (id: string) => async (tx: Tx) => {
+    // DONE is allowed too: one handling may commit more than once (e.g. a refusal after a decision).
+    const r = await tx.inboundEvent.updateMany({ where: { id, leaseOwner: me, status: { in: ["PENDING", "FAILED", "DONE"] } }, data: { status: "DONE", processedAt: opts.now() } });
+    if (r.count !== 1) throw new LeaseLostError();
+  };
 
   async function handleStored(id: string, event: InboundEvent, attemptsBefore: number): Promise<void> {
-    await perUser.run(`${event.sender.channel}:${event.sender.userId}`, () =>
-      slots.run(async () => {
-        try {
-          await opts.handler(event);
-          await prisma.inboundEvent.update({ where: { id }, data: { status: "DONE", processedAt: opts.now(), attempts: { increment: 1 }, leaseUntil: null } });
-        } catch (err) {
-          const attempts = attemptsBefore + 1;
-          logger.error({ err, channel: event.sender.channel, kind: event.kind, attempts }, "inbound event handling failed");
-          await prisma.inboundEvent.update({
-            where: { id },
-            data: { status: "FAILED", attempts, leaseUntil: new Date(opts.now().getTime() + RETRY_AFTER_MS), lastError: err instanceof Error ? err.message.slice(0, 500) : String(err) },
-          });
-          if (attempts >= maxAttempts) {
-            await tell(event, `抱歉，${quote(event)}没能处理成功，请稍后再发一次。${opts.helpContact ? `如一直不行，请联系${opts.helpContact}。` : ""}`);
-          }
-        }
-      }),
-    );
+    held.add(id);
+    try {
+      await perUser.run(`${event.sender.channel}:${event.sender.userId}`, () => slots.run(() => handleOnce(id, event, attemptsBefore)));
+    } finally {
+      held.delete(id);
+    }
     await opts.afterHandle?.();
+  }
+
+  async function handleOnce(id: string, event: InboundEvent, attemptsBefore: number): Promise<void> {
+    try {
+      await opts.handler(event, { complete: complete(id) });
+      const r = await prisma.inboundEvent.updateMany({ where: { id, leaseOwner: me }, data: { status: "DONE", processedAt: opts.now(), attempts: attemptsBefore + 1, leaseUntil: null } });
+      if (r.count !== 1) logger.warn({ channel: event.sender.channel, kind: event.kind }, "inbound event was taken over while being handled");
+    } catch (err) {
+      if (err instanceof LeaseLostError) {
+        logger.warn({ channel: event.sender.channel, kind: event.kind }, "inbound event taken over by another instance; its changes were rolled back");
+        return;
+      }
+      const attempts = attemptsBefore + 1;
+      logger.error({ err, channel: event.sender.channel, kind: event.kind, attempts }, "inbound event handling failed");
+      await prisma.$transaction(async (tx) => {
+        // Once a commit marked it DONE its effects are in: a later failure must not replay them.
+        const r = await tx.inboundEvent.updateMany({
+          where: { id, leaseOwner: me, status: { not: "DONE" } },
+          data: { status: "FAILED", attempts, leaseUntil: new Date(opts.now().getTime() + RETRY_AFTER_MS), lastError: err instanceof Error ? err.message.slice(0, 500) : String(err) },
+        });
+        if (r.count === 1 && attempts >= maxAttempts) {
+          await tellIn(tx, event, `抱歉，${quote(event)}没能处理成功，请稍后再发一次。${opts.helpContact ? `如一直不行，请联系${opts.helpContact}。` : ""}`);
+        }
+      });
+    }
   }
 
   /** Stores new events and schedules their handling; returns how many were new. */
@@ -89,7 +136,7 @@ export function createInboundPipeline(opts: {
       let id: string;
       try {
         const row = await prisma.inboundEvent.create({
-          data: { channel: event.sender.channel, userId: event.sender.userId, dedupeKey: event.dedupeKey, payloadJson: JSON.stringify(event), receivedAt: event.receivedAt, leaseUntil: lease() },
+          data: { channel: event.sender.channel, userId: event.sender.userId, dedupeKey: event.dedupeKey, payloadJson: JSON.stringify(event), receivedAt: event.receivedAt, leaseUntil: lease(), leaseOwner: me },
           select: { id: true },
         });
         id = row.id;
@@ -101,39 +148,95 @@ export function createInboundPipeline(opts: {
         throw err;
       }
       fresh++;
+      held.add(id);
       void opts.tasks.run("inbound", () => handleStored(id, event, 0));
     }
     return fresh;
   }
 
-  /** Retries events that failed, or that a crash left unhandled, once their lease has run out. */
-  async function retryStuck(): Promise<number> {
-    const now = opts.now();
-    const rows = await prisma.inboundEvent.findMany({
-      where: { status: { in: ["PENDING", "FAILED"] }, attempts: { lt: maxAttempts }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
-      orderBy: { receivedAt: "asc" },
-      take: 100,
-    });
-    let retried = 0;
-    for (const row of rows) {
-      const claimed = await prisma.inboundEvent.updateMany({ where: { id: row.id, status: row.status, attempts: row.attempts, leaseUntil: row.leaseUntil }, data: { leaseUntil: lease() } });
-      if (claimed.count !== 1) continue; // another retrier has it
-      const event = revive(row.payloadJson);
-      // Replaying an old answer onto a conversation that has moved on would corrupt it.
-      const newer = await prisma.inboundEvent.count({ where: { channel: row.channel, userId: row.userId, receivedAt: { gt: row.receivedAt }, status: "DONE" } });
-      if (newer > 0) {
-        await prisma.inboundEvent.update({ where: { id: row.id }, data: { status: "SKIPPED", processedAt: now, leaseUntil: null } });
-        await tell(event, `抱歉，${quote(event)}当时没能处理，请按当前的提问重新回复。`);
-        continue;
-      }
-      retried++;
-      await handleStored(row.id, event, row.attempts);
-    }
-    if (rows.length > 0) await opts.afterHandle?.();
-    return retried;
+  /** Keeps this process's events from looking orphaned while it works on them. */
+  async function renewLeases(): Promise<number> {
+    const ids = [...held];
+    if (ids.length === 0) return 0;
+    const r = await prisma.inboundEvent.updateMany({ where: { id: { in: ids }, leaseOwner: me, status: { in: ["PENDING", "FAILED"] } }, data: { leaseUntil: lease() } });
+    return r.count;
   }
 
-  return { accept, retryStuck };
+  /** Takes one event over (conditionally), then skips it if the person moved on, else handles it; null if someone else has it. */
+  async function takeOver(row: Row, exclusive: boolean): Promise<"handled" | "skipped" | null> {
+    const now = opts.now();
+    const claimed = await prisma.inboundEvent.updateMany({
+      where: exclusive && row.status === "PENDING" ? { id: row.id, status: "PENDING", attempts: row.attempts } : { id: row.id, status: row.status, attempts: row.attempts, leaseUntil: row.leaseUntil, leaseOwner: row.leaseOwner },
+      data: { leaseUntil: lease(), leaseOwner: me },
+    });
+    if (claimed.count !== 1) return null; // another instance has it
+    const event = revive(row.payloadJson);
+    // Replaying an old answer onto a conversation that has moved on would corrupt it.
+    const newer = await prisma.inboundEvent.count({ where: { channel: row.channel, userId: row.userId, receivedAt: { gt: row.receivedAt }, status: "DONE" } });
+    if (newer > 0) {
+      await prisma.$transaction(async (tx) => {
+        const r = await tx.inboundEvent.updateMany({ where: { id: row.id, leaseOwner: me, status: row.status }, data: { status: "SKIPPED", processedAt: now, leaseUntil: null } });
+        if (r.count === 1) await tellIn(tx, event, `抱歉，${quote(event)}当时没能处理，请按当前的提问重新回复。`);
+      });
+      return "skipped";
+    }
+    await handleStored(row.id, event, row.attempts);
+    return "handled";
+  }
+
+  /**
+   * One pass over events nobody holds any more: failed ones whose wait is over and orphans whose
+   * owner stopped renewing (or, with `exclusive`, every pending one: no other process can be
+   * working on them). Users are taken in parallel, each user's events in arrival order.
+   */
+  async function sweep(exclusive: boolean): Promise<{ found: number; taken: number; handled: number }> {
+    const now = opts.now();
+    const orphan = exclusive ? [{ status: "PENDING" }, { leaseUntil: null }, { leaseUntil: { lt: now } }] : [{ leaseUntil: null }, { leaseUntil: { lt: now } }];
+    const rows: Row[] = (
+      await prisma.inboundEvent.findMany({
+        where: { status: { in: ["PENDING", "FAILED"] }, attempts: { lt: maxAttempts }, OR: orphan },
+        orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
+        take: SWEEP_BATCH,
+      })
+    ).filter((r) => !held.has(r.id));
+    const byUser = new Map<string, Row[]>();
+    for (const r of rows) byUser.set(`${r.channel}:${r.userId}`, [...(byUser.get(`${r.channel}:${r.userId}`) ?? []), r]);
+    let taken = 0;
+    let handled = 0;
+    await Promise.all(
+      [...byUser.values()].map(async (list) => {
+        for (const r of list) {
+          const outcome = await takeOver(r, exclusive);
+          if (outcome) taken++;
+          if (outcome === "handled") handled++;
+        }
+      }),
+    );
+    if (rows.length > 0) await opts.afterHandle?.(); // e.g. the "moved on" notes
+    return { found: rows.length, taken, handled };
+  }
+
+  /** Retries events that failed, or that a crashed instance left unhandled, once their lease has run out. */
+  async function retryStuck(): Promise<number> {
+    return (await sweep(false)).handled;
+  }
+
+  /**
+   * At start-up, before serving: handles every orphaned event. `exclusive` (SQLite: one process
+   * per database file) also takes pending events whose lease a crashed process had just renewed.
+   */
+  async function recover(o: { exclusive: boolean }): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const { found, taken } = await sweep(o.exclusive);
+      total += taken;
+      if (found < SWEEP_BATCH || taken === 0) break;
+    }
+    if (total > 0) logger.info({ events: total }, "recovered inbound events left unhandled");
+    return total;
+  }
+
+  return { accept, retryStuck, recover, renewLeases, instanceId: me };
 }
 
 export type InboundPipeline = ReturnType<typeof createInboundPipeline>;

@@ -4,7 +4,8 @@ import { serve } from "@hono/node-server";
 import cron from "node-cron";
 import type { DestinationStream } from "pino";
 import { createRuntime } from "../app/create-app.ts";
-import { systemClock } from "../app/deps.ts";
+import { LEASE_MS } from "../app/inbound-pipeline.ts";
+import { systemClock, type Clock } from "../app/deps.ts";
 import { loadConfig } from "../config/config.ts";
 import { isWebAdapter } from "../channels/web/web-adapter.ts";
 import { productJobs } from "../app/jobs/product-jobs.ts";
@@ -30,7 +31,8 @@ export function migrationSet(provider: "sqlite" | "postgresql") {
  * Starts the product on Node: validate config, migrate, seed, serve, run jobs.
  * Throws ConfigError on bad configuration (the caller prints it).
  */
-export async function startNode(opts: { env: Record<string, string | undefined>; logDestination?: DestinationStream; listenPort?: number }): Promise<RunningServer> {
+export async function startNode(opts: { env: Record<string, string | undefined>; logDestination?: DestinationStream; listenPort?: number; clock?: Clock }): Promise<RunningServer> {
+  const clock = opts.clock ?? systemClock;
   const config = loadConfig(opts.env);
   const logger = createLogger({ level: config.logLevel, destination: opts.logDestination });
   const { applied } = await applyMigrations({ provider: config.database.provider, url: config.database.url, ...migrationSet(config.database.provider) });
@@ -39,7 +41,15 @@ export async function startNode(opts: { env: Record<string, string | undefined>;
   const seeded = await seedDatabase(db.prisma, { production: config.env === "production" });
   if (seeded.towns > 0 || seeded.demo) logger.info(seeded, "database seeded");
 
-  const { app, services, domain } = createRuntime({ config, db, logger, clock: systemClock });
+  const { app, services, domain } = createRuntime({ config, db, logger, clock });
+  // Events a previous run accepted (answered 200) but did not finish are handled before new
+  // ones, in arrival order per user. SQLite has one process per file: all its pending events
+  // are orphans. On PostgreSQL only expired leases are (another instance may be alive).
+  const renewTimer = setInterval(() => void services.pipeline.renewLeases().catch((err) => logger.error({ err }, "renewing inbound leases failed")), LEASE_MS / 3);
+  await services.pipeline.recover({ exclusive: config.database.provider === "sqlite" }).catch((err: unknown) => {
+    clearInterval(renewTimer);
+    throw err;
+  });
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: opts.listenPort ?? config.port, hostname: "0.0.0.0" }, () => resolve(s as Server));
   });
@@ -51,7 +61,7 @@ export async function startNode(opts: { env: Record<string, string | undefined>;
   const outboxTimer = setInterval(() => void services.kickOutbox(), 2_000);
   const cronTasks = productJobs({ prisma: db.prisma, config, logger, services, domain }).map((job) =>
     // Returning the promise lets noOverlap skip a tick while the previous run is still going.
-    cron.schedule(job.cron, () => services.tasks.run(job.name, () => job.run(systemClock.now())), { timezone: config.timeZone, name: job.name, noOverlap: true }),
+    cron.schedule(job.cron, () => services.tasks.run(job.name, () => job.run(clock.now())), { timezone: config.timeZone, name: job.name, noOverlap: true }),
   );
 
   let stopping: Promise<void> | null = null;
@@ -69,6 +79,7 @@ export async function startNode(opts: { env: Record<string, string | undefined>;
           server.closeIdleConnections?.();
         });
         await services.settle();
+        clearInterval(renewTimer);
         await db.close();
         logger.info("stopped");
       })();

@@ -64,6 +64,28 @@ describe("starting on Node", () => {
     await db.close();
   });
 
+  it("before serving, handles the events a killed process had accepted but not handled (SQLite: at once, whatever their lease)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ipstudio-recover-"));
+    dirs.push(dir);
+    const url = `file:${join(dir, "db.sqlite")}`;
+    await (await startNode({ env: { DATABASE_URL: url, LOG_LEVEL: "silent" }, listenPort: 0 })).stop();
+    // What a process killed right after answering 200 leaves behind: its lease still runs.
+    const db = await openDatabase({ provider: "sqlite", url });
+    const event = { kind: "text", text: "你好", sender: { channel: "web", userId: "demo-manager-mingzhu" }, dedupeKey: "web:killed-1", receivedAt: new Date() };
+    await db.prisma.inboundEvent.create({ data: { channel: "web", userId: "demo-manager-mingzhu", dedupeKey: event.dedupeKey, payloadJson: JSON.stringify(event), receivedAt: event.receivedAt, leaseUntil: new Date(Date.now() + 30_000), leaseOwner: "killed-process" } });
+    await db.close();
+    const running = await startNode({ env: { DATABASE_URL: url, LOG_LEVEL: "silent" }, listenPort: 0 });
+    try {
+      const again = await openDatabase({ provider: "sqlite", url });
+      const row = await again.prisma.inboundEvent.findFirstOrThrow({ where: { dedupeKey: "web:killed-1" } });
+      expect(row.status).toBe("DONE");
+      expect(await again.prisma.outboxMessage.count({ where: { channel: "web", externalUserId: "demo-manager-mingzhu" } })).toBeGreaterThan(0);
+      await again.close();
+    } finally {
+      await running.stop();
+    }
+  });
+
   it.skipIf(!process.env.TEST_DATABASE_URL)("migrates and serves on PostgreSQL", async () => {
     const t = await createTestDatabase("postgresql");
     await t.db.close();

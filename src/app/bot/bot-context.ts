@@ -24,7 +24,7 @@ export interface BotContext {
 /** A plugin: returns true when it handled the event (grammY-style composition). */
 export type BotHandler = (ctx: BotContext) => Promise<boolean>;
 
-export function createBotContext(opts: { prisma: PrismaClient; event: InboundEvent; person: PersonView; capabilities: ChannelCapabilities; now: Date }): BotContext {
+export function createBotContext(opts: { prisma: PrismaClient; event: InboundEvent; person: PersonView; capabilities: ChannelCapabilities; now: Date; complete?: (tx: Tx) => Promise<void> }): BotContext {
   const { prisma, event, person } = opts;
   return {
     event,
@@ -34,6 +34,8 @@ export function createBotContext(opts: { prisma: PrismaClient; event: InboundEve
     text: event.kind === "text" ? event.text : null,
     async commit(replies, write) {
       await prisma.$transaction(async (tx) => {
+        // The inbound event is marked handled with its effects: a crash cannot replay them.
+        await opts.complete?.(tx);
         const extra = (await write?.(tx)) ?? [];
         const toSender = replies.map((message) => ({ channel: event.sender.channel, userId: event.sender.userId, personId: person.id, message }));
         await enqueue(tx, [...toSender, ...extra], opts.now);

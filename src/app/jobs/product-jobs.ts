@@ -17,12 +17,15 @@ export interface ScheduledJob {
   run(now: Date): Promise<unknown>;
 }
 
-/** The product's scheduled work, runtime-agnostic: the Node entry schedules it with node-cron. */
+/**
+ * The product's scheduled work, runtime-agnostic: the Node entry schedules it with node-cron.
+ * `config.jobSchedules` (JOB_<NAME>_CRON) replaces a default schedule; "off" drops the job.
+ */
 export function productJobs(deps: { prisma: PrismaClient; config: Config; logger: Logger; services: Services; domain: { approvals: ApprovalService; flows: FlowRegistry; calendar: WorkingCalendar } }): ScheduledJob[] {
   const { prisma, config, logger, services, domain } = deps;
   // One run per slot across instances; the jobs are idempotent on top of that.
   const minuteSlot = (now: Date) => now.toISOString().slice(0, 16);
-  return [
+  const jobs: ScheduledJob[] = [
     {
       name: "flow-nudges",
       cron: "*/15 * * * *",
@@ -36,7 +39,9 @@ export function productJobs(deps: { prisma: PrismaClient; config: Config; logger
           remindPendingApprovals({ prisma, approvals: domain.approvals, directory: services.directory, calendar: domain.calendar, timeZone: config.timeZone, slaWorkingDays: config.approvalSlaWorkingDays, now, logger }), now,
         ),
     },
-    { name: "inbound-retry", cron: "* * * * *", run: () => services.pipeline.retryStuck() },
+    // Takes over failed events after their wait and a dead instance's events after its lease.
+    { name: "inbound-retry", cron: "*/5 * * * * *", run: () => services.pipeline.retryStuck() },
     { name: "housekeeping", cron: "30 3 * * *", run: (now) => runOncePerSlot(prisma, "housekeeping", now.toISOString().slice(0, 10), () => housekeeping(prisma, now), now) },
   ];
+  return jobs.map((j) => ({ ...j, cron: config.jobSchedules[j.name] ?? j.cron })).filter((j) => j.cron !== "off");
 }
