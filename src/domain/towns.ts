@@ -48,3 +48,23 @@ export function townFromAddress<T extends { id: string; name: string; aliases?: 
   }
   return best?.town ?? null;
 }
+
+/** How labels are compared: as people type them (full-width, spaces). */
+const label = (s: string) => s.normalize("NFKC").replace(/\s+/g, "");
+
+/**
+ * A name or alias of `town` that another active town already answers to, if any. Addresses are
+ * matched by these labels (townFromAddress), so one label naming two towns would misroute
+ * applications: names and aliases are unique across active towns.
+ */
+export function townLabelClash(
+  town: { id: string; name: string; aliases: readonly string[] },
+  others: readonly { id: string; name: string; aliases: readonly string[]; active: boolean }[],
+): { label: string; townId: string; townName: string } | null {
+  const mine = new Set([town.name, ...town.aliases].map(label));
+  for (const o of others) {
+    if (!o.active || o.id === town.id) continue;
+    for (const l of [o.name, ...o.aliases]) if (mine.has(label(l))) return { label: l, townId: o.id, townName: o.name };
+  }
+  return null;
+}

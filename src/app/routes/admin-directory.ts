@@ -4,6 +4,7 @@ import { readCappedBody } from "../../channels/read-capped-body.ts";
 import { CHANNELS } from "../../domain/chat.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../domain/errors.ts";
 import { ROLES } from "../../domain/roles.ts";
+import { townLabelClash } from "../../domain/towns.ts";
 import type { PrismaClient } from "../../storage/database.ts";
 import type { AppDeps } from "../deps.ts";
 import { appendAudit } from "../../storage/audit-log.ts";
@@ -26,8 +27,10 @@ const NewPerson = z.strictObject({
   identities: z.array(Identity).default([]),
   roles: z.array(Grant).default([]),
 });
-const TownPatch = z.strictObject({ name: z.string().trim().min(1).optional(), active: z.boolean().optional(), aliases: z.array(z.string().trim().min(1)).optional(), sortOrder: z.number().int().optional() });
-const NewTown = z.strictObject({ id: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/), name: z.string().trim().min(1), kind: z.enum(["街道", "镇"]), aliases: z.array(z.string()).default([]) });
+// A label is matched as a substring of addresses: an empty one would match every address.
+const TownLabel = z.string().trim().min(1).max(40);
+const TownPatch = z.strictObject({ name: TownLabel.optional(), active: z.boolean().optional(), aliases: z.array(TownLabel).max(50).optional(), sortOrder: z.number().int().min(-1_000_000).max(1_000_000).optional() });
+const NewTown = z.strictObject({ id: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/), name: TownLabel, kind: z.enum(["街道", "镇"]), aliases: z.array(TownLabel).max(50).default([]) });
 
 async function body<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
   const text = await readCappedBody(req, 64 * 1024, "admin");
@@ -40,6 +43,15 @@ async function body<T extends z.ZodType>(req: Request, schema: T): Promise<z.inf
   const r = schema.safeParse(json);
   if (!r.success) throw new ValidationError(r.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "), { issues: r.error.issues });
   return r.data;
+}
+
+function parseAliases(json: string): string[] {
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+  } catch {
+    return [];
+  }
 }
 
 function conflictOnUnique<T>(p: Promise<T>, what: string): Promise<T> {
@@ -117,10 +129,19 @@ export function adminDirectoryRoutes(deps: Pick<AppDeps, "config" | "db" | "cloc
     return c.json({ id, revoked: true });
   });
 
+  /** Refuses a name/alias another active town already answers to (address matching relies on it). */
+  async function checkTownLabels(town: { id: string; name: string; aliases: string[]; active: boolean }) {
+    if (!town.active) return;
+    const others = (await prisma.town.findMany()).map((t) => ({ ...t, aliases: parseAliases(t.aliases) }));
+    const clash = townLabelClash(town, others);
+    if (clash) throw new ConflictError(`town name or alias "${clash.label}" is already used by town ${clash.townId} (${clash.townName}); names and aliases must be unique across active towns`);
+  }
+
   app.get("/admin/towns", async (c) => c.json({ towns: (await prisma.town.findMany({ orderBy: { sortOrder: "asc" } })).map((t) => ({ ...t, aliases: JSON.parse(t.aliases) as string[] })) }));
 
   app.post("/admin/towns", async (c) => {
     const t = await body(c.req.raw, NewTown);
+    await checkTownLabels({ ...t, active: true });
     const count = await prisma.town.count();
     const row = await conflictOnUnique(prisma.town.create({ data: { ...t, aliases: JSON.stringify(t.aliases), sortOrder: count } }), `town ${t.id} / ${t.name}`);
     await audit("directory.town_created", "Town", t.id, t);
@@ -131,7 +152,9 @@ export function adminDirectoryRoutes(deps: Pick<AppDeps, "config" | "db" | "cloc
   app.patch("/admin/towns/:id", async (c) => {
     const patch = await body(c.req.raw, TownPatch);
     const id = c.req.param("id");
-    if (!(await prisma.town.findUnique({ where: { id } }))) throw new NotFoundError("no such town");
+    const current = await prisma.town.findUnique({ where: { id } });
+    if (!current) throw new NotFoundError("no such town");
+    await checkTownLabels({ id, name: patch.name ?? current.name, aliases: patch.aliases ?? parseAliases(current.aliases), active: patch.active ?? current.active });
     const row = await conflictOnUnique(prisma.town.update({ where: { id }, data: { ...patch, aliases: patch.aliases ? JSON.stringify(patch.aliases) : undefined } }), "town name");
     await audit("directory.town_updated", "Town", id, patch);
     return c.json(row);
