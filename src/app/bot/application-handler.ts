@@ -2,7 +2,7 @@ import { startFlow, step, type FlowCommand, type FlowContext, type FlowState } f
 import type { FlowRegistry } from "../../flows/flow-registry.ts";
 import { answerTaken, isRepeatedAnswer, REPEAT_NOTICE, type LastInput } from "../../flows/repeat-guard.ts";
 import type { OutboundMessage } from "../../domain/chat.ts";
-import { DomainError } from "../../domain/errors.ts";
+import { ConflictError, DomainError } from "../../domain/errors.ts";
 import type { PrismaClient } from "../../storage/database.ts";
 import { activeTowns } from "../../storage/directory.ts";
 import type { OutgoingMessage } from "../../storage/outbox.ts";
@@ -47,8 +47,9 @@ export function applicationHandler(deps: ApplicationHandlerDeps): BotHandler {
       where: { id: s.id, revision: s.revision },
       data: { stateJson: JSON.stringify(state), flowVersion: state.flowVersion, status, revision: { increment: 1 }, lastActivityAt: ctx.now, nudges: 0, channel: ctx.event.sender.channel, externalUserId: ctx.event.sender.userId, ...last },
     });
-    // Not a DomainError: the event fails and is retried against the newer state.
-    if (r.count !== 1) throw new Error("conversation changed concurrently; retry");
+    // Another device or channel of the same person answered first. Retrying this message against
+    // the newer state would file it under the next question: tell the person instead.
+    if (r.count !== 1) throw new SessionChangedError();
   }
 
   async function runCommands(tx: Tx, ctx: BotContext, s: SessionRow, commands: FlowCommand[], replies: OutboundMessage[]): Promise<{ status: string; extra: OutgoingMessage[] }> {
@@ -132,7 +133,7 @@ export function applicationHandler(deps: ApplicationHandlerDeps): BotHandler {
       });
     } catch (err) {
       // The application moved on meanwhile (withdrawn, decided): this conversation cannot submit.
-      if (!(err instanceof DomainError) || !submitting) throw err;
+      if (!(err instanceof DomainError) || err instanceof SessionChangedError || !submitting) throw err;
       await prisma.conversationSession.updateMany({ where: { id: s.id }, data: { status: "DONE", revision: { increment: 1 } } });
       await ctx.commit([{ kind: "text", text: `${err.message}\n本次修改未提交。` }]);
     }
@@ -188,6 +189,13 @@ export function applicationHandler(deps: ApplicationHandlerDeps): BotHandler {
     }
     return false;
   };
+}
+
+/** The session was saved by someone else (another channel of the same person) since it was read. */
+class SessionChangedError extends ConflictError {
+  constructor() {
+    super("您的申请刚刚在另一台设备或另一个渠道上更新过，这条回复没有记录。回复“继续”查看当前的问题。");
+  }
 }
 
 /** A new conversation on the application flow; `context.applicationId` marks a revision. */
