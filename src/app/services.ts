@@ -7,7 +7,6 @@ import { createOutboxDispatcher, type OutboxDispatcher, type RateLimit } from ".
 import { createDirectory, type Directory } from "../storage/directory.ts";
 import type { BotHandler } from "./bot/bot-context.ts";
 import { createBot, type Bot } from "./bot/bot.ts";
-import { coalesce } from "./coalesce.ts";
 import type { AppDeps } from "./deps.ts";
 import { createInboundPipeline, type InboundPipeline } from "./inbound-pipeline.ts";
 import { createAdminSessions, simulatorAuthorizer } from "./simulator/simulator-auth.ts";
@@ -55,8 +54,8 @@ export function createServices(deps: CoreDeps, handlers: (base: Pick<Services, "
   const directory = createDirectory(db.prisma);
   const tasks = new TaskTracker(logger, deps.waitUntil);
   const dispatcher = createOutboxDispatcher({ prisma: db.prisma, adapters, rateLimits, now, logger });
-  const drain = coalesce(() => dispatcher.drain());
-  const kickOutbox = () => tasks.run("outbox", drain);
+  // Not coalesced: a pass skips recipients still in flight, so a slow send never delays a kick.
+  const kickOutbox = () => tasks.run("outbox", () => dispatcher.drain());
   const bot = createBot({ prisma: db.prisma, directory, adapters, handlers: handlers({ directory, adapters }), now, newId: deps.newId ?? randomId, logger });
   const pipeline = createInboundPipeline({ prisma: db.prisma, tasks, handler: bot.handle, logger, now, afterHandle: kickOutbox, helpContact: config.helpContact });
   return { adapters, directory, tasks, dispatcher, kickOutbox, bot, pipeline, settle: () => tasks.drain() };

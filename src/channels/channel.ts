@@ -24,6 +24,19 @@ export interface SendResult {
    * update that recipient's card later (e.g. "已由 张三 同意" on an or-sign).
    */
   responseCode?: string;
+  /** The platform said it already had this very message (a resend after a lost answer). */
+  duplicate?: boolean;
+}
+
+/** Per-send context from the outbox; adapters use what their platform supports. */
+export interface SendOptions {
+  /** Stable across every retry of one logical message (the outbox row id). */
+  idempotencyKey?: string;
+  /**
+   * 0 normally. n > 0: the content equals another recent message to this recipient; render it
+   * distinguishably to the platform but not to the reader, identically on every retry.
+   */
+  variant?: number;
 }
 
 /**
@@ -35,8 +48,13 @@ export interface ChannelAdapter {
   readonly capabilities: ChannelCapabilities;
   /** Verify, decrypt and parse one callback request. Bad input throws a DomainError (→ 4xx). */
   handleRequest(req: Request): Promise<InboundResult>;
+  /**
+   * How long the platform suppresses a resend of the same request (WeCom's duplicate check).
+   * The outbox keeps every retry of a message inside it and gives identical messages variants.
+   */
+  readonly duplicateWindowMs?: number;
   /** Deliver one normalized message to a user on this channel. */
-  send(userId: string, message: OutboundMessage): Promise<SendResult>;
+  send(userId: string, message: OutboundMessage, options?: SendOptions): Promise<SendResult>;
 }
 
 /** The platform answered with an error code (grammY's GrammyError). */

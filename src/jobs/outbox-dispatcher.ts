@@ -1,7 +1,10 @@
-import { ChannelApiError, ChannelHttpError, type ChannelAdapter } from "../channels/channel.ts";
+import { ChannelApiError, ChannelHttpError, type ChannelAdapter, type SendResult } from "../channels/channel.ts";
 import type { ChannelName, OutboundMessage } from "../domain/chat.ts";
+import { maskMobiles } from "../domain/mask.ts";
 import type { Logger } from "../log/logger.ts";
 import type { PrismaClient } from "../storage/database.ts";
+import { createDirectory } from "../storage/directory.ts";
+import { contentHash, enqueue, type OutgoingMessage } from "../storage/outbox.ts";
 
 export interface RateLimit {
   perMinute: number;
@@ -15,13 +18,18 @@ export interface DispatcherOptions {
   rateLimits?: Partial<Record<ChannelName, RateLimit>>;
   now: () => Date;
   logger: Logger;
-  /** Attempts before a message goes to the dead-letter state. 16 with the default backoff spans > 1 hour. */
+  /**
+   * Attempts before a message goes to the dead-letter state. 16 with the default backoff spans
+   * ≈ 3 h, inside WeCom's 4 h duplicate check; retries never go past a channel's window anyway.
+   */
   maxAttempts?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   batchSize?: number;
   /** How long a claimed message stays locked before another drain may retry it. */
   lockMs?: number;
+  /** Recipients served at once; each recipient's own messages go one at a time, in order. */
+  concurrency?: number;
 }
 
 export interface DrainResult {
@@ -31,8 +39,14 @@ export interface DrainResult {
   deferred: number;
 }
 
+type Row = Awaited<ReturnType<PrismaClient["outboxMessage"]["findMany"]>>[number];
+
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
+/** Retries stop this long before a duplicate window could have run out (clock skew, slow sends). */
+const WINDOW_MARGIN_MS = 5 * MINUTE;
+/** dedupeKey prefix of the ADMIN notices about dead letters (never noticed themselves: no loops). */
+const DEAD_NOTICE_KEY = "outbox-dead:";
 
 /** Exponential backoff: base·2^(n−1), capped. Attempt n is the one that just failed. */
 export function backoffMs(attempt: number, baseMs: number, maxMs: number): number {
@@ -45,10 +59,21 @@ function isRetryable(err: unknown): boolean {
   return false; // a bug or a refused payload will not get better by retrying
 }
 
+/** zhangsan01 → zh*******1: enough for an admin to recognise, not to copy. */
+function maskId(id: string): string {
+  const c = Array.from(id);
+  return c.length <= 3 ? `${c[0] ?? ""}**` : `${c.slice(0, 2).join("")}${"*".repeat(Math.min(8, c.length - 3))}${c.at(-1)}`;
+}
+
 /**
  * Sends the outbox. Each message is claimed with a conditional update (status PENDING → SENDING),
  * so two drains or two instances never send one message twice; a crash mid-send leaves a lock
- * that expires and the message is retried (at-least-once).
+ * that expires and the message is retried. A retry is safe: the channel suppresses a resend of
+ * the same request within its duplicate window, retries stay inside that window, and a message
+ * identical to a recent one to the same recipient gets its own variant (chosen at first claim).
+ *
+ * Recipients are independent lanes: a pass starts every due recipient not already in flight and
+ * never waits for another's slow send; within a lane messages go strictly in `seq` order.
  */
 export function createOutboxDispatcher(opts: DispatcherOptions) {
   const maxAttempts = opts.maxAttempts ?? 16;
@@ -56,7 +81,24 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
   const maxMs = opts.backoffMaxMs ?? 30 * MINUTE;
   const batchSize = opts.batchSize ?? 50;
   const lockMs = opts.lockMs ?? 2 * MINUTE;
+  const concurrency = Math.max(1, opts.concurrency ?? 8);
   const { prisma, logger } = opts;
+  const directory = createDirectory(prisma);
+
+  const inFlight = new Map<string, { channel: string; externalUserId: string }>();
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  async function withSlot<T>(fn: () => Promise<T>): Promise<T> {
+    if (active < concurrency) active++;
+    else await new Promise<void>((resolve) => waiting.push(resolve)); // the slot is handed over
+    try {
+      return await fn();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  }
 
   /** When the recipient may next receive a message, or null if now is fine. */
   async function rateLimitedUntil(channel: ChannelName, userId: string, now: Date): Promise<Date | null> {
@@ -76,47 +118,98 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
     return null;
   }
 
-  async function sendOne(row: { id: string; channel: string; externalUserId: string; payloadJson: string; attempts: number }, now: Date): Promise<keyof DrainResult> {
+  /**
+   * The smallest variant no other message with this content to this recipient uses that may
+   * have reached the platform inside the window (sent, or tried). Rows not tried yet come later
+   * in this recipient's order and choose at their own first claim.
+   */
+  async function chooseVariant(row: Row, now: Date, windowMs: number): Promise<number> {
+    const hash = row.contentHash || contentHash(row.payloadJson);
+    const others = await prisma.outboxMessage.findMany({
+      where: {
+        channel: row.channel,
+        externalUserId: row.externalUserId,
+        contentHash: hash,
+        id: { not: row.id },
+        // A twin is tried within the window after its creation and suppressed for a window more.
+        createdAt: { gte: new Date(now.getTime() - 2 * windowMs) },
+        OR: [{ attempts: { gt: 0 } }, { status: { in: ["SENDING", "SENT", "DEAD"] } }],
+      },
+      select: { variant: true },
+    });
+    const used = new Set(others.map((o) => o.variant));
+    let v = 0;
+    while (used.has(v)) v++;
+    return v;
+  }
+
+  /** Marks a claimed message DEAD and, in the same transaction, tells ADMIN (not about notices). */
+  async function deadLetter(row: Row, reason: string, now: Date): Promise<void> {
+    const notices: OutgoingMessage[] = [];
+    if (!row.dedupeKey?.startsWith(DEAD_NOTICE_KEY)) {
+      const admins = (await directory.recipientsWithRole("ADMIN")).filter((a) => !(a.channel === row.channel && a.userId === row.externalUserId));
+      const why = maskMobiles(reason).slice(0, 120);
+      const text = `【消息未送达】发给 ${row.channel} 用户 ${maskId(row.externalUserId)} 的一条消息已停止重发：${why}。请在 /admin/outbox?status=DEAD 查看或重发。`;
+      for (const a of admins) {
+        notices.push({ channel: a.channel, userId: a.userId, personId: a.personId, message: { kind: "text", text }, dedupeKey: `${DEAD_NOTICE_KEY}${row.id}:${now.getTime()}:${a.channel}:${a.userId}` });
+      }
+    }
+    await prisma.$transaction(async (tx) => {
+      const r = await tx.outboxMessage.updateMany({ where: { id: row.id, status: "SENDING" }, data: { status: "DEAD", lockedUntil: null, lastError: reason } });
+      if (r.count === 1 && notices.length > 0) await enqueue(tx, notices, now);
+    });
+  }
+
+  async function sendOne(row: Row, now: Date): Promise<keyof DrainResult> {
     const channel = row.channel as ChannelName;
+    const adapter = opts.adapters[channel];
+    const windowMs = adapter?.duplicateWindowMs;
     const until = await rateLimitedUntil(channel, row.externalUserId, now);
     if (until) {
       await prisma.outboxMessage.update({ where: { id: row.id }, data: { nextAttemptAt: until } });
       return "deferred";
     }
+    const first = row.attempts === 0;
+    const variant = first && windowMs ? await chooseVariant(row, now, windowMs) : row.variant;
     const claimed = await prisma.outboxMessage.updateMany({
       where: {
         id: row.id,
+        attempts: row.attempts,
         OR: [{ status: "PENDING" }, { status: "SENDING", lockedUntil: { lt: now } }],
       },
-      data: { status: "SENDING", lockedUntil: new Date(now.getTime() + lockMs), attempts: { increment: 1 } },
+      data: { status: "SENDING", lockedUntil: new Date(now.getTime() + lockMs), attempts: { increment: 1 }, ...(first ? { variant } : {}) },
     });
     if (claimed.count !== 1) return "deferred"; // someone else took it
     const attempt = row.attempts + 1;
-    const adapter = opts.adapters[channel];
+    const age = (t: Date) => t.getTime() - row.createdAt.getTime();
+    if (!first && windowMs && age(now) > windowMs - WINDOW_MARGIN_MS) {
+      // An earlier attempt may have got through unanswered; past the window WeCom would show it again.
+      await deadLetter(row, `retry window over: not resent after ${row.attempts} attempts, last: ${row.lastError ?? "?"}`, now);
+      logger.error({ outboxId: row.id, channel, attempt: row.attempts }, "outbox message dead-lettered (duplicate window over)");
+      return "dead";
+    }
     const message = JSON.parse(row.payloadJson) as OutboundMessage;
-    let result: Awaited<ReturnType<ChannelAdapter["send"]>>;
+    let result: SendResult;
     try {
       if (!adapter) throw new ChannelApiError(channel, 0, `channel ${channel} is not configured`, false);
-      result = await adapter.send(row.externalUserId, message);
+      result = await adapter.send(row.externalUserId, message, { idempotencyKey: row.id, variant });
     } catch (err) {
       const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      const dead = !isRetryable(err) || attempt >= maxAttempts;
-      await prisma.outboxMessage.update({
-        where: { id: row.id },
-        data: dead
-          ? { status: "DEAD", lockedUntil: null, lastError: reason }
-          : { status: "PENDING", lockedUntil: null, lastError: reason, nextAttemptAt: new Date(opts.now().getTime() + backoffMs(attempt, baseMs, maxMs)) },
-      });
+      const nextAt = new Date(opts.now().getTime() + backoffMs(attempt, baseMs, maxMs));
+      const dead = !isRetryable(err) || attempt >= maxAttempts || (windowMs !== undefined && age(nextAt) > windowMs - WINDOW_MARGIN_MS);
+      if (dead) await deadLetter(row, reason, opts.now());
+      else await prisma.outboxMessage.update({ where: { id: row.id }, data: { status: "PENDING", lockedUntil: null, lastError: reason, nextAttemptAt: nextAt } });
       (dead ? logger.error.bind(logger) : logger.warn.bind(logger))({ outboxId: row.id, channel, attempt, reason }, dead ? "outbox message dead-lettered" : "outbox send failed; will retry");
       return dead ? "dead" : "retried";
     }
     // Sent. Should recording that fail, the row stays SENDING until its lock expires and is sent
-    // again: at-least-once, never marked dead after a delivery.
+    // again (the duplicate check absorbs it): at-least-once, never marked dead after a delivery.
     const sentAt = opts.now();
     await prisma.outboxMessage.update({
       where: { id: row.id },
       data: { status: "SENT", sentAt, externalId: result.externalId ?? null, lockedUntil: null, lastError: null },
     });
+    if (result.duplicate) logger.info({ outboxId: row.id, channel, attempt }, "outbox message was already delivered by an earlier attempt");
     if (message.kind === "card" && result.responseCode) {
       // Keep the send-time code: it is the only way to update this recipient's card later.
       await prisma.sentCard.updateMany({ where: { id: message.card.id }, data: { responseCode: result.responseCode, responseCodeAt: sentAt } });
@@ -124,7 +217,42 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
     return "sent";
   }
 
-  /** One pass over the due messages; per recipient in order, stopping that recipient at a failure. */
+  /** One recipient's due rows, in order; stops at the first that is not done. */
+  async function runLane(rows: Row[]): Promise<DrainResult> {
+    const r: DrainResult = { sent: 0, retried: 0, dead: 0, deferred: 0 };
+    const first = rows[0]!;
+    // An earlier message still waiting (for its retry, or in another instance's hands) holds back
+    // the later ones, also a row of the same transaction (same createdAt, lower seq).
+    const earlier = await prisma.outboxMessage.count({
+      where: {
+        channel: first.channel,
+        externalUserId: first.externalUserId,
+        status: { in: ["PENDING", "SENDING"] },
+        id: { notIn: rows.map((x) => x.id) },
+        OR: [
+          { seq: { lt: first.seq } },
+          { seq: first.seq, createdAt: { lt: first.createdAt } },
+          { seq: first.seq, createdAt: first.createdAt, id: { lt: first.id } },
+        ],
+      },
+    });
+    if (earlier > 0) {
+      r.deferred += rows.length;
+      return r;
+    }
+    for (const row of rows) {
+      const outcome = await sendOne(row, opts.now());
+      r[outcome]++;
+      if (outcome === "retried" || outcome === "deferred") break; // keep this recipient's order
+    }
+    return r;
+  }
+
+  /**
+   * One pass: starts a lane for every recipient with due messages that has none running, and
+   * resolves when those lanes are done. Recipients already in flight (a slow send) are skipped,
+   * so concurrent passes never wait for each other.
+   */
   async function drainOnce(): Promise<DrainResult> {
     const now = opts.now();
     const due = await prisma.outboxMessage.findMany({
@@ -133,35 +261,26 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
           { status: "PENDING", nextAttemptAt: { lte: now } },
           { status: "SENDING", lockedUntil: { lt: now } },
         ],
+        AND: [...inFlight.values()].map((k) => ({ NOT: k })),
       },
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      orderBy: [{ seq: "asc" }, { createdAt: "asc" }, { id: "asc" }],
       take: batchSize,
     });
-    const byRecipient = new Map<string, typeof due>();
+    const byRecipient = new Map<string, Row[]>();
     for (const row of due) {
       const key = `${row.channel}\u0000${row.externalUserId}`;
-      byRecipient.set(key, [...(byRecipient.get(key) ?? []), row]);
+      if (inFlight.has(key)) continue;
+      const list = byRecipient.get(key);
+      if (list) list.push(row);
+      else byRecipient.set(key, [row]);
+    }
+    const lanes: Promise<DrainResult>[] = [];
+    for (const [key, rows] of byRecipient) {
+      inFlight.set(key, { channel: rows[0]!.channel, externalUserId: rows[0]!.externalUserId });
+      lanes.push(withSlot(() => runLane(rows)).finally(() => inFlight.delete(key)));
     }
     const result: DrainResult = { sent: 0, retried: 0, dead: 0, deferred: 0 };
-    await Promise.all(
-      [...byRecipient.values()].map(async (rows) => {
-        // Keep each recipient's order across passes: an earlier message waiting for its retry
-        // holds back the later ones (otherwise a flow's next question overtakes the last).
-        const first = rows[0]!;
-        const earlier = await prisma.outboxMessage.count({
-          where: { channel: first.channel, externalUserId: first.externalUserId, status: { in: ["PENDING", "SENDING"] }, createdAt: { lt: first.createdAt }, id: { notIn: rows.map((r) => r.id) } },
-        });
-        if (earlier > 0) {
-          result.deferred += rows.length;
-          return;
-        }
-        for (const row of rows) {
-          const outcome = await sendOne(row, now);
-          result[outcome]++;
-          if (outcome !== "sent") break; // keep this recipient's order
-        }
-      }),
-    );
+    for (const r of await Promise.all(lanes)) for (const k of Object.keys(result) as (keyof DrainResult)[]) result[k] += r[k];
     return result;
   }
 
@@ -171,7 +290,7 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
     for (let i = 0; i < maxPasses; i++) {
       const r = await drainOnce();
       for (const k of Object.keys(total) as (keyof DrainResult)[]) total[k] += r[k];
-      if (r.sent === 0) break;
+      if (r.sent === 0 && r.dead === 0) break;
     }
     return total;
   }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { ChannelName, OutboundMessage } from "../domain/chat.ts";
 import type { PrismaClient } from "./database.ts";
 
@@ -18,13 +19,35 @@ export function messagesTo(to: { channel: ChannelName; userId: string; personId?
   return to.map((r) => ({ channel: r.channel, userId: r.userId, personId: r.personId ?? null, message }));
 }
 
+let lastSeq = 0n;
+
+/**
+ * The order of outbox rows: ms·1000 + a counter, strictly increasing in this process even for
+ * rows of one transaction (same createdAt) and when the clock steps back.
+ */
+export function nextOutboxSeq(now: Date): bigint {
+  const fromClock = BigInt(now.getTime()) * 1000n;
+  lastSeq = fromClock > lastSeq ? fromClock : lastSeq + 1n;
+  return lastSeq;
+}
+
+/** Identical payloads to one recipient share it (see OutboxMessage.variant). */
+export function contentHash(payloadJson: string): string {
+  return createHash("sha256").update(payloadJson).digest("hex").slice(0, 32);
+}
+
 export function outboxRow(m: OutgoingMessage, now: Date) {
+  const payloadJson = JSON.stringify(m.message);
   return {
     channel: m.channel,
     externalUserId: m.userId,
     personId: m.personId ?? null,
-    payloadJson: JSON.stringify(m.message),
+    payloadJson,
+    contentHash: contentHash(payloadJson),
+    seq: nextOutboxSeq(now),
     dedupeKey: m.dedupeKey ?? null,
+    // The app's clock, not the database's: retries are bounded by the age of a message.
+    createdAt: now,
     nextAttemptAt: now,
   };
 }

@@ -58,7 +58,7 @@ describe("wecom api: access_token", () => {
     expect(fake.tokenRequests).toBe(2);
   });
 
-  it("is refreshed at once on 42001 and the call retried exactly once", async () => {
+  it("is refreshed at once on 42001 / 40014 and the call retried; two in a row still send", async () => {
     const { fake, api } = env();
     await api.sendText("u1", "a");
     fake.expireToken();
@@ -71,10 +71,19 @@ describe("wecom api: access_token", () => {
     expect(fake.tokenRequests).toBe(3);
 
     fake.injectFailure({ kind: "errcode", errcode: 42001, times: 2, path: "message/send" });
-    const e = await errorOf(api.sendText("u1", "d"));
+    await api.sendText("u1", "d");
+    expect(fake.tokenRequests).toBe(5);
+    expect(fake.sent.map((s) => s.content)).toEqual(["a", "b", "c", "d"]);
+  });
+
+  it("a token error that persists after bounded refreshes is retryable, never final", async () => {
+    const { fake, api } = env();
+    fake.injectFailure({ kind: "errcode", errcode: 42001, times: 3, path: "message/send" });
+    const e = await errorOf(api.sendText("u1", "x"));
     expect(e).toBeInstanceOf(ChannelApiError);
-    expect(e).toMatchObject({ code: 42001, retryable: false });
-    expect(fake.tokenRequests).toBe(4);
+    expect(e).toMatchObject({ code: 42001, retryable: true });
+    expect(fake.tokenRequests).toBe(3);
+    expect(fake.sent).toHaveLength(0);
   });
 
   it("a gettoken refusal is a ChannelApiError that never shows the secret", async () => {
@@ -215,6 +224,34 @@ describe("wecom: per-member rate limits (silently dropped, as WeCom does)", () =
   });
 });
 
+describe("wecom api: safe retries", () => {
+  it("every send asks for WeCom's duplicate check over its longest interval", async () => {
+    const { fake, api } = env();
+    await api.sendText("u1", "a");
+    expect(fake.sent[0]!.body).toMatchObject({ enable_duplicate_check: 1, duplicate_check_interval: 14_400 });
+  });
+
+  it("the same request within the interval is not delivered again; after it, it is", async () => {
+    const { fake, api, advance } = env();
+    await api.sendText("u1", "同一句话");
+    await api.sendText("u1", "同一句话");
+    expect(fake.sent).toHaveLength(1);
+    expect(fake.events.filter((e) => e.type === "duplicate")).toHaveLength(1);
+    advance(14_400_000);
+    await api.sendText("u1", "同一句话");
+    expect(fake.sent).toHaveLength(2);
+  });
+
+  it("a card whose task_id exists was delivered: no error, marked duplicate", async () => {
+    const { fake, api, advance } = env();
+    const c = card(2);
+    await api.sendTemplateCard("u1", c);
+    advance(5 * 3600_000); // past the duplicate check: only the task_id says it is the same card
+    expect(await api.sendTemplateCard("u1", c)).toEqual({ duplicate: true });
+    expect(fake.sent).toHaveLength(1);
+  });
+});
+
 describe("wecom adapter: send", () => {
   function adapterEnv() {
     const { fake, now } = env();
@@ -235,6 +272,15 @@ describe("wecom adapter: send", () => {
     const rc = fake.sent[2]!.responseCode!;
     await adapter.send("u1", { kind: "card_update", cardId: "x", replaceName: "已驳回", responseCode: rc });
     expect(fake.updates[0]).toMatchObject({ userids: ["u1"], replaceName: "已驳回" });
+  });
+
+  it("variants render an identical text distinctly to WeCom and invisibly to the reader", async () => {
+    const { fake, adapter } = adapterEnv();
+    await adapter.send("u1", { kind: "text", text: "请重新输入" });
+    await adapter.send("u1", { kind: "text", text: "请重新输入" }, { variant: 1 });
+    await adapter.send("u1", { kind: "markdown", markdown: "**提示**" }, { variant: 2 });
+    expect(fake.sent.map((s) => s.content)).toEqual(["请重新输入", "请重新输入\u2060", "**提示**\u2060\u2060"]);
+    expect(adapter.duplicateWindowMs).toBe(14_400_000);
   });
 
   it("card_update without a response code is a non-retryable ChannelApiError and sends nothing", async () => {

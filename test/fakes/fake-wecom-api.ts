@@ -1,7 +1,9 @@
 // In-process fake of the WeCom server API (qyapi.weixin.qq.com), used as a `fetch`.
 // Behaves like WeCom where it matters to us: access_token life cycle (40014 / 42001), per-member
-// frequency limits that silently drop the excess, single-use 72 h response codes, and JSON
-// {errcode, errmsg} answers. Error codes for card/response_code problems are a best guess (40058).
+// frequency limits that silently drop the excess, single-use 72 h response codes, message/send's
+// duplicate check (enable_duplicate_check), task_id uniqueness, and JSON {errcode, errmsg}
+// answers. Faults can be injected before delivery (nothing delivered) or after it (delivered,
+// but the answer is lost), which is what makes a retry ambiguous.
 
 export interface FakeWecomOptions {
   corpId: string;
@@ -10,12 +12,18 @@ export interface FakeWecomOptions {
   now?: () => Date;
   /** expires_in returned by gettoken, default 7200. */
   tokenTtlSeconds?: number;
+  /**
+   * A "timeout" fault normally waits for the caller's abort signal (its real timeout). With this
+   * set it rejects after so many real ms with a TimeoutError, as AbortSignal.timeout would: tests
+   * get a timeout without waiting 10 s.
+   */
+  hangMs?: number;
 }
 
 export interface FakeSent {
   touser: string;
   msgtype: string;
-  /** text.content or markdown.content. */
+  /** text.content or markdown.content, as sent (invisible variant marks included). */
   content?: string;
   templateCard?: Record<string, unknown>;
   body: Record<string, unknown>;
@@ -43,23 +51,59 @@ export interface FakeFailure {
   times?: number;
   /** Only calls to this API; default any. */
   path?: FakePath;
+  /** Only message/send calls to this member. */
+  touser?: string;
+  /**
+   * "before" (default): nothing is delivered. "after": the call is processed (a message is
+   * delivered) and then the answer is a 5xx or never comes. Ignored for "errcode".
+   */
+  when?: "before" | "after";
+}
+
+/** What happened, in order: tests assert on the sequence instead of on wall time. */
+export interface FakeEvent {
+  n: number;
+  type: "call" | "delivered" | "duplicate" | "dropped" | "refused" | "http500" | "timeout";
+  path: FakePath;
+  touser?: string;
+  content?: string;
+  errcode?: number;
 }
 
 export interface FakeWecom {
   fetch: typeof globalThis.fetch;
+  /** Messages delivered to members (what they see), in order. */
   sent: FakeSent[];
   updates: FakeUpdate[];
   dropped: FakeSent[];
+  events: FakeEvent[];
   readonly tokenRequests: number;
+  /** Calls currently hanging on a "timeout" fault. */
+  readonly hanging: number;
   issueResponseCode(userId: string, taskId: string): string;
   injectFailure(f: FakeFailure): void;
+  /** Asked on every call no injected failure matched (e.g. random faults). */
+  setFaultPolicy(fn: ((call: { path: FakePath; touser?: string }) => FakeFailure | undefined) | undefined): void;
+  /** End every hanging call now with a TimeoutError (as if the client's timeout fired). */
+  releaseHangs(): void;
+  /** Resolves true at the first event matching, or false after `realMs` without one. */
+  waitForEvent(match: (e: FakeEvent) => boolean, realMs?: number): Promise<boolean>;
   expireToken(): void;
   setNow(fn: () => Date): void;
 }
 
 export const FAKE_ERR_INVALID_PARAM = 40058;
+/**
+ * WeCom's answer to a template card whose task_id was used before (errmsg "taskid has existed or
+ * empty or exceed max len"), as reported on developers.weixin.qq.com (2022); the official code
+ * list does not name it, so this is observed behaviour, not documentation.
+ */
+export const FAKE_ERR_TASK_ID_EXISTS = 42014;
 const RESPONSE_CODE_TTL_MS = 72 * 3600_000;
 const TASK_ID = /^[0-9A-Za-z_\-@]+$/;
+/** duplicate_check_interval: default 1800 s, at most 4 hours. */
+const DUP_DEFAULT_S = 1800;
+const DUP_MAX_S = 14_400;
 
 export function createFakeWecom(opts: FakeWecomOptions): FakeWecom {
   let now = opts.now ?? (() => new Date());
@@ -68,15 +112,31 @@ export function createFakeWecom(opts: FakeWecomOptions): FakeWecom {
   const codes = new Map<string, { userId: string; taskId: string; expiresAt: number; used: boolean }>();
   const taskIds = new Set<string>();
   const history = new Map<string, number[]>(); // touser → accepted send times (ms)
+  // request json → when it was accepted; what WeCom's duplicate check compares.
+  const accepted = new Map<string, { at: number; msgid: string; responseCode?: string }>();
   const failures: Array<Required<Pick<FakeFailure, "kind" | "times">> & FakeFailure> = [];
+  let policy: ((call: { path: FakePath; touser?: string }) => FakeFailure | undefined) | undefined;
+  const hangs = new Set<(err: unknown) => void>();
+  const waiters = new Set<{ match: (e: FakeEvent) => boolean; resolve: (v: boolean) => void }>();
   const sent: FakeSent[] = [];
   const updates: FakeUpdate[] = [];
   const dropped: FakeSent[] = [];
+  const events: FakeEvent[] = [];
   let tokenRequests = 0;
   let seq = 0;
 
   const ok = (extra: Record<string, unknown> = {}) => json({ errcode: 0, errmsg: "ok", ...extra });
   const err = (errcode: number, errmsg: string) => json({ errcode, errmsg });
+
+  function record(e: Omit<FakeEvent, "n">): void {
+    const ev = { n: events.length + 1, ...e };
+    events.push(ev);
+    for (const w of waiters) {
+      if (!w.match(ev)) continue;
+      waiters.delete(w);
+      w.resolve(true);
+    }
+  }
 
   function issueResponseCode(userId: string, taskId: string): string {
     const code = `rc_${++seq}_${Math.random().toString(36).slice(2, 10)}`;
@@ -84,9 +144,9 @@ export function createFakeWecom(opts: FakeWecomOptions): FakeWecom {
     return code;
   }
 
-  function takeFailure(path: FakePath): FakeFailure | undefined {
-    const i = failures.findIndex((f) => !f.path || f.path === path);
-    if (i < 0) return undefined;
+  function takeFailure(path: FakePath, touser: string | undefined): FakeFailure | undefined {
+    const i = failures.findIndex((f) => (!f.path || f.path === path) && (!f.touser || f.touser === touser));
+    if (i < 0) return policy?.({ path, touser });
     const f = failures[i]!;
     if (--f.times <= 0) failures.splice(i, 1);
     return f;
@@ -121,7 +181,7 @@ export function createFakeWecom(opts: FakeWecomOptions): FakeWecom {
     return ok({ access_token: token, expires_in: ttl });
   }
 
-  function send(body: Record<string, unknown>): Response {
+  function send(body: Record<string, unknown>, rawJson: string): Response {
     if (String(body["agentid"]) !== String(opts.agentId)) return err(40056, "invalid agentid");
     const touser = typeof body["touser"] === "string" ? body["touser"] : "";
     const msgtype = String(body["msgtype"] ?? "");
@@ -134,10 +194,26 @@ export function createFakeWecom(opts: FakeWecomOptions): FakeWecom {
       content = c;
     } else if (msgtype === "template_card") {
       templateCard = body["template_card"] as Record<string, unknown> | undefined;
-      const problem = cardProblem(templateCard);
-      if (problem) return err(FAKE_ERR_INVALID_PARAM, problem);
     } else {
       return err(40008, "invalid message type");
+    }
+    // "在一定时间间隔内，同样内容(请求json)的消息，不会重复收到". WeCom does not document the
+    // answer to a suppressed duplicate; we assume a plain success naming the first message.
+    const t = now().getTime();
+    if (Number(body["enable_duplicate_check"]) === 1) {
+      const interval = Math.min(DUP_MAX_S, Number(body["duplicate_check_interval"] ?? DUP_DEFAULT_S) || DUP_DEFAULT_S);
+      const prev = accepted.get(rawJson);
+      if (prev && t - prev.at < interval * 1000) {
+        record({ type: "duplicate", path: "message/send", touser, ...(content !== undefined ? { content } : {}) });
+        return ok({ invaliduser: "", invalidparty: "", invalidtag: "", msgid: prev.msgid, ...(prev.responseCode ? { response_code: prev.responseCode } : {}) });
+      }
+    }
+    if (templateCard) {
+      const problem = cardProblem(templateCard);
+      if (problem) {
+        record({ type: "refused", path: "message/send", touser, errcode: problem[0] });
+        return err(...problem);
+      }
     }
     const msgid = `fake_msg_${++seq}`;
     const rec: FakeSent = { touser, msgtype, body, msgid, at: now() };
@@ -148,24 +224,28 @@ export function createFakeWecom(opts: FakeWecomOptions): FakeWecom {
       taskIds.add(taskId);
       rec.responseCode = issueResponseCode(touser, taskId);
     }
+    accepted.set(rawJson, { at: t, msgid, ...(rec.responseCode ? { responseCode: rec.responseCode } : {}) });
     const over = touser.split("|").map(overLimit);
     if (over.every(Boolean)) dropped.push(rec);
     else sent.push(rec);
+    record({ type: over.every(Boolean) ? "dropped" : "delivered", path: "message/send", touser, ...(content !== undefined ? { content } : {}) });
     return ok({ invaliduser: "", invalidparty: "", invalidtag: "", msgid, ...(rec.responseCode ? { response_code: rec.responseCode } : {}) });
   }
 
-  function cardProblem(tc: Record<string, unknown> | undefined): string | undefined {
-    if (!tc || typeof tc !== "object") return "template_card missing";
+  function cardProblem(tc: Record<string, unknown> | undefined): [number, string] | undefined {
+    if (!tc || typeof tc !== "object") return [FAKE_ERR_INVALID_PARAM, "template_card missing"];
     const taskId = tc["task_id"];
-    if (typeof taskId !== "string" || !TASK_ID.test(taskId) || Buffer.byteLength(taskId) > 128) return "invalid task_id";
-    if (taskIds.has(taskId)) return "task_id already exists";
+    if (typeof taskId !== "string" || !taskId || Buffer.byteLength(taskId) > 128 || taskIds.has(taskId)) {
+      return [FAKE_ERR_TASK_ID_EXISTS, "taskid has existed or empty or exceed max len"];
+    }
+    if (!TASK_ID.test(taskId)) return [FAKE_ERR_INVALID_PARAM, "invalid task_id"];
     const buttons = tc["button_list"];
-    if (tc["card_type"] === "button_interaction" && (!Array.isArray(buttons) || buttons.length === 0)) return "button_list missing";
+    if (tc["card_type"] === "button_interaction" && (!Array.isArray(buttons) || buttons.length === 0)) return [FAKE_ERR_INVALID_PARAM, "button_list missing"];
     if (Array.isArray(buttons)) {
-      if (buttons.length > 6) return "too many buttons";
+      if (buttons.length > 6) return [FAKE_ERR_INVALID_PARAM, "too many buttons"];
       const keys = buttons.map((b: { key?: unknown }) => b?.key);
-      if (keys.some((k) => typeof k !== "string" || !k || Buffer.byteLength(k) > 1024)) return "invalid button key";
-      if (new Set(keys).size !== keys.length) return "duplicate button key";
+      if (keys.some((k) => typeof k !== "string" || !k || Buffer.byteLength(k) > 1024)) return [FAKE_ERR_INVALID_PARAM, "invalid button key"];
+      if (new Set(keys).size !== keys.length) return [FAKE_ERR_INVALID_PARAM, "duplicate button key"];
     }
     return undefined;
   }
@@ -186,6 +266,23 @@ export function createFakeWecom(opts: FakeWecomOptions): FakeWecom {
     return ok();
   }
 
+  /** Like a fetch to an unresponsive host: waits for the caller's abort signal (or hangMs). */
+  function hang(signal: AbortSignal | null | undefined, path: FakePath, touser: string | undefined): Promise<never> {
+    return new Promise((_, reject) => {
+      const done = (e: unknown) => {
+        if (!hangs.delete(done)) return;
+        record({ type: "timeout", path, ...(touser ? { touser } : {}) });
+        reject(e);
+      };
+      hangs.add(done);
+      const timeoutError = () => new DOMException("The operation was aborted due to timeout", "TimeoutError");
+      if (opts.hangMs !== undefined) setTimeout(() => done(timeoutError()), opts.hangMs);
+      else if (!signal) setTimeout(() => done(new TypeError("fetch failed")), 50);
+      if (signal?.aborted) return done(signal.reason);
+      signal?.addEventListener("abort", () => done(signal.reason), { once: true });
+    });
+  }
+
   const fakeFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
@@ -198,34 +295,71 @@ export function createFakeWecom(opts: FakeWecomOptions): FakeWecom {
     };
     const name = known[path];
     if (!name) return new Response("not found", { status: 404 });
+    let body: Record<string, unknown> | undefined;
+    try {
+      body = typeof rawBody === "string" ? (JSON.parse(rawBody) as Record<string, unknown>) : undefined;
+    } catch {
+      body = undefined;
+    }
+    const touser = typeof body?.["touser"] === "string" ? body["touser"] : undefined;
+    record({ type: "call", path: name, ...(touser ? { touser } : {}) });
 
-    const failure = takeFailure(name);
-    if (failure?.kind === "timeout") return hang(signal);
-    if (failure?.kind === "http500") return new Response("Internal Server Error", { status: 500 });
-    if (failure?.kind === "errcode") return err(failure.errcode ?? -1, "injected failure");
+    const failure = takeFailure(name, touser);
+    const after = failure?.when === "after" && failure.kind !== "errcode";
+    if (failure && !after) {
+      if (failure.kind === "timeout") return hang(signal, name, touser);
+      if (failure.kind === "http500") {
+        record({ type: "http500", path: name, ...(touser ? { touser } : {}) });
+        return new Response("Internal Server Error", { status: 500 });
+      }
+      return err(failure.errcode ?? -1, "injected failure");
+    }
 
+    const res = await handle(name, url, body, typeof rawBody === "string" ? rawBody : "");
+    if (!failure || !after) return res;
+    // Delivered, but the caller never learns it.
+    if (failure.kind === "timeout") return hang(signal, name, touser);
+    record({ type: "http500", path: name, ...(touser ? { touser } : {}) });
+    return new Response("Bad Gateway", { status: 502 });
+  };
+
+  async function handle(name: FakePath, url: URL, body: Record<string, unknown> | undefined, raw: string): Promise<Response> {
     if (name === "gettoken") return gettoken(url);
     const bad = checkToken(url);
     if (bad) return bad;
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(typeof rawBody === "string" ? rawBody : "") as Record<string, unknown>;
-    } catch {
-      return err(47001, "data format error");
-    }
-    return name === "message/send" ? send(body) : update(body);
-  };
+    if (!body) return err(47001, "data format error");
+    return name === "message/send" ? send(body, canonical(raw)) : update(body);
+  }
 
   return {
     fetch: fakeFetch as typeof globalThis.fetch,
     sent,
     updates,
     dropped,
+    events,
     get tokenRequests() {
       return tokenRequests;
     },
+    get hanging() {
+      return hangs.size;
+    },
     issueResponseCode,
     injectFailure: (f) => failures.push({ ...f, times: f.times ?? 1 }),
+    setFaultPolicy: (fn) => {
+      policy = fn;
+    },
+    releaseHangs: () => {
+      for (const done of [...hangs]) done(new DOMException("The operation was aborted due to timeout", "TimeoutError"));
+    },
+    waitForEvent: (match, realMs = 2_000) =>
+      new Promise<boolean>((resolve) => {
+        if (events.some(match)) return resolve(true);
+        const w = { match, resolve };
+        waiters.add(w);
+        setTimeout(() => {
+          if (waiters.delete(w)) resolve(false);
+        }, realMs);
+      }),
     expireToken: () => tokens.forEach((t) => (t.revoked = true)),
     setNow: (fn) => {
       now = fn;
@@ -233,18 +367,15 @@ export function createFakeWecom(opts: FakeWecomOptions): FakeWecom {
   };
 }
 
-function json(obj: unknown): Response {
-  return new Response(JSON.stringify(obj), { status: 200, headers: { "content-type": "application/json" } });
+/** The request json as WeCom would compare it: parsed and re-serialized (whitespace aside). */
+function canonical(raw: string): string {
+  try {
+    return JSON.stringify(JSON.parse(raw));
+  } catch {
+    return raw;
+  }
 }
 
-/** Like a fetch to an unresponsive host: waits for the caller's abort signal. */
-function hang(signal: AbortSignal | null | undefined): Promise<never> {
-  return new Promise((_, reject) => {
-    if (!signal) {
-      setTimeout(() => reject(new TypeError("fetch failed")), 50);
-      return;
-    }
-    if (signal.aborted) return reject(signal.reason);
-    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-  });
+function json(obj: unknown): Response {
+  return new Response(JSON.stringify(obj), { status: 200, headers: { "content-type": "application/json" } });
 }

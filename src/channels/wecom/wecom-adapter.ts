@@ -3,8 +3,8 @@ import type { InboundEvent, OutboundMessage, Sender } from "../../domain/chat.ts
 import { readCappedBody } from "../read-capped-body.ts";
 import { MAX_CARD_BUTTONS } from "../../domain/chat.ts";
 import { ValidationError } from "../../domain/errors.ts";
-import { ChannelApiError, type ChannelAdapter, type InboundResult, type SendResult } from "../channel.ts";
-import { createWecomApi, type WecomApi } from "./wecom-api.ts";
+import { ChannelApiError, type ChannelAdapter, type InboundResult, type SendOptions, type SendResult } from "../channel.ts";
+import { createWecomApi, WECOM_DUPLICATE_CHECK_MAX_SECONDS, type WecomApi } from "./wecom-api.ts";
 import { assertEncodingAesKey, openEnvelope, type EnvelopeConfig } from "./wecom-crypto.ts";
 import { parseWecomXml } from "./wecom-xml.ts";
 
@@ -78,12 +78,15 @@ export function createWecomAdapter(opts: WecomAdapterOptions): WecomAdapter {
     return { response: new Response(null, { status: 200 }), events: normalize(inner, now()) };
   }
 
-  async function send(userId: string, message: OutboundMessage): Promise<SendResult> {
+  async function send(userId: string, message: OutboundMessage, options: SendOptions = {}): Promise<SendResult> {
+    // Variant n: n word joiners (U+2060, invisible) make an intended repeat a different request
+    // json for WeCom's duplicate check, while every retry of it stays byte-identical.
+    const mark = "\u2060".repeat(Math.max(0, Math.floor(options.variant ?? 0)));
     switch (message.kind) {
       case "text":
-        return toResult(await api.sendText(userId, message.text));
+        return toResult(await api.sendText(userId, message.text + mark));
       case "markdown":
-        return toResult(await api.sendMarkdown(userId, message.markdown));
+        return toResult(await api.sendMarkdown(userId, message.markdown + mark));
       case "card":
         return toResult(await api.sendTemplateCard(userId, message.card));
       case "card_update":
@@ -98,14 +101,15 @@ export function createWecomAdapter(opts: WecomAdapterOptions): WecomAdapter {
   return {
     name: "wecom",
     capabilities: { buttons: true, markdown: true, cardUpdate: true, maxButtons: MAX_CARD_BUTTONS },
+    duplicateWindowMs: WECOM_DUPLICATE_CHECK_MAX_SECONDS * 1000,
     api,
     handleRequest,
     send,
   };
 }
 
-function toResult(r: { msgid?: string }): SendResult {
-  return r.msgid ? { externalId: r.msgid } : {};
+function toResult(r: { msgid?: string; duplicate?: boolean }): SendResult {
+  return { ...(r.msgid ? { externalId: r.msgid } : {}), ...(r.duplicate ? { duplicate: true } : {}) };
 }
 
 /** Decrypted message XML → normalized events. Unhandled types give no event (still 200). */

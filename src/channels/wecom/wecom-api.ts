@@ -14,12 +14,16 @@ export interface WecomApiOptions {
   now?: () => Date;
   /** Per HTTP call, default 10 s. */
   timeoutMs?: number;
+  /** duplicate_check_interval of message/send in seconds, default (and at most) 14400. */
+  duplicateCheckSeconds?: number;
 }
 
 export interface WecomSendResult {
   msgid?: string;
   /** Returned for interactive template cards: one update_template_card call, valid 72 h. */
   responseCode?: string;
+  /** WeCom refused a card as already sent (its task_id exists): it was delivered before. */
+  duplicate?: boolean;
 }
 
 export interface WecomApi {
@@ -32,8 +36,22 @@ export interface WecomApi {
 
 /** System busy and the frequency limits: worth retrying later. */
 export const WECOM_RETRYABLE_CODES: ReadonlySet<number> = new Set([-1, 45009, 45033, 45047]);
-/** invalid / expired / not-latest access_token: refresh and retry once. */
+/** invalid / expired / not-latest access_token: refresh and retry. */
 const TOKEN_ERRCODES = new Set([40014, 42001, 40001]);
+/** Token refreshes within one call; then a retryable error (the outbox tries again later). */
+const MAX_TOKEN_REFRESHES = 2;
+/**
+ * message/send's duplicate check: "在一定时间间隔内，同样内容(请求json)的消息，不会重复收到".
+ * At most 4 hours; the outbox keeps every retry of a message inside this window.
+ */
+export const WECOM_DUPLICATE_CHECK_MAX_SECONDS = 14_400;
+/**
+ * A template card whose task_id was used before: errmsg "taskid has existed or empty or exceed
+ * max len". Not in WeCom's published code list; taken from an answer on developers.weixin.qq.com
+ * (2022), so treat it as observed, not documented. We validate emptiness and length before
+ * sending, so after validation it means the card was already sent: delivered.
+ */
+export const WECOM_ERR_TASK_ID_EXISTS = 42014;
 /** Refresh this long before WeCom says the token expires (clock skew, in-flight calls). */
 const REFRESH_MARGIN_MS = 5 * 60_000;
 
@@ -53,6 +71,7 @@ export function createWecomApi(opts: WecomApiOptions): WecomApi {
   const base = (opts.apiBase ?? "https://qyapi.weixin.qq.com").replace(/\/+$/, "");
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const agentid = Number(opts.agentId);
+  const duplicateCheckSeconds = Math.min(WECOM_DUPLICATE_CHECK_MAX_SECONDS, opts.duplicateCheckSeconds ?? WECOM_DUPLICATE_CHECK_MAX_SECONDS);
 
   let cached: { token: string; refreshAt: number } | undefined;
   let inflight: Promise<string> | undefined;
@@ -110,23 +129,34 @@ export function createWecomApi(opts: WecomApiOptions): WecomApi {
   }
 
   async function authed(path: string, body: unknown): Promise<WecomReply> {
-    for (let attempt = 0; ; attempt++) {
+    for (let refreshes = 0; ; refreshes++) {
       const token = await getAccessToken();
       const reply = await call("POST", path, { access_token: token }, body);
       const code = Number(reply.errcode ?? 0);
       if (code === 0) return reply;
-      if (TOKEN_ERRCODES.has(code) && attempt === 0) {
-        // Only drop the token we used: another caller may already have refreshed it.
-        if (cached?.token === token) cached = undefined;
-        continue;
+      if (!TOKEN_ERRCODES.has(code)) throw apiError(path, reply);
+      // A token problem is ours to fix, never a reason to give a message up: refresh, and after
+      // a few refreshes let the caller retry later. Only drop the token we used: another caller
+      // may already have refreshed it.
+      if (cached?.token === token) cached = undefined;
+      if (refreshes >= MAX_TOKEN_REFRESHES) {
+        throw new ChannelApiError("wecom", code, `wecom ${path}: errcode ${code} after ${refreshes} token refreshes`, true);
       }
-      throw apiError(path, reply);
     }
   }
 
   async function send(touser: string, payload: Record<string, unknown>): Promise<WecomSendResult> {
     if (!touser) throw new ValidationError("wecom: touser is required");
-    const reply = await authed("message/send", { touser, agentid, ...payload });
+    // Every retry of a message is the same request json, so WeCom drops it if an earlier attempt
+    // got through but its answer was lost (timeout, 5xx).
+    const body = { touser, agentid, ...payload, enable_duplicate_check: 1, duplicate_check_interval: duplicateCheckSeconds };
+    let reply: WecomReply;
+    try {
+      reply = await authed("message/send", body);
+    } catch (err) {
+      if (payload["msgtype"] === "template_card" && err instanceof ChannelApiError && err.code === WECOM_ERR_TASK_ID_EXISTS) return { duplicate: true };
+      throw err;
+    }
     const result: WecomSendResult = {};
     if (typeof reply["msgid"] === "string" && reply["msgid"]) result.msgid = reply["msgid"];
     if (typeof reply["response_code"] === "string" && reply["response_code"]) result.responseCode = reply["response_code"];
