@@ -60,6 +60,14 @@ export interface FakeFailure {
   when?: "before" | "after";
 }
 
+/** A call as the fault policy sees it. */
+export interface FakeCall {
+  path: FakePath;
+  touser?: string;
+  /** text/markdown content, or the card's task_id. */
+  content?: string;
+}
+
 /** What happened, in order: tests assert on the sequence instead of on wall time. */
 export interface FakeEvent {
   n: number;
@@ -83,7 +91,7 @@ export interface FakeWecom {
   issueResponseCode(userId: string, taskId: string): string;
   injectFailure(f: FakeFailure): void;
   /** Asked on every call no injected failure matched (e.g. random faults). */
-  setFaultPolicy(fn: ((call: { path: FakePath; touser?: string }) => FakeFailure | undefined) | undefined): void;
+  setFaultPolicy(fn: ((call: FakeCall) => FakeFailure | undefined) | undefined): void;
   /** End every hanging call now with a TimeoutError (as if the client's timeout fired). */
   releaseHangs(): void;
   /** Resolves true at the first event matching, or false after `realMs` without one. */
@@ -115,7 +123,7 @@ export function createFakeWecom(opts: FakeWecomOptions): FakeWecom {
   // request json → when it was accepted; what WeCom's duplicate check compares.
   const accepted = new Map<string, { at: number; msgid: string; responseCode?: string }>();
   const failures: Array<Required<Pick<FakeFailure, "kind" | "times">> & FakeFailure> = [];
-  let policy: ((call: { path: FakePath; touser?: string }) => FakeFailure | undefined) | undefined;
+  let policy: ((call: FakeCall) => FakeFailure | undefined) | undefined;
   const hangs = new Set<(err: unknown) => void>();
   const waiters = new Set<{ match: (e: FakeEvent) => boolean; resolve: (v: boolean) => void }>();
   const sent: FakeSent[] = [];
@@ -144,9 +152,10 @@ export function createFakeWecom(opts: FakeWecomOptions): FakeWecom {
     return code;
   }
 
-  function takeFailure(path: FakePath, touser: string | undefined): FakeFailure | undefined {
+  function takeFailure(call: FakeCall): FakeFailure | undefined {
+    const { path, touser } = call;
     const i = failures.findIndex((f) => (!f.path || f.path === path) && (!f.touser || f.touser === touser));
-    if (i < 0) return policy?.({ path, touser });
+    if (i < 0) return policy?.(call);
     const f = failures[i]!;
     if (--f.times <= 0) failures.splice(i, 1);
     return f;
@@ -304,7 +313,10 @@ export function createFakeWecom(opts: FakeWecomOptions): FakeWecom {
     const touser = typeof body?.["touser"] === "string" ? body["touser"] : undefined;
     record({ type: "call", path: name, ...(touser ? { touser } : {}) });
 
-    const failure = takeFailure(name, touser);
+    const msgtype = typeof body?.["msgtype"] === "string" ? body["msgtype"] : "";
+    const part = body?.[msgtype] as { content?: unknown; task_id?: unknown } | undefined;
+    const content = typeof part?.content === "string" ? part.content : typeof part?.task_id === "string" ? part.task_id : undefined;
+    const failure = takeFailure({ path: name, ...(touser ? { touser } : {}), ...(content !== undefined ? { content } : {}) });
     const after = failure?.when === "after" && failure.kind !== "errcode";
     if (failure && !after) {
       if (failure.kind === "timeout") return hang(signal, name, touser);
