@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRuntime } from "../../src/app/create-app.ts";
 import { appendAudit, verifyAuditChain } from "../../src/storage/audit-log.ts";
 import { createTestDatabase, testProviders, type TestDatabase } from "../support/test-db.ts";
+
+/** The AuditLog table for raw SQL (a PostgreSQL test database lives in its own schema). */
+const auditTable = (t: TestDatabase) => (t.provider === "postgresql" ? `"${new URL(t.url).searchParams.get("schema")}"."AuditLog"` : `"AuditLog"`);
 import { createWecomHarness, type WecomHarness } from "../support/wecom-harness.ts";
 import { seedApplication, stageCard } from "./seed-application.ts";
 
@@ -50,17 +53,17 @@ describe.each(testProviders())("npm run audit:verify on %s", (provider) => {
   it("exits 1 naming an entry whose detail was edited through raw SQL", async () => {
     const id = ids[2]!;
     const before = await t.db.prisma.auditLog.findUniqueOrThrow({ where: { id } });
-    await t.db.prisma.$executeRawUnsafe(`UPDATE "AuditLog" SET "detailJson" = '{"opinion":"不同意","n":3}' WHERE id = ${id}`);
+    await t.db.prisma.$executeRawUnsafe(`UPDATE ${auditTable(t)} SET "detailJson" = '{"opinion":"不同意","n":3}' WHERE id = ${id}`);
     const r = await auditVerify(t.url);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(new RegExp(`^audit chain BROKEN at entry #${id}: .*changed`));
-    await t.db.prisma.$executeRawUnsafe(`UPDATE "AuditLog" SET "detailJson" = '${before.detailJson}' WHERE id = ${id}`);
+    await t.db.prisma.$executeRawUnsafe(`UPDATE ${auditTable(t)} SET "detailJson" = '${before.detailJson}' WHERE id = ${id}`);
     expect((await auditVerify(t.url)).code).toBe(0);
   });
 
   it("exits 1 naming the entry after a deleted middle one", async () => {
     const row = await t.db.prisma.auditLog.findUniqueOrThrow({ where: { id: ids[1]! } });
-    await t.db.prisma.$executeRawUnsafe(`DELETE FROM "AuditLog" WHERE id = ${row.id}`);
+    await t.db.prisma.$executeRawUnsafe(`DELETE FROM ${auditTable(t)} WHERE id = ${row.id}`);
     const r = await auditVerify(t.url);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(new RegExp(`^audit chain BROKEN at entry #${ids[2]}: .*removed`));
@@ -70,7 +73,7 @@ describe.each(testProviders())("npm run audit:verify on %s", (provider) => {
 
   it("exits 1 when the last entry was deleted (the head remembers it)", async () => {
     const last = ids[ids.length - 1]!;
-    await t.db.prisma.$executeRawUnsafe(`DELETE FROM "AuditLog" WHERE id = ${last}`);
+    await t.db.prisma.$executeRawUnsafe(`DELETE FROM ${auditTable(t)} WHERE id = ${last}`);
     const r = await auditVerify(t.url);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(new RegExp(`^audit chain BROKEN at entry #${last}: `));

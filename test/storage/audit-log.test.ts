@@ -5,6 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { appendAudit, auditHash, verifyAuditChain } from "../../src/storage/audit-log.ts";
 import { createTestDatabase, testProviders, type TestDatabase } from "../support/test-db.ts";
 
+/** The AuditLog table for raw SQL (a PostgreSQL test database lives in its own schema). */
+const auditTable = (t: TestDatabase) => (t.provider === "postgresql" ? `"${new URL(t.url).searchParams.get("schema")}"."AuditLog"` : `"AuditLog"`);
+
 const AT = new Date("2026-11-24T02:32:00Z");
 const entry = (n: number) => ({ at: new Date(AT.getTime() + n * 1000), action: "test.entry", subjectType: "Application", subjectId: `app-${n}`, actorId: `p-${n % 3}`, channel: "wecom", detail: { n } });
 
@@ -61,19 +64,19 @@ describe.each(testProviders())("audit chain on %s", (provider) => {
     const ids = (await t.db.prisma.auditLog.findMany({ orderBy: { id: "asc" }, select: { id: true } })).map((r) => r.id);
     expect(await verifyAuditChain(t.db.prisma, 2)).toMatchObject({ ok: true, checked: 7 });
 
-    await sql(`UPDATE "AuditLog" SET "actorId" = 'someone-else' WHERE id = ${ids[4]}`);
+    await sql(`UPDATE ${auditTable(t)} SET "actorId" = 'someone-else' WHERE id = ${ids[4]}`);
     expect(await verifyAuditChain(t.db.prisma, 2)).toMatchObject({ ok: false, firstBroken: { id: ids[4], reason: expect.stringContaining("changed") } });
-    await sql(`UPDATE "AuditLog" SET "actorId" = 'p-2' WHERE id = ${ids[4]}`); // n = 5 → p-2: restored
+    await sql(`UPDATE ${auditTable(t)} SET "actorId" = 'p-2' WHERE id = ${ids[4]}`); // n = 5 → p-2: restored
     expect(await verifyAuditChain(t.db.prisma, 2)).toMatchObject({ ok: true });
 
-    await sql(`DELETE FROM "AuditLog" WHERE id = ${ids[2]}`);
+    await sql(`DELETE FROM ${auditTable(t)} WHERE id = ${ids[2]}`);
     expect(await verifyAuditChain(t.db.prisma, 2)).toMatchObject({ ok: false, firstBroken: { id: ids[3], reason: expect.stringContaining("removed") } });
   });
 
   it("a removed last entry is caught by the head", async () => {
     for (let n = 1; n <= 3; n++) await append(n);
     const last = await t.db.prisma.auditLog.findFirstOrThrow({ orderBy: { id: "desc" } });
-    await sql(`DELETE FROM "AuditLog" WHERE id = ${last.id}`);
+    await sql(`DELETE FROM ${auditTable(t)} WHERE id = ${last.id}`);
     expect(await verifyAuditChain(t.db.prisma)).toMatchObject({ ok: false, firstBroken: { id: last.id, reason: expect.stringContaining("end") } });
   });
 

@@ -1,0 +1,353 @@
+// Authorization matrix (issue 9): every role × every chat command, card button, admin route and
+// page is allowed exactly where the roles say (README "Using the bot" and "Approvals"; the approval
+// machine's canDecide), and refused everywhere else WITH an audit entry naming actor, channel and
+// reason, leaving nothing changed. Chat and buttons go through the real /webhooks/wecom route.
+// One database for the whole table; rows run in order and only allowed rows change anything.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRuntime } from "../../src/app/create-app.ts";
+import { APPLICATION_FLOW } from "../../src/app/bot/application-handler.ts";
+import { loadConfig } from "../../src/config/config.ts";
+import { canDecide, type Stage } from "../../src/domain/approval/approval-machine.ts";
+import { verifyAuditChain } from "../../src/storage/audit-log.ts";
+import { createWecomHarness, type WecomHarness } from "../support/wecom-harness.ts";
+import { seedApplication, stageCard } from "./seed-application.ts";
+
+// ---------- who ----------
+
+const ACTORS = {
+  manager: { personId: "demo-manager-xiaolan", userId: "mx-manager", label: "ENTERPRISE_MANAGER (the applicant)" },
+  head: { personId: "demo-head-xiaolan", userId: "mx-head", label: "ENTERPRISE_HEAD" },
+  town: { personId: "demo-town-xiaolan", userId: "mx-town", label: "TOWN_OFFICER of 小榄 (the application's town)" },
+  townOther: { personId: "demo-town-zhongshangang", userId: "mx-town-other", label: "TOWN_OFFICER of 中山港 (another town)" },
+  cityIp: { personId: "demo-city-ip", userId: "mx-city-ip", label: "CITY_IP_OFFICER" },
+  leader: { personId: "demo-city-leader", userId: "mx-leader", label: "CITY_LEADER" },
+  agency: { personId: "demo-agency-staff", userId: "mx-agency", label: "AGENCY_STAFF" },
+  admin: { personId: "demo-admin", userId: "mx-admin", label: "ADMIN" },
+  stranger: { personId: null, userId: "mx-stranger", label: "stranger (no role)" },
+} as const;
+type Actor = keyof typeof ACTORS;
+const COLUMNS = Object.keys(ACTORS) as Actor[];
+
+/** "✓ ✗ …" in COLUMNS order → the actors allowed. */
+function allowedIn(row: string): Set<Actor> {
+  const cells = row.trim().split(/\s+/);
+  if (cells.length !== COLUMNS.length || cells.some((c) => c !== "✓" && c !== "✗")) throw new Error(`bad matrix row "${row}"`);
+  return new Set(COLUMNS.filter((_, i) => cells[i] === "✓"));
+}
+
+// ---------- the tables ----------
+
+//                       manager head town town- city leader agency admin stranger
+//                                            other  IP
+const CHAT_MATRIX: [say: string, row: string, refusal: string | null][] = [
+  ["菜单", "         ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓", null],
+  ["申请工作室", "   ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓", null], // whoever writes to the app can apply
+  ["我的申请", "     ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓", null], // one's own applications only
+  ["待我审批", "     ✗ ✗ ✓ ✓ ✓ ✓ ✗ ✗ ✗", "pending.refused"],
+  ["声明授权", "     ✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "application.declare_refused"],
+  ["催办", "         ✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "application.urge_refused"],
+  ["撤回申请", "     ✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "application.withdraw_refused"],
+  ["确认撤回", "     ✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "application.withdraw_refused"],
+];
+
+/** What the allowed person is told (the refused are told why, checked below). */
+const CHAT_ANSWERS: Record<string, (a: Actor) => RegExp> = {
+  菜单: () => /知识产权流动工作室助手/,
+  申请工作室: () => /请输入企业名称/,
+  我的申请: (a) => (a === "manager" ? /您的申请：[\s\S]*矩阵三号/ : /您还没有提交过工作室申请/),
+  待我审批: (a) => ({ town: /等待您审批[\s\S]*矩阵一号/, cityIp: /等待您审批[\s\S]*矩阵二号/, leader: /等待您审批[\s\S]*矩阵三号/ })[a as string] ?? /目前没有等待您审批的申请/,
+  声明授权: () => /已记录您的声明/,
+  催办: () => /已催办/,
+  撤回申请: () => /确定要撤回/,
+  确认撤回: () => /已撤回/,
+};
+const CHAT_REFUSALS: Record<string, RegExp> = {
+  "pending.refused": /您没有需要审批的事项/,
+  "application.declare_refused": /无需声明授权/,
+  "application.urge_refused": /只有申请人本人可以催办或撤回/,
+  "application.withdraw_refused": /只有申请人本人可以催办或撤回/,
+};
+
+//                                            manager head town town- city leader agency admin stranger
+const STAGE_HOLDERS: Record<Stage, string> = {
+  1: "                                           ✗ ✗ ✓ ✗ ✗ ✗ ✗ ✗ ✗",
+  2: "                                           ✗ ✗ ✗ ✗ ✓ ✗ ✗ ✗ ✗",
+  3: "                                           ✗ ✗ ✗ ✗ ✗ ✓ ✗ ✗ ✗",
+};
+const BUTTONS = [
+  { key: "ap:return", label: "退回", allowedReply: /请输入退回修改的意见/ },
+  { key: "ap:reject", label: "不同意", allowedReply: /请输入不同意的理由/ },
+  { key: "ap:approve", label: "同意", allowedReply: /已记录：已同意/ }, // last: it moves the stage on
+] as const;
+const HEAD_CARD = "                                             ✗ ✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗";
+
+//                                 manager head town town- city leader agency admin stranger
+const PRINT_WITH_OWN_LINK = "         ✓ ✗ ✓ ✗ ✓ ✓ ✗ ✓ ✗";
+
+const ADMIN_ROUTES: [method: string, path: string, body?: string][] = [
+  ["GET", "/admin/people"],
+  ["POST", "/admin/people", "{}"],
+  ["POST", "/admin/people/nobody/identities", "{}"],
+  ["POST", "/admin/people/nobody/roles", "{}"],
+  ["DELETE", "/admin/roles/nogrant"],
+  ["GET", "/admin/towns"],
+  ["POST", "/admin/towns", "{}"],
+  ["PATCH", "/admin/towns/nowhere", "{}"],
+  ["GET", "/admin/outbox"],
+  ["POST", "/admin/outbox/nothing/retry"],
+  ["GET", "/admin/inbound"],
+  ["GET", "/admin/audit"],
+];
+const TOKEN = "matrix-admin-token-0123456789";
+const CREDENTIALS: [name: string, headers: Record<string, string>, allowed: boolean][] = [
+  ["Bearer ADMIN_TOKEN", { authorization: `Bearer ${TOKEN}` }, true],
+  ["no credentials", {}, false],
+  ["a wrong token", { authorization: "Bearer matrix-admin-token-012345678X" }, false],
+  ["the token as Basic", { authorization: `Basic ${Buffer.from(`admin:${TOKEN}`).toString("base64")}` }, false],
+];
+
+// ---------- the run ----------
+
+let h: WecomHarness;
+const apps: Record<"a1" | "a2" | "a3" | "confirmDraft" | "declineDraft", string> = { a1: "", a2: "", a3: "", confirmDraft: "", declineDraft: "" };
+const headCards: { confirm: string; decline: string } = { confirm: "", decline: "" };
+const personIds = {} as Record<Actor, string>;
+
+const prisma = () => h.t.db.prisma;
+const lastAuditId = async () => (await prisma().auditLog.findFirst({ orderBy: { id: "desc" }, select: { id: true } }))?.id ?? 0;
+const auditSince = (id: number) => prisma().auditLog.findMany({ where: { id: { gt: id } }, orderBy: { id: "asc" } });
+const isRefusal = (action: string) => /refused$/.test(action);
+/** Everything an authorization refusal must leave as it was. */
+const state = async () => ({
+  apps: await prisma().application.findMany({ select: { id: true, status: true, stage: true, version: true, lastUrgedOn: true, headConfirmation: true }, orderBy: { id: "asc" } }),
+  steps: await prisma().approvalStep.findMany({ select: { id: true, status: true }, orderBy: { id: "asc" } }),
+});
+
+/** What one action told the actor on WeCom. */
+async function act(a: Actor, send: () => Promise<Response>) {
+  const before = h.to(ACTORS[a].userId).length;
+  const auditBefore = await lastAuditId();
+  const res = await send();
+  expect(res.status).toBe(200);
+  const told = h.to(ACTORS[a].userId).slice(before).map((s) => s.content ?? JSON.stringify(s.templateCard)).join("\n");
+  return { told, audit: await auditSince(auditBefore) };
+}
+
+function expectRefusal(a: Actor, r: Awaited<ReturnType<typeof act>>, action: string, reply: RegExp) {
+  expect(r.told).toMatch(reply);
+  const refusals = r.audit.filter((e) => isRefusal(e.action));
+  expect(refusals.map((e) => e.action)).toEqual([action]);
+  expect(refusals[0]).toMatchObject({ actorId: personIds[a], channel: "wecom" });
+  expect(JSON.parse(refusals[0]!.detailJson).reason).toMatch(/^[a-z_]+$/);
+}
+
+function expectAllowed(r: Awaited<ReturnType<typeof act>>, reply: RegExp) {
+  expect(r.told).toMatch(reply);
+  expect(r.audit.filter((e) => isRefusal(e.action))).toEqual([]);
+}
+
+beforeAll(async () => {
+  h = await createWecomHarness({ env: { ADMIN_TOKEN: TOKEN } });
+  for (const a of COLUMNS) {
+    const { personId, userId } = ACTORS[a];
+    if (personId) await prisma().channelIdentity.create({ data: { personId, channel: "wecom", externalId: userId } });
+    personIds[a] = personId ?? (await h.runtime.services.directory.resolve({ channel: "wecom", userId })).id;
+  }
+  const applicantId = ACTORS.manager.personId;
+  // Two drafts whose head is asked in chat (one to confirm, one to decline), then one application
+  // pending at each stage, then a draft whose head cannot be reached (for 声明授权): newest last.
+  const head = { personId: ACTORS.head.personId, userId: ACTORS.head.userId };
+  const c = await seedApplication(h, { applicantId, stage: 0, headConfirmation: "HEAD_IN_CHAT", headCardTo: head, enterpriseName: "中山市矩阵确认科技有限公司" });
+  const d = await seedApplication(h, { applicantId, stage: 0, headConfirmation: "HEAD_IN_CHAT", headCardTo: head, enterpriseName: "中山市矩阵婉拒科技有限公司" });
+  Object.assign(apps, { confirmDraft: c.id, declineDraft: d.id });
+  Object.assign(headCards, { confirm: c.headCardId, decline: d.headCardId });
+  apps.a1 = (await seedApplication(h, { applicantId, stage: 1, enterpriseName: "中山市矩阵一号科技有限公司" })).id;
+  apps.a2 = (await seedApplication(h, { applicantId, stage: 2, enterpriseName: "中山市矩阵二号科技有限公司" })).id;
+  apps.a3 = (await seedApplication(h, { applicantId, stage: 3, enterpriseName: "中山市矩阵三号科技有限公司" })).id;
+  await seedApplication(h, { applicantId, stage: 0, headConfirmation: "HEAD_IN_CHAT", enterpriseName: "中山市矩阵声明科技有限公司" });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe("authorization matrix: chat commands", () => {
+  const rows = CHAT_MATRIX.flatMap(([say, row, refusal]) => {
+    const allowed = allowedIn(row);
+    return COLUMNS.map((a) => ({ say, a, allowed: allowed.has(a), refusal }));
+  });
+  it.each(rows)("$say · $a → allowed: $allowed", async ({ say, a, allowed, refusal }) => {
+    const before = await state();
+    const r = await act(a, () => h.text(ACTORS[a].userId, say));
+    if (allowed) {
+      expectAllowed(r, CHAT_ANSWERS[say]!(a));
+      if (say === "菜单") expect(r.told.includes("待我审批"), "the menu offers 待我审批 to approvers only").toBe(["town", "townOther", "cityIp", "leader"].includes(a));
+      if (say === "申请工作室") await prisma().conversationSession.updateMany({ where: { flowId: APPLICATION_FLOW, status: "ACTIVE" }, data: { status: "DONE" } });
+    } else {
+      expectRefusal(a, r, refusal!, CHAT_REFUSALS[refusal!]!);
+      expect(await state()).toEqual(before);
+    }
+  });
+});
+
+describe("authorization matrix: approval card buttons (同意 / 退回 / 不同意 at each stage)", () => {
+  it("the table agrees with the approval machine (canDecide)", async () => {
+    for (const stage of [1, 2, 3] as const) {
+      for (const a of COLUMNS) {
+        const grants = (await h.runtime.services.directory.get(personIds[a]))!.roles;
+        const view = { status: "IN_REVIEW" as const, stage, version: 1, townId: "xiaolan", applicantId: ACTORS.manager.personId };
+        expect(canDecide(grants, view), `stage ${stage}, ${a}`).toBe(allowedIn(STAGE_HOLDERS[stage]).has(a));
+      }
+    }
+  });
+
+  const appOf = { 1: "a1", 2: "a2", 3: "a3" } as const;
+  const rows = ([1, 2, 3] as const).flatMap((stage) => {
+    const holders = allowedIn(STAGE_HOLDERS[stage]);
+    // Everyone else first (nothing may change), then the holder's own taps.
+    const order = [...COLUMNS.filter((a) => !holders.has(a)), ...COLUMNS.filter((a) => holders.has(a))];
+    return order.flatMap((a) => BUTTONS.map((b) => ({ stage, a, button: b.label, key: b.key, allowed: holders.has(a) })));
+  });
+  it.each(rows)("stage $stage · $button · $a → allowed: $allowed", async ({ stage, a, key, allowed }) => {
+    const holder = COLUMNS.find((x) => allowedIn(STAGE_HOLDERS[stage]).has(x))!;
+    const appId = apps[appOf[stage]];
+    // The holder's card: for anyone else, a tap with a card id they were never sent.
+    const cardId = await stageCard(h, appId, stage, personIds[holder]);
+    const before = await state();
+    const r = await act(a, () => h.click(ACTORS[a].userId, key, cardId));
+    if (allowed) {
+      expectAllowed(r, BUTTONS.find((b) => b.key === key)!.allowedReply);
+      if (key === "ap:approve") {
+        expect(r.audit.map((e) => [e.action, e.actorId, e.channel])).toContainEqual(["approval.approve", personIds[a], "wecom"]);
+      } else {
+        await h.text(ACTORS[a].userId, "取消"); // the opinion dialog: leave it, nothing decided
+        expect(await state()).toEqual(before);
+      }
+    } else {
+      expectRefusal(a, r, "approval.refused", /不是发给您/);
+      expect(await state()).toEqual(before);
+    }
+  });
+});
+
+describe("authorization matrix: head confirmation buttons (确认提交 / 暂不同意)", () => {
+  const holders = allowedIn(HEAD_CARD);
+  const order = [...COLUMNS.filter((a) => !holders.has(a)), ...COLUMNS.filter((a) => holders.has(a))];
+  const rows = order.flatMap((a) => [
+    { a, button: "确认提交", key: "hc:confirm", card: "confirm" as const, allowed: holders.has(a), reply: /已确认，申请已提交审核/, status: "IN_REVIEW" },
+    { a, button: "暂不同意", key: "hc:decline", card: "decline" as const, allowed: holders.has(a), reply: /已记录：您暂不同意/, status: "WITHDRAWN" },
+  ]);
+  it.each(rows)("$button · $a → allowed: $allowed", async ({ a, key, card, allowed, reply, status }) => {
+    const appId = card === "confirm" ? apps.confirmDraft : apps.declineDraft;
+    const before = await state();
+    const r = await act(a, () => h.click(ACTORS[a].userId, key, headCards[card]));
+    if (allowed) {
+      expectAllowed(r, reply);
+      expect((await prisma().application.findUniqueOrThrow({ where: { id: appId } })).status).toBe(status);
+    } else {
+      expectRefusal(a, r, "application.head_confirm_refused", /不是发给您/);
+      expect(await state()).toEqual(before);
+    }
+  });
+});
+
+describe("authorization matrix: the printable Table A.1", () => {
+  const allowed = allowedIn(PRINT_WITH_OWN_LINK);
+  const print = (appId: string, t?: string) => h.runtime.app.request(`/applications/${appId}/print${t === undefined ? "" : `?t=${encodeURIComponent(t)}`}`);
+  const linkFor = (appId: string, a: Actor) => h.runtime.domain.linkSigner.sign(`print:${appId}`, personIds[a]);
+
+  it.each(COLUMNS.map((a) => ({ a, allowed: allowed.has(a) })))("a link signed for $a → allowed: $allowed", async ({ a, allowed: ok }) => {
+    const auditBefore = await lastAuditId();
+    const res = await print(apps.a1, linkFor(apps.a1, a));
+    const audit = await auditSince(auditBefore);
+    if (ok) {
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain("矩阵一号");
+      expect(audit.filter((e) => isRefusal(e.action))).toEqual([]);
+    } else {
+      expect(res.status).toBe(403);
+      expect(audit.map((e) => [e.action, e.actorId, e.channel, e.subjectId, JSON.parse(e.detailJson).reason])).toEqual([["print.refused", personIds[a], "print-link", apps.a1, "reader_not_allowed"]]);
+    }
+  });
+
+  it.each([
+    ["no link", undefined, "no_link"],
+    ["a forged link", "x.y.z", "invalid_or_expired_link"],
+    ["the officer's link for another application", "other-app", "invalid_or_expired_link"],
+  ] as const)("%s → 401, audited without an actor", async (_name, t, reason) => {
+    const auditBefore = await lastAuditId();
+    const res = await print(apps.a1, t === "other-app" ? linkFor(apps.a2, "town") : t);
+    expect(res.status).toBe(401);
+    const audit = await auditSince(auditBefore);
+    expect(audit.map((e) => [e.action, e.actorId, e.subjectId, JSON.parse(e.detailJson).reason])).toEqual([["print.refused", null, apps.a1, reason]]);
+  });
+});
+
+describe("authorization matrix: admin API", () => {
+  it("the table lists every /admin route the app serves", () => {
+    const served = new Set(h.runtime.app.routes.filter((r) => r.path.startsWith("/admin/") && r.method !== "ALL").map((r) => `${r.method} ${r.path}`));
+    const listed = new Set(ADMIN_ROUTES.map(([m, p]) => `${m} ${p}`));
+    for (const route of served) {
+      const pattern = new RegExp(`^${route.replace(/:[A-Za-z]+/g, "[^/]+")}$`);
+      expect([...listed].some((l) => pattern.test(l)), `${route} is missing from ADMIN_ROUTES`).toBe(true);
+    }
+  });
+
+  const rows = ADMIN_ROUTES.flatMap(([method, path, body]) => CREDENTIALS.map(([cred, headers, allowed]) => ({ method, path, body, cred, headers, allowed })));
+  it.each(rows)("$method $path with $cred → allowed: $allowed", async ({ method, path, body, headers, allowed }) => {
+    const auditBefore = await lastAuditId();
+    const res = await h.runtime.app.request(path, { method, headers: { ...headers, ...(body ? { "content-type": "application/json" } : {}) }, body });
+    const audit = await auditSince(auditBefore);
+    if (allowed) {
+      // Past the check: a listing, or the route's own answer to an empty body or unknown id.
+      expect([200, 400, 404]).toContain(res.status);
+      if (method === "GET") expect(res.status).toBe(200);
+      expect(audit.filter((e) => isRefusal(e.action))).toEqual([]);
+    } else {
+      expect(res.status).toBe(401);
+      expect(audit.map((e) => [e.action, e.channel, e.subjectId, JSON.parse(e.detailJson).method])).toEqual([["admin.refused", "admin-api", path, method]]);
+      expect(audit[0]!.detailJson).not.toContain(TOKEN);
+    }
+  });
+});
+
+describe("authorization matrix: the simulator in production", () => {
+  let sim: ReturnType<typeof createRuntime>["app"];
+  let cookie = "";
+  beforeAll(async () => {
+    const config = loadConfig({ NODE_ENV: "production", SIMULATOR_ENABLED: "true", ADMIN_TOKEN: TOKEN });
+    sim = createRuntime({ config, db: h.t.db, logger: h.logs.logger, clock: h.clock }).app;
+    const res = await sim.request("/simulator/login", { method: "POST", body: new URLSearchParams({ token: TOKEN }) }, { incoming: { socket: { remoteAddress: "203.0.113.9" } } });
+    expect(res.status).toBe(303);
+    cookie = res.headers.get("set-cookie")!.split(";")[0]!;
+  });
+
+  it.each(["/simulator", "/simulator/api/personas"])("%s with the admin's session → 200", async (path) => {
+    expect((await sim.request(path, { headers: { cookie } })).status).toBe(200);
+  });
+
+  // HOLE (not audited today): a refused simulator request is answered (401/403) but leaves no audit
+  // entry; src/app/routes/simulator.ts belongs to the simulator sign-in work. Flip to it.each once fixed.
+  it.fails.each(["/simulator", "/simulator/api/personas"])("%s without a session → 401, audited", async (path) => {
+    const auditBefore = await lastAuditId();
+    const res = await sim.request(path);
+    expect(res.status).toBe(401);
+    expect((await auditSince(auditBefore)).filter((e) => isRefusal(e.action))).toHaveLength(1);
+  });
+
+  it.each(["/simulator", "/simulator/api/personas"])("%s without a session → 401", async (path) => {
+    expect((await sim.request(path)).status).toBe(401);
+    expect((await sim.request(path, { headers: { cookie: "ips_sim=forged" } })).status).not.toBe(200);
+  });
+});
+
+describe("authorization matrix: afterwards", () => {
+  it("every refusal above is in the audit chain, and the chain verifies", async () => {
+    const refused = await prisma().auditLog.groupBy({ by: ["action"], where: { action: { endsWith: "refused" } }, _count: { _all: true } });
+    const counts = Object.fromEntries(refused.map((r) => [r.action, r._count._all]));
+    const refusedCells = (row: string) => COLUMNS.length - allowedIn(row).size;
+    expect(counts["approval.refused"]).toBe(([1, 2, 3] as const).reduce((n, s) => n + refusedCells(STAGE_HOLDERS[s]) * BUTTONS.length, 0));
+    expect(counts["application.head_confirm_refused"]).toBe(refusedCells(HEAD_CARD) * 2);
+    expect(counts["pending.refused"]).toBe(refusedCells(CHAT_MATRIX[3]![1]));
+    expect(await verifyAuditChain(prisma())).toMatchObject({ ok: true });
+  });
+});
