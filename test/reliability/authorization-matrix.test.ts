@@ -189,6 +189,18 @@ describe("authorization matrix: chat commands", () => {
   });
 });
 
+describe("authorization matrix: mid-form, command words are the form's to judge", () => {
+  it.each(["待我审批", "声明授权"])("a stranger filling the form types %s: an answer to the question, not a refusal", async (say) => {
+    await h.text(ACTORS.stranger.userId, "申请工作室");
+    const r = await act("stranger", () => h.text(ACTORS.stranger.userId, say));
+    expect(r.audit.filter((e) => isRefusal(e.action))).toEqual([]);
+    // The form took it as an answer (accepted or re-asked), whatever it made of it.
+    expect(r.told).toMatch(/请输入|请回复/);
+    expect(r.told).not.toMatch(/您没有需要审批的事项|无需声明授权/);
+    await prisma().conversationSession.updateMany({ where: { flowId: APPLICATION_FLOW, status: "ACTIVE" }, data: { status: "DONE" } });
+  });
+});
+
 describe("authorization matrix: approval card buttons (同意 / 退回 / 不同意 at each stage)", () => {
   it("the table agrees with the approval machine (canDecide)", async () => {
     for (const stage of [1, 2, 3] as const) {

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "../../storage/database.ts";
 import type { ApprovalService } from "../approvals/approval-service.ts";
 import { shortId } from "../approvals/approval-texts.ts";
+import { APPLICATION_FLOW } from "./application-handler.ts";
 import type { BotHandler } from "./bot-context.ts";
 import { refuseInChat } from "./refuse-in-chat.ts";
 
@@ -17,6 +18,8 @@ export function applicantActionsHandler(deps: { prisma: PrismaClient; approvals:
     const word = ctx.text?.normalize("NFKC").trim().toLowerCase();
     if (!word || ![...URGE, ...WITHDRAW, ...WITHDRAW_CONFIRM, ...DECLARE].includes(word)) return false;
     if (DECLARE.includes(word)) {
+      // Mid-form it may be an answer (负责人确认方式 offers 声明代为提交): the form's to judge.
+      if ((await prisma.conversationSession.count({ where: { personId: ctx.person.id, flowId: APPLICATION_FLOW, status: "ACTIVE" } })) > 0) return false;
       // Only the applicant of a draft awaiting its head may declare authority (A.1 负责人签名).
       await refuseInChat(ctx, { action: "application.declare_refused", reason: "no_draft_awaiting_head", text: "您没有等待负责人确认的申请，无需声明授权。回复“我的申请”查看您的申请。" });
       return true;
