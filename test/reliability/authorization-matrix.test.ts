@@ -322,33 +322,49 @@ describe("authorization matrix: admin API", () => {
   });
 });
 
-describe("authorization matrix: the simulator in production", () => {
+describe("authorization matrix: the simulator in production (admin sign-in only)", () => {
+  let rt: ReturnType<typeof createRuntime>;
   let sim: ReturnType<typeof createRuntime>["app"];
   let cookie = "";
+  let n = 0;
+  // The page, its API, and the web channel it posts to (acting as a persona).
+  const REQUESTS: [name: string, init: () => [string, RequestInit]][] = [
+    ["GET /simulator", () => ["/simulator", {}]],
+    ["GET /simulator/api/personas", () => ["/simulator/api/personas", {}]],
+    ["POST /webhooks/web", () => ["/webhooks/web", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId: "demo-agency-staff", clientMsgId: `matrix-sim-${++n}`, text: "菜单" }) }]],
+  ];
+  const send = (req: (typeof REQUESTS)[number][1], headers: Record<string, string>) => {
+    const [path, init] = req();
+    return sim.request(path, { ...init, headers: { ...(init.headers as Record<string, string>), ...headers } });
+  };
   beforeAll(async () => {
     const config = loadConfig({ NODE_ENV: "production", SIMULATOR_ENABLED: "true", ADMIN_TOKEN: TOKEN });
-    sim = createRuntime({ config, db: h.t.db, logger: h.logs.logger, clock: h.clock }).app;
+    rt = createRuntime({ config, db: h.t.db, logger: h.logs.logger, clock: h.clock });
+    sim = rt.app;
     const res = await sim.request("/simulator/login", { method: "POST", body: new URLSearchParams({ token: TOKEN }) }, { incoming: { socket: { remoteAddress: "203.0.113.9" } } });
     expect(res.status).toBe(303);
     cookie = res.headers.get("set-cookie")!.split(";")[0]!;
   });
-
-  it.each(["/simulator", "/simulator/api/personas"])("%s with the admin's session → 200", async (path) => {
-    expect((await sim.request(path, { headers: { cookie } })).status).toBe(200);
+  afterAll(async () => {
+    await rt.services.settle(); // the web events accepted above are handled before the database goes
   });
 
-  // HOLE (not audited today): a refused simulator request is answered (401/403) but leaves no audit
-  // entry; src/app/routes/simulator.ts belongs to the simulator sign-in work. Flip to it.each once fixed.
-  it.fails.each(["/simulator", "/simulator/api/personas"])("%s without a session → 401, audited", async (path) => {
+  it.each(REQUESTS)("%s with the admin's session → allowed", async (_name, req) => {
+    expect((await send(req, { cookie })).status).toBe(200);
+  });
+
+  it.each(REQUESTS)("%s without a session → 401, with a forged one → 403", async (_name, req) => {
+    expect((await send(req, {})).status).toBe(401);
+    expect((await send(req, { cookie: `${cookie.split("=")[0]}=forged-session-value` })).status).toBe(403);
+  });
+
+  // HOLE: a refused simulator request is answered (401/403) but leaves no audit entry today; the
+  // gate (src/app/simulator/simulator-auth.ts, src/app/routes/simulator.ts) belongs to the admin
+  // sign-in work. it.fails keeps the suite green and turns red once fixed: then make it it.each.
+  it.fails.each(REQUESTS)("%s without a session is audited", async (_name, req) => {
     const auditBefore = await lastAuditId();
-    const res = await sim.request(path);
-    expect(res.status).toBe(401);
+    expect((await send(req, {})).status).toBe(401);
     expect((await auditSince(auditBefore)).filter((e) => isRefusal(e.action))).toHaveLength(1);
-  });
-
-  it.each(["/simulator", "/simulator/api/personas"])("%s without a session → 401", async (path) => {
-    expect((await sim.request(path)).status).toBe(401);
-    expect((await sim.request(path, { headers: { cookie: "ips_sim=forged" } })).status).not.toBe(200);
   });
 });
 
