@@ -125,15 +125,19 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
    */
   async function chooseVariant(row: Row, now: Date, windowMs: number): Promise<number> {
     const hash = row.contentHash || contentHash(row.payloadJson);
+    const since = new Date(now.getTime() - 2 * windowMs);
     const others = await prisma.outboxMessage.findMany({
       where: {
         channel: row.channel,
         externalUserId: row.externalUserId,
         contentHash: hash,
         id: { not: row.id },
-        // A twin is tried within the window after its creation and suppressed for a window more.
-        createdAt: { gte: new Date(now.getTime() - 2 * windowMs) },
-        OR: [{ attempts: { gt: 0 } }, { status: { in: ["SENDING", "SENT", "DEAD"] } }],
+        AND: [
+          { OR: [{ attempts: { gt: 0 } }, { status: { in: ["SENDING", "SENT", "DEAD"] } }] },
+          // A twin reaches WeCom within a window of its first attempt (sentAt until SENT, see
+          // sendOne) and suppresses copies for a window more.
+          { OR: [{ sentAt: { gte: since } }, { sentAt: null, createdAt: { gte: since } }] },
+        ],
       },
       select: { variant: true },
     });
@@ -177,11 +181,14 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
         attempts: row.attempts,
         OR: [{ status: "PENDING" }, { status: "SENDING", lockedUntil: { lt: now } }],
       },
-      data: { status: "SENDING", lockedUntil: new Date(now.getTime() + lockMs), attempts: { increment: 1 }, ...(first ? { variant } : {}) },
+      // Until it is SENT, sentAt holds when this series of attempts began (an admin's retry starts
+      // a new one): the duplicate window is counted from there, not from a long wait in the queue.
+      data: { status: "SENDING", lockedUntil: new Date(now.getTime() + lockMs), attempts: { increment: 1 }, ...(first ? { variant, sentAt: now } : {}) },
     });
     if (claimed.count !== 1) return "deferred"; // someone else took it
     const attempt = row.attempts + 1;
-    const age = (t: Date) => t.getTime() - row.createdAt.getTime();
+    const seriesStart = first ? now : (row.sentAt ?? row.createdAt);
+    const age = (t: Date) => t.getTime() - seriesStart.getTime();
     if (!first && windowMs && age(now) > windowMs - WINDOW_MARGIN_MS) {
       // An earlier attempt may have got through unanswered; past the window WeCom would show it again.
       await deadLetter(row, `retry window over: not resent after ${row.attempts} attempts, last: ${row.lastError ?? "?"}`, now);

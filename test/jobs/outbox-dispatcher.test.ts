@@ -109,6 +109,38 @@ describe("outbox dispatcher", () => {
     });
   });
 
+  describe("the retry window counts from a message's first attempt", () => {
+    it("a message that waited hours behind another still gets its retries", async () => {
+      const d = dispatcher({ backoffBaseMs: 3600_000, backoffMaxMs: 3600_000 });
+      let bTries = 0;
+      fake.setFaultPolicy((c) => {
+        if (c.path !== "message/send") return undefined;
+        if (c.content === "A") return { kind: "http500" }; // A fails until dead-lettered; B waits behind it, for hours
+        return bTries++ === 0 ? { kind: "timeout", when: "after" } : undefined;
+      });
+      await put("u1", text("A"), text("B"));
+      await drainAll(d);
+      const rows = await t.db.prisma.outboxMessage.findMany({ orderBy: { seq: "asc" } });
+      expect(rows.map((r) => r.status)).toEqual(["DEAD", "SENT"]);
+      expect(rows[1]!.attempts).toBe(2);
+      expect(seen("u1")).toEqual(["B"]);
+    });
+
+    it("an admin's retry of an old dead letter starts a new series of attempts", async () => {
+      const d = dispatcher();
+      fake.injectFailure({ kind: "errcode", errcode: 40003, path: "message/send" });
+      await put("u1", text("迟到的通知"));
+      await drainAll(d);
+      clock.advance(24 * 3600_000);
+      // What POST /admin/outbox/:id/retry does.
+      await t.db.prisma.outboxMessage.updateMany({ where: { status: "DEAD" }, data: { status: "PENDING", attempts: 0, nextAttemptAt: clock.now(), lastError: null } });
+      fake.injectFailure({ kind: "http500", path: "message/send", times: 3 });
+      await drainAll(d);
+      expect(await t.db.prisma.outboxMessage.findFirstOrThrow()).toMatchObject({ status: "SENT", attempts: 4 });
+      expect(seen("u1")).toEqual(["迟到的通知"]);
+    });
+  });
+
   describe("order per recipient", () => {
     it("a failed heading is not overtaken by the cards written in the same transaction", async () => {
       const d = dispatcher();

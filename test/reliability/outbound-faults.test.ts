@@ -77,11 +77,12 @@ describe.each(testProviders())("outbound faults on %s", (provider) => {
     const { prisma } = t.db;
     for (let round = 0; round < maxRounds; round++) {
       await runtime.services.dispatcher.drain();
-      const open = await prisma.outboxMessage.findMany({ where: { status: { in: ["PENDING", "SENDING"] } }, select: { nextAttemptAt: true, lockedUntil: true } });
-      if (open.length === 0) return round;
-      const now = clock.now().getTime();
-      const times = open.flatMap((r) => [r.nextAttemptAt.getTime(), (r.lockedUntil?.getTime() ?? 0) + 1]).filter((x) => x > now);
-      clock.set(new Date(times.length > 0 ? Math.min(...times) : now + 1_000));
+      if ((await prisma.outboxMessage.count({ where: { status: { in: ["PENDING", "SENDING"] } } })) === 0) return round;
+      const now = clock.now();
+      const retry = await prisma.outboxMessage.findFirst({ where: { status: "PENDING", nextAttemptAt: { gt: now } }, orderBy: { nextAttemptAt: "asc" }, select: { nextAttemptAt: true } });
+      const lock = await prisma.outboxMessage.findFirst({ where: { status: "SENDING", lockedUntil: { gte: now } }, orderBy: { lockedUntil: "asc" }, select: { lockedUntil: true } });
+      const times = [retry?.nextAttemptAt.getTime(), lock?.lockedUntil ? lock.lockedUntil.getTime() + 1 : undefined].filter((x): x is number => x !== undefined);
+      clock.set(new Date(times.length > 0 ? Math.min(...times) : now.getTime() + 1_000));
     }
     throw new Error(`outbox not drained after ${maxRounds} rounds (seed ${SEED})`);
   }
