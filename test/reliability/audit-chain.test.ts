@@ -108,6 +108,7 @@ describe("GET /admin/audit", () => {
     }
     appId = (await seedApplication(h, { applicantId: "demo-manager-xiaolan", stage: 1 })).id;
     otherAppId = (await seedApplication(h, { applicantId: "demo-manager-xiaolan", stage: 1, enterpriseName: "中山市另一家科技有限公司" })).id;
+    await h.t.db.prisma.$transaction((tx) => appendAudit(tx, { at: h.clock.now(), action: "application.head_confirm_refused", subjectType: "Application", subjectId: otherAppId, actorId: "demo-city-ip", channel: "wecom", detail: { reason: "card_not_addressed_to_actor" } }));
     const card = await stageCard(h, appId, 1, "demo-town-xiaolan");
     await h.click("zhanglei", "ap:approve", card); // not his card: refused, audited
     h.clock.advance(60_000);
@@ -143,7 +144,7 @@ describe("GET /admin/audit", () => {
   it("filters by person (as actor), action (exact or wildcard) and time", async () => {
     expect((await entries("?person=demo-town-xiaolan")).entries.map((e) => e.action)).toEqual(["approval.approve"]);
     expect((await entries("?action=approval.approve")).entries.map((e) => e.subject.id)).toEqual([appId]);
-    expect((await entries("?action=*.refused")).entries.map((e) => e.action)).toEqual(["approval.refused"]);
+    expect((await entries("?action=*.refused")).entries.map((e) => e.action)).toEqual(["approval.refused", "application.head_confirm_refused"]);
     expect((await entries("?action=approval.*")).entries.map((e) => e.action)).toEqual(["approval.approve", "approval.refused"]);
     const since = (await entries(`?from=${approvedAt.toISOString()}`)).entries.map((e) => e.action);
     expect(since).toEqual(["application.note", "approval.approve"]);

@@ -44,10 +44,10 @@ const CHAT_MATRIX: [say: string, row: string, refusal: string | null][] = [
   ["申请工作室", "   ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓", null], // whoever writes to the app can apply
   ["我的申请", "     ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓", null], // one's own applications only
   ["待我审批", "     ✗ ✗ ✓ ✓ ✓ ✓ ✗ ✗ ✗", "pending.refused"],
-  ["声明授权", "     ✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "application.declare_refused"],
-  ["催办", "         ✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "application.urge_refused"],
-  ["撤回申请", "     ✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "application.withdraw_refused"],
-  ["确认撤回", "     ✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "application.withdraw_refused"],
+  ["声明授权", "     ✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "declare_authority.refused"],
+  ["催办", "         ✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "urge.refused"],
+  ["撤回申请", "     ✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "withdraw.refused"],
+  ["确认撤回", "     ✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "withdraw.refused"],
 ];
 
 /** What the allowed person is told (the refused are told why, checked below). */
@@ -63,9 +63,9 @@ const CHAT_ANSWERS: Record<string, (a: Actor) => RegExp> = {
 };
 const CHAT_REFUSALS: Record<string, RegExp> = {
   "pending.refused": /您没有需要审批的事项/,
-  "application.declare_refused": /无需声明授权/,
-  "application.urge_refused": /只有申请人本人可以催办或撤回/,
-  "application.withdraw_refused": /只有申请人本人可以催办或撤回/,
+  "declare_authority.refused": /无需声明授权/,
+  "urge.refused": /只有申请人本人可以催办或撤回/,
+  "withdraw.refused": /只有申请人本人可以催办或撤回/,
 };
 
 //                                            manager head town town- city leader agency admin stranger

@@ -21,13 +21,13 @@ export function applicantActionsHandler(deps: { prisma: PrismaClient; approvals:
       // Mid-form it may be an answer (负责人确认方式 offers 声明代为提交): the form's to judge.
       if ((await prisma.conversationSession.count({ where: { personId: ctx.person.id, flowId: APPLICATION_FLOW, status: "ACTIVE" } })) > 0) return false;
       // Only the applicant of a draft awaiting its head may declare authority (A.1 负责人签名).
-      await refuseInChat(ctx, { action: "application.declare_refused", reason: "no_draft_awaiting_head", text: "您没有等待负责人确认的申请，无需声明授权。回复“我的申请”查看您的申请。" });
+      await refuseInChat(ctx, { action: "declare_authority.refused", reason: "no_draft_awaiting_head", text: "您没有等待负责人确认的申请，无需声明授权。回复“我的申请”查看您的申请。" });
       return true;
     }
     // Only one's own applications: urging or withdrawing someone else's is refused (and audited).
     const app = await prisma.application.findFirst({ where: { applicantId: ctx.person.id, status: { in: ["DRAFT", "IN_REVIEW", "RETURNED"] } }, orderBy: { createdAt: "desc" } });
     if (!app) {
-      const action = URGE.includes(word) ? "application.urge_refused" : "application.withdraw_refused";
+      const action = URGE.includes(word) ? "urge.refused" : "withdraw.refused";
       await refuseInChat(ctx, { action, reason: "no_open_application_of_actor", text: "您没有正在审核中的申请（只有申请人本人可以催办或撤回）。回复“我的申请”查看全部。" });
       return true;
     }

@@ -69,7 +69,9 @@ export function adminAuditRoutes(deps: Pick<AppDeps, "config" | "db" | "clock" |
     const action = one("action");
     if (action !== undefined) {
       if (!ACTION.test(action)) throw new ValidationError('action must be like "approval.approve", "approval.*" or "*.refused"');
-      where.action = action.startsWith("*.") ? { endsWith: action.slice(1) } : action.endsWith(".*") ? { startsWith: action.slice(0, -1) } : action;
+      // "*.refused" also finds "application.head_confirm_refused": a suffix after "." or "_".
+      if (action.startsWith("*.")) where.OR = [{ action: { endsWith: action.slice(1) } }, { action: { endsWith: `_${action.slice(2)}` } }];
+      else where.action = action.endsWith(".*") ? { startsWith: action.slice(0, -1) } : action;
     }
     const from = one("from") !== undefined ? time("from", one("from")!) : undefined;
     const to = one("to") !== undefined ? time("to", one("to")!) : undefined;
