@@ -9,7 +9,8 @@ import { APPLICATION_FLOW } from "../../src/app/bot/application-handler.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import { canDecide, type Stage } from "../../src/domain/approval/approval-machine.ts";
 import { verifyAuditChain } from "../../src/storage/audit-log.ts";
-import { createWecomHarness, type WecomHarness } from "../support/wecom-harness.ts";
+import { enterAgentXml } from "../fakes/wecom-callback-signer.ts";
+import { createWecomHarness, WECOM, type WecomHarness } from "../support/wecom-harness.ts";
 import { seedApplication, stageCard } from "./seed-application.ts";
 
 // ---------- who ----------
@@ -44,6 +45,7 @@ const CHAT_MATRIX: [say: string, row: string, refusal: string | null][] = [
   ["申请工作室", "   ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓", null], // whoever writes to the app can apply
   ["我的申请", "     ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓", null], // one's own applications only
   ["待我审批", "     ✗ ✗ ✓ ✓ ✓ ✓ ✗ ✗ ✗", "pending.refused"],
+  ["menu:pending", " ✗ ✗ ✓ ✓ ✓ ✓ ✗ ✗ ✗", "pending.refused"], // WeCom custom menu entry 待我审批
   ["声明授权", "     ✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "declare_authority.refused"],
   ["催办", "         ✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "urge.refused"],
   ["撤回申请", "     ✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "withdraw.refused"],
@@ -56,6 +58,7 @@ const CHAT_ANSWERS: Record<string, (a: Actor) => RegExp> = {
   申请工作室: () => /请输入企业名称/,
   我的申请: (a) => (a === "manager" ? /您的申请：[\s\S]*矩阵三号/ : /您还没有提交过工作室申请/),
   待我审批: (a) => ({ town: /等待您审批[\s\S]*矩阵一号/, cityIp: /等待您审批[\s\S]*矩阵二号/, leader: /等待您审批[\s\S]*矩阵三号/ })[a as string] ?? /目前没有等待您审批的申请/,
+  "menu:pending": (a) => CHAT_ANSWERS["待我审批"]!(a),
   声明授权: () => /已记录您的声明/,
   催办: () => /已催办/,
   撤回申请: () => /确定要撤回/,
@@ -177,7 +180,7 @@ describe("authorization matrix: chat commands", () => {
   });
   it.each(rows)("$say · $a → allowed: $allowed", async ({ say, a, allowed, refusal }) => {
     const before = await state();
-    const r = await act(a, () => h.text(ACTORS[a].userId, say));
+    const r = await act(a, () => (say.startsWith("menu:") ? h.post(enterAgentXml({ fromUser: ACTORS[a].userId, event: "click", eventKey: say, createTime: Math.floor(h.clock.now().getTime() / 1000), agentId: WECOM.agentId })) : h.text(ACTORS[a].userId, say)));
     if (allowed) {
       expectAllowed(r, CHAT_ANSWERS[say]!(a));
       if (say === "菜单") expect(r.told.includes("待我审批"), "the menu offers 待我审批 to approvers only").toBe(["town", "townOther", "cityIp", "leader"].includes(a));
@@ -375,7 +378,7 @@ describe("authorization matrix: afterwards", () => {
     const refusedCells = (row: string) => COLUMNS.length - allowedIn(row).size;
     expect(counts["approval.refused"]).toBe(([1, 2, 3] as const).reduce((n, s) => n + refusedCells(STAGE_HOLDERS[s]) * BUTTONS.length, 0));
     expect(counts["application.head_confirm_refused"]).toBe(refusedCells(HEAD_CARD) * 2);
-    expect(counts["pending.refused"]).toBe(refusedCells(CHAT_MATRIX[3]![1]));
+    expect(counts["pending.refused"]).toBe(refusedCells(CHAT_MATRIX[3]![1]) + refusedCells(CHAT_MATRIX[4]![1]));
     expect(await verifyAuditChain(prisma())).toMatchObject({ ok: true });
   });
 });
