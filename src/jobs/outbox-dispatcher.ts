@@ -1,10 +1,10 @@
 import { ChannelApiError, ChannelHttpError, type ChannelAdapter, type SendResult } from "../channels/channel.ts";
 import type { ChannelName, OutboundMessage } from "../domain/chat.ts";
-import { maskMobiles } from "../domain/mask.ts";
 import type { Logger } from "../log/logger.ts";
 import type { PrismaClient } from "../storage/database.ts";
 import { createDirectory } from "../storage/directory.ts";
-import { contentHash, enqueue, type OutgoingMessage } from "../storage/outbox.ts";
+import { contentHash, enqueue } from "../storage/outbox.ts";
+import { deadLetterNotices } from "./dead-letter-notice.ts";
 
 export interface RateLimit {
   perMinute: number;
@@ -45,8 +45,6 @@ const MINUTE = 60_000;
 const HOUR = 3_600_000;
 /** Retries stop this long before a duplicate window could have run out (clock skew, slow sends). */
 const WINDOW_MARGIN_MS = 5 * MINUTE;
-/** dedupeKey prefix of the ADMIN notices about dead letters (never noticed themselves: no loops). */
-const DEAD_NOTICE_KEY = "outbox-dead:";
 
 /** Exponential backoff: base·2^(n−1), capped. Attempt n is the one that just failed. */
 export function backoffMs(attempt: number, baseMs: number, maxMs: number): number {
@@ -57,12 +55,6 @@ function isRetryable(err: unknown): boolean {
   if (err instanceof ChannelHttpError) return true;
   if (err instanceof ChannelApiError) return err.retryable;
   return false; // a bug or a refused payload will not get better by retrying
-}
-
-/** zhangsan01 → zh*******1: enough for an admin to recognise, not to copy. */
-function maskId(id: string): string {
-  const c = Array.from(id);
-  return c.length <= 3 ? `${c[0] ?? ""}**` : `${c.slice(0, 2).join("")}${"*".repeat(Math.min(8, c.length - 3))}${c.at(-1)}`;
 }
 
 /**
@@ -149,15 +141,7 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
 
   /** Marks a claimed message DEAD and, in the same transaction, tells ADMIN (not about notices). */
   async function deadLetter(row: Row, reason: string, now: Date): Promise<void> {
-    const notices: OutgoingMessage[] = [];
-    if (!row.dedupeKey?.startsWith(DEAD_NOTICE_KEY)) {
-      const admins = (await directory.recipientsWithRole("ADMIN")).filter((a) => !(a.channel === row.channel && a.userId === row.externalUserId));
-      const why = maskMobiles(reason).slice(0, 120);
-      const text = `【消息未送达】发给 ${row.channel} 用户 ${maskId(row.externalUserId)} 的一条消息已停止重发：${why}。请在 /admin/outbox?status=DEAD 查看或重发。`;
-      for (const a of admins) {
-        notices.push({ channel: a.channel, userId: a.userId, personId: a.personId, message: { kind: "text", text }, dedupeKey: `${DEAD_NOTICE_KEY}${row.id}:${now.getTime()}:${a.channel}:${a.userId}` });
-      }
-    }
+    const notices = await deadLetterNotices(directory, row, reason, now);
     await prisma.$transaction(async (tx) => {
       const r = await tx.outboxMessage.updateMany({ where: { id: row.id, status: "SENDING" }, data: { status: "DEAD", lockedUntil: null, lastError: reason } });
       if (r.count === 1 && notices.length > 0) await enqueue(tx, notices, now);
