@@ -155,6 +155,20 @@ describe("outbox dispatcher", () => {
       expect(seen("u1")).toEqual(["【待我审批】3 件", "c_1", "c_2"]);
     });
 
+    it("serves at most `concurrency` recipients at once", async () => {
+      const d = dispatcher({ concurrency: 2 });
+      let peak = 0;
+      fake.setFaultPolicy((c) => {
+        if (c.path !== "message/send") return undefined;
+        peak = Math.max(peak, fake.hanging + 1);
+        return { kind: "timeout" };
+      });
+      for (const u of ["a", "b", "c", "d", "e"]) await put(u, text("x"));
+      await d.drain();
+      expect(peak).toBe(2);
+      expect(fake.events.filter((e) => e.type === "timeout")).toHaveLength(5);
+    });
+
     it("enqueue assigns strictly increasing seq, also within one transaction and when the clock steps back", async () => {
       await put("u1", text("a"), text("b"));
       clock.advance(-60_000);
