@@ -136,12 +136,12 @@ async function act(a: Actor, send: () => Promise<Response>) {
   return { told, audit: await auditSince(auditBefore) };
 }
 
-function expectRefusal(a: Actor, r: Awaited<ReturnType<typeof act>>, action: string, reply: RegExp) {
+function expectRefusal(a: Actor, r: Awaited<ReturnType<typeof act>>, action: string, reply: RegExp, reason = /^[a-z_]+$/) {
   expect(r.told).toMatch(reply);
   const refusals = r.audit.filter((e) => isRefusal(e.action));
   expect(refusals.map((e) => e.action)).toEqual([action]);
   expect(refusals[0]).toMatchObject({ actorId: personIds[a], channel: "wecom" });
-  expect(JSON.parse(refusals[0]!.detailJson).reason).toMatch(/^[a-z_]+$/);
+  expect(JSON.parse(refusals[0]!.detailJson).reason).toMatch(reason);
 }
 
 function expectAllowed(r: Awaited<ReturnType<typeof act>>, reply: RegExp) {
@@ -371,12 +371,33 @@ describe("authorization matrix: the simulator in production (admin sign-in only)
   });
 });
 
+describe("authorization matrix: a role revoked after the card and link were sent", () => {
+  it("the officer's own card and print link are refused (re-checked on every use), audited", async () => {
+    const { id } = await seedApplication(h, { applicantId: ACTORS.manager.personId, stage: 1, enterpriseName: "中山市矩阵撤权科技有限公司" });
+    const cardId = await stageCard(h, id, 1, personIds.town);
+    const link = h.runtime.domain.linkSigner.sign(`print:${id}`, personIds.town);
+    await prisma().roleGrant.updateMany({ where: { personId: personIds.town, revokedAt: null }, data: { revokedAt: h.clock.now() } });
+    try {
+      const before = await state();
+      const r = await act("town", () => h.click(ACTORS.town.userId, "ap:approve", cardId));
+      // The approval machine's own refusal: its message is the recorded reason.
+      expectRefusal("town", r, "approval.refused", /无权/, /无权/);
+      expect(await state()).toEqual(before);
+      const auditBefore = await lastAuditId();
+      expect((await h.runtime.app.request(`/applications/${id}/print?t=${encodeURIComponent(link)}`)).status).toBe(403);
+      expect((await auditSince(auditBefore)).map((e) => [e.action, e.actorId])).toEqual([["print.refused", personIds.town]]);
+    } finally {
+      await prisma().roleGrant.updateMany({ where: { personId: personIds.town }, data: { revokedAt: null } });
+    }
+  });
+});
+
 describe("authorization matrix: afterwards", () => {
   it("every refusal above is in the audit chain, and the chain verifies", async () => {
     const refused = await prisma().auditLog.groupBy({ by: ["action"], where: { action: { endsWith: "refused" } }, _count: { _all: true } });
     const counts = Object.fromEntries(refused.map((r) => [r.action, r._count._all]));
     const refusedCells = (row: string) => COLUMNS.length - allowedIn(row).size;
-    expect(counts["approval.refused"]).toBe(([1, 2, 3] as const).reduce((n, s) => n + refusedCells(STAGE_HOLDERS[s]) * BUTTONS.length, 0));
+    expect(counts["approval.refused"]).toBe(([1, 2, 3] as const).reduce((n, s) => n + refusedCells(STAGE_HOLDERS[s]) * BUTTONS.length, 0) + 1); // + the revoked officer
     expect(counts["application.head_confirm_refused"]).toBe(refusedCells(HEAD_CARD) * 2);
     expect(counts["pending.refused"]).toBe(refusedCells(CHAT_MATRIX[3]![1]) + refusedCells(CHAT_MATRIX[4]![1]));
     expect(await verifyAuditChain(prisma())).toMatchObject({ ok: true });
