@@ -38,18 +38,20 @@ function allowedIn(row: string): Set<Actor> {
 
 // ---------- the tables ----------
 
-//                       manager head town town- city leader agency admin stranger
-//                                            other  IP
-const CHAT_MATRIX: [say: string, row: string, refusal: string | null][] = [
-  ["菜单", "         ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓", null],
-  ["申请工作室", "   ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓", null], // whoever writes to the app can apply
-  ["我的申请", "     ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓", null], // one's own applications only
-  ["待我审批", "     ✗ ✗ ✓ ✓ ✓ ✓ ✗ ✗ ✗", "pending.refused"],
-  ["menu:pending", " ✗ ✗ ✓ ✓ ✓ ✓ ✗ ✗ ✗", "pending.refused"], // WeCom custom menu entry 待我审批
-  ["声明授权", "     ✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "declare_authority.refused"],
-  ["催办", "         ✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "urge.refused"],
-  ["撤回申请", "     ✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "withdraw.refused"],
-  ["确认撤回", "     ✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "withdraw.refused"],
+// Columns, in ACTORS order: M manager (the applicant) · H head · T town officer of 小榄 (the
+// application's town) · t town officer of another town · I city IP officer · L city leader ·
+// A agency staff · D admin · S stranger. ✓ allowed, ✗ refused with an audit entry.
+const CHAT_MATRIX: [row: string, say: string, refusal: string | null][] = [
+//  M H T t I L A D S
+  ["✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓", "菜单", null],
+  ["✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓", "申请工作室", null], // whoever writes to the app can apply
+  ["✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓", "我的申请", null], // one's own applications only
+  ["✗ ✗ ✓ ✓ ✓ ✓ ✗ ✗ ✗", "待我审批", "pending.refused"],
+  ["✗ ✗ ✓ ✓ ✓ ✓ ✗ ✗ ✗", "menu:pending", "pending.refused"], // WeCom custom menu entry 待我审批
+  ["✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "声明授权", "declare_authority.refused"], // the applicant, draft awaiting its head
+  ["✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "催办", "urge.refused"],
+  ["✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "撤回申请", "withdraw.refused"],
+  ["✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "确认撤回", "withdraw.refused"],
 ];
 
 /** What the allowed person is told (the refused are told why, checked below). */
@@ -71,21 +73,25 @@ const CHAT_REFUSALS: Record<string, RegExp> = {
   "withdraw.refused": /只有申请人本人可以催办或撤回/,
 };
 
-//                                            manager head town town- city leader agency admin stranger
+/** Who may decide each stage from its card (A.1 opinion rows). */
 const STAGE_HOLDERS: Record<Stage, string> = {
-  1: "                                           ✗ ✗ ✓ ✗ ✗ ✗ ✗ ✗ ✗",
-  2: "                                           ✗ ✗ ✗ ✗ ✓ ✗ ✗ ✗ ✗",
-  3: "                                           ✗ ✗ ✗ ✗ ✗ ✓ ✗ ✗ ✗",
+  //  M H T t I L A D S
+  1: "✗ ✗ ✓ ✗ ✗ ✗ ✗ ✗ ✗",
+  2: "✗ ✗ ✗ ✗ ✓ ✗ ✗ ✗ ✗",
+  3: "✗ ✗ ✗ ✗ ✗ ✓ ✗ ✗ ✗",
 };
 const BUTTONS = [
   { key: "ap:return", label: "退回", allowedReply: /请输入退回修改的意见/ },
   { key: "ap:reject", label: "不同意", allowedReply: /请输入不同意的理由/ },
   { key: "ap:approve", label: "同意", allowedReply: /已记录：已同意/ }, // last: it moves the stage on
 ] as const;
-const HEAD_CARD = "                                             ✗ ✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗";
+/** The head confirmation card (确认提交 / 暂不同意). */
+//                 M H T t I L A D S
+const HEAD_CARD = "✗ ✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗";
 
-//                                 manager head town town- city leader agency admin stranger
-const PRINT_WITH_OWN_LINK = "         ✓ ✗ ✓ ✗ ✓ ✓ ✗ ✓ ✗";
+/** The Table A.1 print view, with a link signed for that reader. */
+//                           M H T t I L A D S
+const PRINT_WITH_OWN_LINK = "✓ ✗ ✓ ✗ ✓ ✓ ✗ ✓ ✗";
 
 const ADMIN_ROUTES: [method: string, path: string, body?: string][] = [
   ["GET", "/admin/people"],
@@ -174,7 +180,7 @@ afterAll(async () => {
 });
 
 describe("authorization matrix: chat commands", () => {
-  const rows = CHAT_MATRIX.flatMap(([say, row, refusal]) => {
+  const rows = CHAT_MATRIX.flatMap(([row, say, refusal]) => {
     const allowed = allowedIn(row);
     return COLUMNS.map((a) => ({ say, a, allowed: allowed.has(a), refusal }));
   });
@@ -399,7 +405,7 @@ describe("authorization matrix: afterwards", () => {
     const refusedCells = (row: string) => COLUMNS.length - allowedIn(row).size;
     expect(counts["approval.refused"]).toBe(([1, 2, 3] as const).reduce((n, s) => n + refusedCells(STAGE_HOLDERS[s]) * BUTTONS.length, 0) + 1); // + the revoked officer
     expect(counts["application.head_confirm_refused"]).toBe(refusedCells(HEAD_CARD) * 2);
-    expect(counts["pending.refused"]).toBe(refusedCells(CHAT_MATRIX[3]![1]) + refusedCells(CHAT_MATRIX[4]![1]));
+    expect(counts["pending.refused"]).toBe(refusedCells(CHAT_MATRIX[3]![0]) + refusedCells(CHAT_MATRIX[4]![0]));
     expect(await verifyAuditChain(prisma())).toMatchObject({ ok: true });
   });
 });
