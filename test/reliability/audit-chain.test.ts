@@ -198,6 +198,9 @@ describe("GET /admin/audit", () => {
       ["admin-api", "/admin/audit", "wrong_token"],
     ]);
     expect(refused.map((r) => r.detailJson).join()).not.toContain("not-the-token");
+    // A path is kept as given, except for mobile numbers.
+    expect((await h.runtime.app.request("/admin/people/13800138000")).status).toBe(401);
+    expect(await h.t.db.prisma.auditLog.findFirstOrThrow({ orderBy: { id: "desc" } })).toMatchObject({ action: "admin.refused", subjectId: "/admin/people/138****8000" });
   });
 
   it("does not exist without ADMIN_TOKEN", async () => {

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { UnauthenticatedError } from "../../domain/errors.ts";
+import { maskMobiles } from "../../domain/mask.ts";
 import { appendAudit } from "../../storage/audit-log.ts";
 import type { AppDeps } from "../deps.ts";
 import { sameSecret } from "../same-secret.ts";
@@ -17,7 +18,8 @@ export function requireAdmin(token: string, audit?: Pick<AppDeps, "db" | "clock"
     if (given && (await sameSecret(given, token))) return next();
     if (audit && budget) {
       const slot = budget.take();
-      const path = c.req.path.slice(0, 200);
+      // Whatever a caller puts in the path is kept, but never a full mobile number.
+      const path = maskMobiles(c.req.path.slice(0, 200));
       if (slot) {
         const reason = !header ? "no_credentials" : given ? "wrong_token" : "malformed_authorization";
         const detail = { reason, method: c.req.method, path, ...(slot.skippedBefore ? { unrecordedBefore: slot.skippedBefore } : {}) };
