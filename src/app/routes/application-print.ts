@@ -3,6 +3,7 @@
 // reader's roles are re-checked on every request, so a revoked officer loses access.
 import { Hono } from "hono";
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from "../../domain/errors.ts";
+import { maskMobiles } from "../../domain/mask.ts";
 import type { RoleGrantView } from "../../domain/roles.ts";
 import { appendAudit } from "../../storage/audit-log.ts";
 import { createDirectory } from "../../storage/directory.ts";
@@ -33,7 +34,7 @@ export function printRoutes(deps: PrintRouteDeps) {
   /** Every refused read is audited; anonymous ones (no valid link) up to a budget. */
   async function refuse(id: string, reason: string, actorId: string | null, err: Error): Promise<never> {
     const slot = actorId ? { skippedBefore: 0 } : anonymousBudget.take();
-    const subjectId = id.slice(0, 128);
+    const subjectId = maskMobiles(id.slice(0, 128)); // the id is the caller's text until verified
     if (slot) {
       const detail = { reason, ...(slot.skippedBefore ? { unrecordedBefore: slot.skippedBefore } : {}) };
       await prisma.$transaction((tx) => appendAudit(tx, { at: deps.clock.now(), action: "print.refused", subjectType: "Application", subjectId, actorId, channel: "print-link", detail }));
