@@ -82,6 +82,8 @@ export function createInboundPipeline(opts: {
   const lease = () => new Date(opts.now().getTime() + leaseMs);
   /** Events this process has accepted or claimed and not yet finished: their leases are renewed. */
   const held = new Set<string>();
+  /** Events a newer event of the same person handled first, in their place (see olderFirst). */
+  const handledEarly = new Set<string>();
 
   const tellIn = (tx: Tx, event: InboundEvent, text: string) => {
     const message: OutboundMessage = { kind: "text", text };
@@ -94,14 +96,70 @@ export function createInboundPipeline(opts: {
     if (r.count !== 1) throw new LeaseLostError();
   };
 
-  async function handleStored(id: string, event: InboundEvent, attemptsBefore: number): Promise<void> {
+  /** `takenOver`: the row as read when it was taken over, to skip it if the person has moved on. */
+  async function handleStored(id: string, event: InboundEvent, attemptsBefore: number, takenOver?: Row): Promise<"handled" | "skipped"> {
     held.add(id);
+    let outcome: "handled" | "skipped" = "handled";
     try {
-      await perUser.run(`${event.sender.channel}:${event.sender.userId}`, () => slots.run(() => handleOnce(id, event, attemptsBefore)));
+      await perUser.run(`${event.sender.channel}:${event.sender.userId}`, async () => {
+        if (handledEarly.delete(id)) return;
+        await olderFirst(event, id);
+        // Checked in the person's turn: a newer event queued here first may have moved them on.
+        if (takenOver && (await skippedAsMovedOn(takenOver, event))) outcome = "skipped";
+        else await slots.run(() => handleOnce(id, event, attemptsBefore));
+      });
     } finally {
       held.delete(id);
     }
     await opts.afterHandle?.();
+    return outcome;
+  }
+
+  /**
+   * Per-user order, also across processes: the person's earlier events still pending go first.
+   * One queued here behind this one (or being taken over) is handled now, in its place; one whose
+   * owner is gone (lease run out) is taken over and handled; one a live owner holds is waited for
+   * (bounded: a live owner finishes or stops renewing within a lease).
+   */
+  async function olderFirst(event: InboundEvent, selfId: string): Promise<void> {
+    const giveUpAt = Date.now() + 2 * leaseMs;
+    for (;;) {
+      const older: Row[] = await prisma.inboundEvent.findMany({
+        where: { channel: event.sender.channel, userId: event.sender.userId, status: "PENDING", receivedAt: { lt: event.receivedAt }, id: { not: selfId } },
+        orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
+        take: SWEEP_BATCH,
+      });
+      let waiting = false;
+      for (const row of older) {
+        if (row.leaseOwner === me) {
+          handledEarly.add(row.id); // its own turn, later in this person's queue, then does nothing
+          await runInTurn(row, revive(row.payloadJson));
+          continue;
+        }
+        const claimed = row.leaseUntil && row.leaseUntil >= opts.now() ? null : await claim(row, false);
+        if (!claimed) {
+          waiting = true; // a live owner has it
+          break;
+        }
+        await runInTurn(row, claimed);
+      }
+      if (!waiting && older.length < SWEEP_BATCH) return;
+      if (waiting && Date.now() > giveUpAt) {
+        logger.warn({ channel: event.sender.channel }, "an earlier event of this person is still held elsewhere; handling the newer one");
+        return;
+      }
+      if (waiting) await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  /** Handles a taken-over event inside the person's turn (unless the person has moved on). */
+  async function runInTurn(row: Row, event: InboundEvent): Promise<void> {
+    held.add(row.id);
+    try {
+      if (!(await skippedAsMovedOn(row, event))) await slots.run(() => handleOnce(row.id, event, row.attempts));
+    } finally {
+      held.delete(row.id);
+    }
   }
 
   async function handleOnce(id: string, event: InboundEvent, attemptsBefore: number): Promise<void> {
@@ -162,26 +220,30 @@ export function createInboundPipeline(opts: {
     return r.count;
   }
 
-  /** Takes one event over (conditionally), then skips it if the person moved on, else handles it; null if someone else has it. */
-  async function takeOver(row: Row, exclusive: boolean): Promise<"handled" | "skipped" | null> {
-    const now = opts.now();
+  /** Takes an event over by a conditional update on what was read; null if someone else has it. */
+  async function claim(row: Row, exclusive: boolean): Promise<InboundEvent | null> {
     const claimed = await prisma.inboundEvent.updateMany({
       where: exclusive && row.status === "PENDING" ? { id: row.id, status: "PENDING", attempts: row.attempts } : { id: row.id, status: row.status, attempts: row.attempts, leaseUntil: row.leaseUntil, leaseOwner: row.leaseOwner },
       data: { leaseUntil: lease(), leaseOwner: me },
     });
-    if (claimed.count !== 1) return null; // another instance has it
-    const event = revive(row.payloadJson);
-    // Replaying an old answer onto a conversation that has moved on would corrupt it.
+    return claimed.count === 1 ? revive(row.payloadJson) : null;
+  }
+
+  /** Replaying an old answer onto a conversation that has moved on would corrupt it: skip, and say so. */
+  async function skippedAsMovedOn(row: Row, event: InboundEvent): Promise<boolean> {
     const newer = await prisma.inboundEvent.count({ where: { channel: row.channel, userId: row.userId, receivedAt: { gt: row.receivedAt }, status: "DONE" } });
-    if (newer > 0) {
-      await prisma.$transaction(async (tx) => {
-        const r = await tx.inboundEvent.updateMany({ where: { id: row.id, leaseOwner: me, status: row.status }, data: { status: "SKIPPED", processedAt: now, leaseUntil: null } });
-        if (r.count === 1) await tellIn(tx, event, `抱歉，${quote(event)}当时没能处理，请按当前的提问重新回复。`);
-      });
-      return "skipped";
-    }
-    await handleStored(row.id, event, row.attempts);
-    return "handled";
+    if (newer === 0) return false;
+    await prisma.$transaction(async (tx) => {
+      const r = await tx.inboundEvent.updateMany({ where: { id: row.id, leaseOwner: me, status: row.status }, data: { status: "SKIPPED", processedAt: opts.now(), leaseUntil: null } });
+      if (r.count === 1) await tellIn(tx, event, `抱歉，${quote(event)}当时没能处理，请按当前的提问重新回复。`);
+    });
+    return true;
+  }
+
+  /** Takes one event over, then skips it if the person moved on, else handles it; null if someone else has it. */
+  async function takeOver(row: Row, exclusive: boolean): Promise<"handled" | "skipped" | null> {
+    const event = await claim(row, exclusive);
+    return event ? handleStored(row.id, event, row.attempts, row) : null;
   }
 
   /**

@@ -150,6 +150,20 @@ describe("inbound pipeline across processes", () => {
     expect((await t.db.prisma.inboundEvent.findMany()).every((r) => r.leaseOwner === next.pipeline.instanceId)).toBe(true);
   });
 
+  it("keeps a person's order across processes: a newer event waits for an older one held elsewhere, and takes it over once its owner is gone", async () => {
+    const dead = proc(() => never);
+    await dead.pipeline.accept([text("u1", "申请工作室")]);
+    const log: string[] = [];
+    const next = proc(committing(log));
+    await next.pipeline.accept([text("u1", "中山市某某科技有限公司"), text("u2", "你好")]);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(log).toEqual(["u2:你好"]); // u1's answer waits behind the start of the form
+    clock.advance(31_000); // the dead process stops renewing
+    await next.tasks.drain();
+    expect(log).toEqual(["u2:你好", "u1:申请工作室", "u1:中山市某某科技有限公司"]);
+    expect(await statuses()).toEqual(["DONE", "DONE", "DONE"]);
+  });
+
   it("at start-up with the database to itself (SQLite), handles every pending event at once", async () => {
     const dead = proc(() => never);
     await dead.pipeline.accept([text("u1", "a1"), text("u1", "a2")]);
