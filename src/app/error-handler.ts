@@ -1,6 +1,6 @@
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { DomainError } from "../domain/errors.ts";
+import { DomainError, ValidationError } from "../domain/errors.ts";
 import type { Logger } from "../log/logger.ts";
 
 const STATUS: Record<string, 400 | 401 | 403 | 404 | 409 | 413> = {
@@ -39,3 +39,12 @@ export function createErrorHandler(logger: Logger) {
     return c.json({ error: "internal", message: "服务器内部错误" }, 500);
   };
 }
+
+/**
+ * No URL legitimately carries a NUL (%00): refused before any route, because PostgreSQL text
+ * cannot store one and ids, paths and tokens end up in queries and the audit log.
+ */
+export const refuseNulInUrl: MiddlewareHandler = async (c, next) => {
+  if (/%00|\u0000/i.test(c.req.url)) throw new ValidationError("URL contains a NUL character");
+  await next();
+};

@@ -37,3 +37,11 @@ export async function readCappedBody(req: Request, max: number, channel: string)
     throw new ValidationError(`${channel}: body is not UTF-8`);
   }
 }
+
+/** True when any string in a parsed JSON value holds a NUL, which PostgreSQL text cannot store. */
+export function containsNul(value: unknown): boolean {
+  if (typeof value === "string") return value.includes("\u0000");
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value && typeof value === "object") return Object.entries(value).some(([k, v]) => k.includes("\u0000") || containsNul(v));
+  return false;
+}

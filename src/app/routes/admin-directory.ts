@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { readCappedBody } from "../../channels/read-capped-body.ts";
+import { containsNul, readCappedBody } from "../../channels/read-capped-body.ts";
 import { CHANNELS } from "../../domain/chat.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../domain/errors.ts";
 import { ROLES } from "../../domain/roles.ts";
@@ -40,6 +40,8 @@ async function body<T extends z.ZodType>(req: Request, schema: T): Promise<z.inf
   } catch {
     throw new ValidationError("body must be JSON");
   }
+  // PostgreSQL text cannot hold NUL: refuse it here rather than fail in the insert.
+  if (containsNul(json)) throw new ValidationError("body contains a NUL character");
   const r = schema.safeParse(json);
   if (!r.success) throw new ValidationError(r.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "), { issues: r.error.issues });
   return r.data;

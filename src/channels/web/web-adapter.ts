@@ -1,7 +1,7 @@
 // The `web` channel behind the chat simulator (/simulator): the page POSTs JSON in, and what the
 // bot sends is pushed to the page's live subscriptions (SSE). Runtime-agnostic: web streams only.
 import { z } from "zod";
-import { readCappedBody } from "../read-capped-body.ts";
+import { containsNul, readCappedBody } from "../read-capped-body.ts";
 import type { InboundEvent, OutboundMessage, Sender } from "../../domain/chat.ts";
 import { MAX_CARD_BUTTONS } from "../../domain/chat.ts";
 import { PayloadTooLargeError, ValidationError } from "../../domain/errors.ts";
@@ -112,6 +112,8 @@ export function createWebAdapter(opts: WebAdapterOptions = {}): WebAdapter {
       if (err instanceof PayloadTooLargeError || err instanceof ValidationError) throw err;
       throw new ValidationError("web: body is not JSON");
     }
+    // PostgreSQL text cannot hold NUL: a text or key with one could never be stored.
+    if (containsNul(json)) throw new ValidationError("web: NUL characters are not allowed");
     const parsed = inboundSchema.safeParse(json);
     if (!parsed.success) throw new ValidationError("web: expected {userId, clientMsgId} with text, key+cardId or enter");
     const p = parsed.data;

@@ -26,6 +26,8 @@ const parser = new XMLParser({
  */
 export function parseWecomXml(xml: string): Record<string, string> {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new ValidationError("wecom: XML with DOCTYPE/ENTITY is refused");
+  // Characters XML 1.0 forbids (NUL among them, which PostgreSQL text cannot store).
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/.test(xml)) throw new ValidationError("wecom: XML contains characters XML does not allow");
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new ValidationError("wecom: malformed XML", { reason: valid.err.msg });
   let doc: unknown;
