@@ -106,6 +106,12 @@ const ADMIN_ROUTES: [method: string, path: string, body?: string][] = [
   ["POST", "/admin/outbox/nothing/retry"],
   ["GET", "/admin/inbound"],
   ["GET", "/admin/audit"],
+  ["GET", "/admin/agencies"],
+  ["POST", "/admin/agencies", "{}"],
+  ["GET", "/admin/studios"],
+  ["GET", "/admin/studios/ZSIPS-MATRIX-001"], // made in the admin block's beforeAll
+  ["POST", "/admin/studios/ZSIPS-MATRIX-001/members", "{}"],
+  ["DELETE", "/admin/studios/ZSIPS-MATRIX-001/members/nobody"],
 ];
 const TOKEN = "matrix-admin-token-0123456789";
 const CREDENTIALS: [name: string, headers: Record<string, string>, allowed: boolean][] = [
@@ -304,6 +310,14 @@ describe("authorization matrix: the printable Table A.1", () => {
 });
 
 describe("authorization matrix: admin API", () => {
+  beforeAll(async () => {
+    // A studio to read by its number (an applicant of its own, so no one else's drafts change).
+    const applicant = await h.runtime.services.directory.resolve({ channel: "wecom", userId: "mx-studio-applicant" });
+    const app = await seedApplication(h, { applicantId: applicant.id, stage: 0, enterpriseName: "中山市矩阵工作室科技有限公司" });
+    const enterprise = await prisma().enterprise.create({ data: { name: "中山市矩阵工作室科技有限公司" } });
+    await prisma().studio.create({ data: { number: "ZSIPS-MATRIX-001", enterpriseId: enterprise.id, applicationId: app.id, status: "SETTING_UP", approvedAt: h.clock.now() } });
+  });
+
   it("the table lists every /admin route the app serves", () => {
     const served = new Set(h.runtime.app.routes.filter((r) => r.path.startsWith("/admin/") && r.method !== "ALL").map((r) => `${r.method} ${r.path}`));
     const listed = new Set(ADMIN_ROUTES.map(([m, p]) => `${m} ${p}`));
