@@ -5,6 +5,7 @@ import { createErrorHandler } from "./error-handler.ts";
 import { adminAuditRoutes } from "./routes/admin-audit.ts";
 import { adminDirectoryRoutes } from "./routes/admin-directory.ts";
 import { adminOutboxRoutes } from "./routes/admin-outbox.ts";
+import { adminStudioRoutes } from "./routes/admin-studios.ts";
 import { printRoutes } from "./routes/application-print.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { simulatorRoutes } from "./routes/simulator.ts";
@@ -23,6 +24,7 @@ export function createApp(deps: AppDeps & { services: Services; domain: Domain }
   app.route("/", adminAuditRoutes(deps)); // first: its /admin/* check audits refusals
   app.route("/", adminOutboxRoutes(deps));
   app.route("/", adminDirectoryRoutes(deps));
+  app.route("/", adminStudioRoutes(deps)); // agencies, studio rosters (6.4)
   app.get("/", (c) => c.text("IP Studio Bot (知识产权流动工作室助手) is running. See /healthz."));
   return app;
 }
