@@ -1,11 +1,13 @@
 // Every flow the bot runs, imported statically (no fs at run time; also runs on Workers).
 // Keep old versions here while saved states may still point at them.
 import type { FlowDefinition } from "../src/flows/flow-schema.ts";
+import { approvalOpinionFlow } from "./approval-opinion.ts";
 import { studioApplicationFlow } from "./studio-application.ts";
 
 /** Each flow with the file that defines it, so `npm run flows:check` can say where a problem is. */
 export const flowSources: { file: string; flow: FlowDefinition }[] = [
   { file: "bot-flows/studio-application.ts", flow: studioApplicationFlow },
+  { file: "bot-flows/approval-opinion.ts", flow: approvalOpinionFlow },
 ];
 
 export const allFlows: FlowDefinition[] = flowSources.map((s) => s.flow);

@@ -3,7 +3,7 @@
 import type { OutboundMessage } from "../domain/chat.ts";
 import { activeAnswerSteps, activeSteps, findStep, nextPending, pendingSteps, submittedAnswers } from "./answers.ts";
 import type { FlowCommand, FlowContext, FlowState } from "./engine-types.ts";
-import { conditionsOf, expandSteps, type AnswerStep, type AnswerValue, type FlowDefinition } from "./flow-schema.ts";
+import { conditionsOf, expandSteps, flowTexts, mediaAnswer, type AnswerStep, type AnswerValue, type FlowDefinition } from "./flow-schema.ts";
 import { isNoneWord, normalizeWord, parseYesNo } from "./normalize.ts";
 import { parseAnswer } from "./parse-answer.ts";
 import {
@@ -38,7 +38,8 @@ export function ask(run: Run, step: AnswerStep, prefix: string[] = [], opts: { h
   const { s } = run;
   s.cursor = step.id;
   s.mode = step.id in s.answers ? "editing" : "asking";
-  const head = opts.heading && !s.onlyFields ? [sectionHeading(run.flow, step.section)] : [];
+  // A one-section dialog has no parts to announce.
+  const head = opts.heading && !s.onlyFields && run.flow.sections.length > 1 ? [sectionHeading(run.flow, step.section)] : [];
   run.replies.push(...questionMessages(run.flow, s, step, run.ctx, [...prefix, ...head]));
 }
 
@@ -59,7 +60,8 @@ export function advance(run: Run, fromId: string | null, prefix: string[] = [], 
   const { flow, s } = run;
   const next = nextPending(flow, s.answers, s.queue, fromId);
   const notices = noticesBetween(run, fromId, next?.id ?? null, fromId ?? "", wasEdit);
-  if (!next) return showSummary(run, [...prefix, ...notices]);
+  // A flow without a summary (a short dialog) completes on its last answer.
+  if (!next) return flow.summary ? showSummary(run, [...prefix, ...notices]) : submit(run);
   const prev = fromId ? findStep(flow, fromId) : undefined;
   const heading = !(next.id in s.answers) && prev?.section !== next.section;
   ask(run, next, [...prefix, ...notices], { heading });
@@ -97,6 +99,12 @@ export function answerButton(run: Run, step: AnswerStep, value: string): void {
   if (step.kind === "yes-no" && (value === "yes" || value === "no")) return commit(run, step, value === "yes");
   if (step.kind === "choice" && optionsFor(step, run.ctx).some((o) => o.value === value)) return commit(run, step, value);
   stale(run);
+}
+
+/** A photo or file: the answer to a media step; anything else asks for what the question wants. */
+export function answerMedia(run: Run, step: AnswerStep, input: { mediaId: string; mediaType: string }): void {
+  if (step.kind === "media") return commit(run, step, mediaAnswer(input.mediaType, input.mediaId));
+  ask(run, step, ["这一题请回复文字。"]);
 }
 
 /** A button from an earlier message: say so and re-ask what is current. */
@@ -184,7 +192,7 @@ export function showSummary(run: Run, prefix: string[] = []): void {
   const { flow, s, ctx } = run;
   s.mode = "summary";
   s.cursor = null;
-  const header = [...prefix, flow.summary.intro ?? "请核对填写的信息："].join("\n\n");
+  const header = [...prefix, flow.summary?.intro ?? "请核对填写的信息："].join("\n\n");
   run.replies.push(...summaryTexts(flow, s.answers, ctx.towns, header).map(text));
   const pending = pendingSteps(flow, s.answers, s.queue);
   if (pending.length) run.replies.push(text(`还有 ${pending.length} 项没填，回复“继续”接着填。`));
@@ -204,7 +212,7 @@ export function submit(run: Run): void {
     answers: submittedAnswers(flow, s.answers),
     ...(s.onlyFields ? { revisedFields: [...s.onlyFields] } : {}),
   });
-  run.replies.push(text(flow.final.message));
+  run.replies.push(text(flowTexts(flow).done));
 }
 
 export function askCancel(run: Run): void {

@@ -44,9 +44,15 @@ export interface FlowContext {
   towns: readonly Town[];
   /** Who to call when stuck, e.g. "市局知识产权科 0760-xxxxxxx". */
   helpContact: string;
+  /** Run-time options of choiceSource "context" steps, by contextKey (from the conversation's context). */
+  choices?: Readonly<Record<string, readonly { value: string; label: string }[]>>;
 }
 
-export type FlowInput = { kind: "text"; text: string } | { kind: "button"; key: string };
+export type FlowInput =
+  | { kind: "text"; text: string }
+  | { kind: "button"; key: string }
+  /** A photo or file the person sent (the channel's media id), for "media" steps. */
+  | { kind: "media"; mediaId: string; mediaType: "image" | "file" };
 
 export type FlowCommand =
   /** The flow's final action: the app stores the application and starts approval. */

@@ -7,6 +7,7 @@ import { isSubmitWord, parseButtonKey, parseCommand, type ParsedCommand } from "
 import {
   advance,
   answerButton,
+  answerMedia,
   answerText,
   ask,
   askCancel,
@@ -32,7 +33,7 @@ import {
   type StartResult,
   type StepResult,
 } from "./engine-types.ts";
-import { expandSteps, type Answers, type FlowDefinition } from "./flow-schema.ts";
+import { expandSteps, flowTexts, type Answers, type FlowDefinition } from "./flow-schema.ts";
 import { parseYesNo } from "./normalize.ts";
 import { cancelConfirmMessages, helpText, summaryActionMessages, text } from "./render.ts";
 
@@ -71,7 +72,8 @@ export function startFlow(flow: FlowDefinition, ctx: FlowContext, opts: StartOpt
     prefix.push(`您的申请已退回修改。\n${opinion}需要修改：${labels.join("、")}（共 ${labels.length} 项）`);
   } else {
     if (opts.notice) prefix.push(opts.notice);
-    if (flow.intro) prefix.push(flow.intro);
+    const intro = flowTexts(flow).intro;
+    if (intro) prefix.push(intro);
   }
   advance(run, null, prefix);
   return { state: run.s, replies: run.replies };
@@ -104,6 +106,10 @@ export function step(flow: FlowDefinition, state: FlowState, input: FlowInput, c
     if (cmd?.type === "resume") resume(run, ["欢迎回来，我们接着填。"]);
     else if (cmd?.type === "help") run.replies.push(text(helpText(ctx)));
     else run.replies.push(text("申请已暂停，已填内容已保存。回复“继续”接着填写，或回复“菜单”回到主菜单。"));
+  } else if (input.kind === "media") {
+    const current = s.mode === "asking" || s.mode === "editing" ? currentStep(run) : undefined;
+    if (current) answerMedia(run, current, input);
+    else run.replies.push(text("现在不需要图片或文件，请回复文字。"));
   } else if (s.mode === "confirm-cancel") {
     onConfirmCancel(run, cmd, textIn, key?.target === "@cancel" ? key.value : null);
   } else if (s.mode === "summary") {

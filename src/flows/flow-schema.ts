@@ -14,6 +14,7 @@ export type Scalar = z.infer<typeof ScalarSchema>;
 
 /** One stored answer. Skipped optional fields are stored as null explicitly. */
 export type AnswerValue = string | number | boolean | string[] | null;
+/** A media answer (photo or file) is stored as the string `media:<type>:<id>`; see mediaAnswer(). */
 export type Answers = Record<string, AnswerValue>;
 export const AnswerValueSchema = z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.null()]);
 
@@ -82,15 +83,22 @@ const ChoiceStepSchema = z.strictObject({
   ...answerable,
   kind: z.literal("choice"),
   options: z.array(OptionSchema).min(1).optional(),
-  /** Options come from ctx at run time (the seeded, admin-editable town list). */
-  choiceSource: z.literal("towns").optional(),
+  /**
+   * Options come from ctx at run time: "towns" (the seeded, admin-editable town list) or
+   * "context" (the conversation's own context, `choices[contextKey]`, supplied when it starts).
+   */
+  choiceSource: z.enum(["towns", "context"]).optional(),
+  contextKey: Id.optional(),
   /** Suggest the town that this earlier text answer (an address) names. */
   suggestFrom: z.string().optional(),
 });
 const MultiChoiceStepSchema = z.strictObject({
   ...answerable,
   kind: z.literal("multi-choice"),
-  options: z.array(OptionSchema).min(1),
+  options: z.array(OptionSchema).min(1).optional(),
+  /** Options from the conversation's context at run time, `choices[contextKey]` (e.g. an application's fields). */
+  choiceSource: z.literal("context").optional(),
+  contextKey: Id.optional(),
   /** A "none of these" answer, stored as []. */
   none: z.strictObject({ label: z.string().min(1) }).optional(),
   /** Choosing option `value` asks a free-text follow-up stored in `field`. */
@@ -116,6 +124,13 @@ const YesNoStepSchema = z.strictObject({
   yesWords: z.array(z.string()).optional(),
   noWords: z.array(z.string()).optional(),
 });
+/** A photo or file (the channel's media id), or a text note where no photo can be sent. */
+const MediaStepSchema = z.strictObject({
+  ...answerable,
+  kind: z.literal("media"),
+  /** Accept a typed note instead of a photo (default true). */
+  noteAllowed: z.boolean().optional(),
+});
 const NoticeStepSchema = z.strictObject({ ...base, kind: z.literal("notice") });
 
 export const StepSchema = z.discriminatedUnion("kind", [
@@ -127,6 +142,7 @@ export const StepSchema = z.discriminatedUnion("kind", [
   ChoiceStepSchema,
   MultiChoiceStepSchema,
   YesNoStepSchema,
+  MediaStepSchema,
   NoticeStepSchema,
 ]);
 export type Step = z.infer<typeof StepSchema>;
@@ -153,8 +169,39 @@ const FlowObjectSchema = z.strictObject({
   sections: z.array(z.strictObject({ id: Id, title: z.string().min(1) })).min(1),
   steps: z.array(StepSchema).min(1),
   derive: z.array(DeriveSchema).optional(),
-  summary: z.strictObject({ title: z.string().min(1), intro: z.string().optional() }),
-  final: z.strictObject({ type: z.literal("submit"), message: z.string().min(1) }),
+  /** The summary before submitting; a flow without one completes on its last answer. */
+  summary: z.strictObject({ title: z.string().min(1), intro: z.string().optional() }).optional(),
+  final: z.strictObject({ type: z.literal("submit"), message: z.string().min(1) }).optional(),
+  /** What the conversation runner says around the flow (texts.intro / texts.done win over intro / final.message). */
+  texts: z
+    .strictObject({
+      intro: z.string().min(1).optional(),
+      done: z.string().min(1).optional(),
+      /** Sent when another conversation interrupts this one. */
+      paused: z.string().min(1).optional(),
+      /** Sent when the interrupting conversation ends and this one is active again. */
+      resumed: z.string().min(1).optional(),
+      /** Sent when one of conversation.cancelWords ends it at once. */
+      cancelled: z.string().min(1).optional(),
+      /** Sent when a menu word leaves it (conversation.leaveOnMenuWords). */
+      left: z.string().min(1).optional(),
+    })
+    .optional(),
+  /** How the runner treats the conversation. */
+  conversation: z
+    .strictObject({
+      /** Lapses after this many idle minutes: a later message is not an answer. */
+      lifetimeMinutes: z.number().int().positive().optional(),
+      /** Words that end it at once (no "are you sure?", no resume). */
+      cancelWords: z.array(z.string().min(1)).optional(),
+      /** A menu word (菜单, 帮助, 待我审批…) ends it and is then handled as that command. */
+      leaveOnMenuWords: z.boolean().optional(),
+      /** Idle reminders (flow-nudges); default true. */
+      nudges: z.boolean().optional(),
+      /** Starting it again while it runs: "replace" drops the running one, "pause" (default) keeps it to resume. */
+      restart: z.enum(["replace", "pause"]).optional(),
+    })
+    .optional(),
   migrateState: z.custom<MigrateStateFn>((v) => typeof v === "function").optional(),
 });
 
@@ -190,6 +237,21 @@ export function expandSteps(flow: FlowDefinition): Step[] {
   }
   expandCache.set(flow, out);
   return out;
+}
+
+/** The flow's intro and done texts (texts.* over the older intro / final.message). */
+export function flowTexts(flow: FlowDefinition): NonNullable<FlowDefinition["texts"]> & { done: string } {
+  return { ...flow.texts, intro: flow.texts?.intro ?? flow.intro, done: flow.texts?.done ?? flow.final?.message ?? "已完成。" };
+}
+
+export function mediaAnswer(mediaType: string, mediaId: string): string {
+  return `media:${mediaType}:${mediaId}`;
+}
+
+/** A stored media answer's parts, or null for a typed note. */
+export function parseMediaAnswer(value: AnswerValue): { mediaType: string; mediaId: string } | null {
+  const m = typeof value === "string" ? /^media:([a-z]+):(.+)$/.exec(value) : null;
+  return m ? { mediaType: m[1]!, mediaId: m[2]! } : null;
 }
 
 export function conditionsOf(when: When | undefined): Condition[] {
@@ -230,8 +292,11 @@ function findReferenceProblems(flow: FlowDefinition): RefProblem[] {
       if (step.validator && !(step.validator in validators)) add(at("validator"), `unknown validator "${step.validator}"`);
       seen.set(step.id, step);
     }
+    if (step.kind === "choice" || step.kind === "multi-choice") {
+      if (!step.options === !step.choiceSource) add(at("options"), `a ${step.kind} needs exactly one of options or choiceSource`);
+      if ((step.choiceSource === "context") !== (step.contextKey !== undefined)) add(at("contextKey"), 'contextKey goes with choiceSource "context"');
+    }
     if (step.kind === "choice") {
-      if (!step.options === !step.choiceSource) add(at("options"), "a choice needs exactly one of options or choiceSource");
       if (step.suggestFrom && !seen.has(step.suggestFrom)) add(at("suggestFrom"), `suggestFrom "${step.suggestFrom}" is not an earlier step`);
     }
     if (step.kind === "choice" || step.kind === "multi-choice") {
@@ -242,6 +307,12 @@ function findReferenceProblems(flow: FlowDefinition): RefProblem[] {
     }
     if (step.kind === "number" && step.min !== undefined && step.max !== undefined && step.min > step.max)
       add(at("min"), "min is greater than max");
+  }
+  if (!(flow.texts?.done ?? flow.final?.message)) add(["texts", "done"], "a flow needs a done text (texts.done or final.message)");
+  const asks = (t: string | undefined) => t !== undefined && t.includes("{{");
+  for (const [k, v] of Object.entries(flow.texts ?? {})) if (asks(v)) add(["texts", k], "texts cannot use {{answer}} placeholders");
+  for (const step of expandSteps(flow)) {
+    for (const m of step.prompt.matchAll(/\{\{(\w+)\}\}/g)) if (!seen.has(m[1]!)) add(["steps", flow.steps.indexOf(step), "prompt"], `{{${m[1]}}} is not a step`);
   }
   flow.sections.forEach((s, i) => {
     if (!usedSections.has(s.id)) add(["sections", i], `section "${s.id}" has no steps`);

@@ -32,7 +32,7 @@ const MAX_COUNT = 100_000_000;
 
 /** What the step expects, with an example (the step's own `error` wins). */
 export function expectedHint(step: AnswerStep, optionCount: number): string {
-  if (step.error) return step.error;
+  if (step.error) return step.error.replaceAll("{count}", String(optionCount));
   switch (step.kind) {
     case "text":
       return `请直接回复文字（${step.minLength ?? 1}–${step.maxLength ?? 200} 个字）`;
@@ -52,6 +52,8 @@ export function expectedHint(step: AnswerStep, optionCount: number): string {
       return `请回复 1–${optionCount} 的序号，可多选，如 ${multiExample(optionCount)}${step.none ? `；都没有请回复“${step.none.label}”` : ""}`;
     case "yes-no":
       return "请回复“是”或“否”";
+    case "media":
+      return step.noteAllowed === false ? "请直接发送照片或文件" : "请直接发送照片；不便拍照时回复文字说明";
   }
 }
 
@@ -134,6 +136,11 @@ function parseByKind(step: AnswerStep, text: string, env: ParseEnv): { value: An
       const b = parseYesNo(text, { yes: step.yesWords, no: step.noWords });
       return b === null ? { reason: null } : { value: b };
     }
+    case "media": {
+      // A typed note where no photo can be sent; a photo arrives as a media input instead.
+      if (step.noteAllowed === false) return { reason: null };
+      return chars(text) >= 2 ? { value: text } : { reason: "说明太短" };
+    }
   }
 }
 
@@ -146,5 +153,6 @@ export function parseAnswer(step: AnswerStep, raw: string, env: ParseEnv): Parse
   const parsed = parseByKind(step, text, env);
   if ("reason" in parsed) return fail(parsed.reason);
   const problem = step.validator ? (validators[step.validator]?.(parsed.value, { now: env.now }) ?? null) : null;
-  return problem ? fail(problem) : { ok: true, value: parsed.value };
+  // "" from a validator: refused, and the step's own hint says it all.
+  return problem !== null ? fail(problem || null) : { ok: true, value: parsed.value };
 }

@@ -36,6 +36,7 @@ export function sectionHeading(flow: FlowDefinition, sectionId: string): string 
 
 export function optionsFor(step: AnswerStep, ctx: FlowContext): LabeledOption[] {
   if (step.kind === "choice" && step.choiceSource === "towns") return ctx.towns.map((t) => ({ value: t.id, label: t.name }));
+  if ((step.kind === "choice" || step.kind === "multi-choice") && step.choiceSource === "context") return [...(ctx.choices?.[step.contextKey ?? ""] ?? [])];
   if (step.kind === "choice" || step.kind === "multi-choice") return step.options ?? [];
   return [];
 }
@@ -70,8 +71,35 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const numbered = (opts: LabeledOption[]) => opts.map((o, i) => `${i + 1}. ${o.label}`).join("\n");
 
+const MAX_TEXT_BYTES = 1800; // WeCom cuts text messages at 2048 bytes
+
+/** Lines joined into as few text messages as fit under the platform's size limit. */
+export function chunkLines(lines: string[], maxBytes = MAX_TEXT_BYTES): OutboundMessage[] {
+  const out: string[] = [];
+  let current = "";
+  const bytes = (s: string) => new TextEncoder().encode(s).length;
+  for (const line of lines) {
+    const candidate = current ? `${current}\n${line}` : line;
+    if (current && bytes(candidate) > maxBytes) {
+      out.push(current);
+      current = line;
+    } else current = candidate;
+  }
+  if (current) out.push(current);
+  return out.map(text);
+}
+
+/** `{{stepId}}` in a prompt: that step's answer as the person gave it. */
+export function fillPrompt(prompt: string, state: FlowState): string {
+  return prompt.replace(/\{\{(\w+)\}\}/g, (_, id: string) => {
+    const v = state.answers[id];
+    return v === undefined || v === null ? "" : Array.isArray(v) ? v.join("、") : String(v);
+  });
+}
+
 /** The question for `step`, with `prefix` lines (heading, error) in front. */
-export function questionMessages(flow: FlowDefinition, state: FlowState, step: AnswerStep, ctx: FlowContext, prefix: string[] = []): OutboundMessage[] {
+export function questionMessages(flow: FlowDefinition, state: FlowState, rawStep: AnswerStep, ctx: FlowContext, prefix: string[] = []): OutboundMessage[] {
+  const step = rawStep.prompt.includes("{{") ? { ...rawStep, prompt: fillPrompt(rawStep.prompt, state) } : rawStep;
   const notes: string[] = [];
   if (step.optional) notes.push("（选填，可回复“跳过”）");
   if (step.id in state.answers) notes.push(`当前：${formatValue(step, state.answers[step.id], ctx.towns)}（回复新内容即可修改）`);
@@ -107,8 +135,14 @@ export function questionMessages(flow: FlowDefinition, state: FlowState, step: A
       break;
     }
     case "multi-choice": {
-      const tip = `可多选，回复序号，如 ${multiExample(step.options.length)}${step.none ? `；都没有请回复“${step.none.label}”` : ""}`;
-      out = [text(body([numbered(step.options), tip]))];
+      if (step.choiceSource === "context") {
+        // Run-time lists (an application's fields) can be long: the prompt says how to answer.
+        out = chunkLines([body([]), ...optionsFor(step, ctx).map((o, i) => `${i + 1}. ${o.label}`)]);
+        break;
+      }
+      const options = step.options ?? [];
+      const tip = `可多选，回复序号，如 ${multiExample(options.length)}${step.none ? `；都没有请回复“${step.none.label}”` : ""}`;
+      out = [text(body([numbered(options), tip]))];
       if (step.none && room >= 1) out.push(card(`${step.label}：都没有？`, [{ key: KEY.none(step.id), label: step.none.label }]));
       break;
     }
@@ -163,5 +197,5 @@ export function summaryActionMessages(flow: FlowDefinition, state: FlowState, ct
     { key: KEY.edit, label: "修改" },
     { key: KEY.cancel, label: "取消申请", style: "danger" },
   ];
-  return [{ kind: "card", card: { id: nextCardId(flow, state, "summary"), title: flow.summary.title, description: `${editHint}。`, buttons } }];
+  return [{ kind: "card", card: { id: nextCardId(flow, state, "summary"), title: flow.summary?.title ?? flow.title, description: `${editHint}。`, buttons } }];
 }

@@ -1,7 +1,7 @@
 // Answers as people read them, grouped by section with field numbers: the chat summary,
 // and later the approval card and the printed Table A.1.
 import { activeAnswerSteps } from "./answers.ts";
-import type { AnswerStep, AnswerValue, Answers, FlowDefinition } from "./flow-schema.ts";
+import { parseMediaAnswer, type AnswerStep, type AnswerValue, type Answers, type FlowDefinition } from "./flow-schema.ts";
 import type { Town } from "./engine-types.ts";
 
 export const UNFILLED = "（未填）";
@@ -39,7 +39,11 @@ export function formatValue(step: AnswerStep, value: AnswerValue | undefined, to
     case "multi-choice": {
       if (!Array.isArray(value)) return String(value);
       if (value.length === 0) return step.none?.label ?? "无";
-      return value.map((v) => step.options.find((o) => o.value === v)?.label ?? v).join("、");
+      return value.map((v) => (step.options ?? []).find((o) => o.value === v)?.label ?? v).join("、");
+    }
+    case "media": {
+      const m = parseMediaAnswer(value);
+      return m ? (m.mediaType === "image" ? "（已发送照片）" : "（已发送文件）") : String(value);
     }
     default:
       return String(value);

@@ -68,6 +68,8 @@ export const validators: Record<string, Validator> = {
   address: (v) => (typeof v === "string" && HAN.test(v) && [...v].length >= 6 ? null : "地址太简单了，请写到路名门牌"),
   notFutureYear: (v, ctx) =>
     typeof v === "number" && v > chinaYear(ctx.now) ? `年份不能晚于今年（${chinaYear(ctx.now)} 年）` : null,
+  /** An explicit confirmation of a final step (不同意): only these words, never a bare "好吧". */
+  confirmWord: (v) => (typeof v === "string" && ["确认", "确定", "是", "confirm", "yes"].includes(v.normalize("NFKC").trim().toLowerCase().replace(/[。.!！]+$/, "")) ? null : ""),
 };
 
 export const normalizers: Record<string, Normalizer> = {

@@ -8,7 +8,8 @@ import { enqueue } from "../storage/outbox.ts";
 const MAX_NUDGES = 2;
 
 /**
- * Nudges abandoned application conversations: after `idleHours` without an answer, only in
+ * Nudges abandoned conversations of every flow that wants it (conversation.nudges, default on;
+ * the officer's opinion dialog opts out): after `idleHours` without an answer, only in
  * working hours, at most twice. Each nudge is claimed by a conditional update on the nudge
  * count, so two instances (or a restart mid-run) never send the same nudge twice.
  */
@@ -16,8 +17,9 @@ export async function nudgeIdleFlows(deps: { prisma: PrismaClient; flows: FlowRe
   const { prisma, now } = deps;
   if (!isWorkingHours(now, deps.timeZone, deps.calendar)) return 0;
   const idleSince = new Date(now.getTime() - deps.idleHours * 3_600_000);
+  const flowIds = [...new Set(deps.flows.list().filter((f) => f.conversation?.nudges !== false).map((f) => f.id))];
   const sessions = await prisma.conversationSession.findMany({
-    where: { status: "ACTIVE", flowId: "studio-application", nudges: { lt: MAX_NUDGES }, lastActivityAt: { lt: idleSince }, OR: [{ lastNudgedAt: null }, { lastNudgedAt: { lt: idleSince } }] },
+    where: { status: "ACTIVE", flowId: { in: flowIds }, nudges: { lt: MAX_NUDGES }, lastActivityAt: { lt: idleSince }, OR: [{ lastNudgedAt: null }, { lastNudgedAt: { lt: idleSince } }] },
     take: 500,
   });
   let sent = 0;

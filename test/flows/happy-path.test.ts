@@ -22,7 +22,7 @@ describe("studio application happy path (A.1)", () => {
 
     d.send("确认提交");
     expect(d.state.mode).toBe("done");
-    expect(d.replies).toEqual([{ kind: "text", text: flow.final.message }]);
+    expect(d.replies).toEqual([{ kind: "text", text: flow.final!.message }]);
     expect(d.commands).toEqual([
       {
         type: "submit",

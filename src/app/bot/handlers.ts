@@ -1,21 +1,27 @@
 import { allFlows } from "../../../bot-flows/index.ts";
+import { APPROVAL_OPINION_FLOW } from "../../../bot-flows/approval-opinion.ts";
 import { createFlowRegistry, type FlowRegistry } from "../../flows/flow-registry.ts";
 import type { WorkingCalendar } from "../../domain/calendar/working-days.ts";
 import { createChineseWorkingCalendar } from "../../jobs/chinese-calendar.ts";
 import { createApprovalService, type ApprovalService } from "../approvals/approval-service.ts";
 import { createLinkSigner } from "../link-signer.ts";
 import { randomId, type CoreDeps, type Services } from "../services.ts";
-import { applicationHandler, revisionStarter } from "./application-handler.ts";
+import { APPLICATION_FLOW, applicationCompletion, applicationStatus, revisionStarter } from "./application-handler.ts";
 import { applicantActionsHandler } from "./applicant-actions-handler.ts";
-import { approvalHandler } from "./approval-handler.ts";
+import { approvalActions, KEY_TO_DECISION, opinionCompletion } from "./approval-handler.ts";
 import type { BotHandler } from "./bot-context.ts";
+import { createConversations, turnOf, type Conversations } from "./conversations.ts";
 import { headConfirmHandler } from "./head-confirm-handler.ts";
+import { classify } from "./intent-router.ts";
+import { isApprover } from "./menu.ts";
 
 export interface Domain {
   flows: FlowRegistry;
   calendar: WorkingCalendar;
   approvals: ApprovalService;
   linkSigner: ReturnType<typeof createLinkSigner>;
+  /** The one conversation runner every flow runs on. */
+  conversations: Conversations;
 }
 
 /** The product's services behind the bot: flows, approvals, signed links. */
@@ -24,8 +30,9 @@ export function createDomain(deps: CoreDeps & Pick<Services, "directory" | "adap
   const newId = deps.newId ?? randomId;
   const flows = createFlowRegistry(deps.flows ?? allFlows);
   const linkSigner = createLinkSigner(deps.config.signingSecret, now);
-  const capabilitiesOf = (channel: string) => deps.adapters[channel as keyof typeof deps.adapters]?.capabilities ?? { buttons: false, maxButtons: 0 };
+  const capabilitiesOf = (channel: string) => deps.adapters[channel as keyof typeof deps.adapters]?.capabilities ?? { buttons: false, markdown: false, cardUpdate: false, maxButtons: 0 };
   const calendar = createChineseWorkingCalendar();
+  const conversations = createConversations({ prisma: deps.db.prisma, flows, helpContact: deps.config.helpContact, newId, capabilitiesOf });
   const approvals = createApprovalService({
     prisma: deps.db.prisma,
     calendar,
@@ -36,19 +43,73 @@ export function createDomain(deps: CoreDeps & Pick<Services, "directory" | "adap
     slaWorkingDays: deps.config.approvalSlaWorkingDays,
     studioNumberFormat: deps.config.studioNumberFormat,
     printUrl: (id, personId) => `${deps.config.publicBaseUrl}/applications/${id}/print?t=${linkSigner.sign(`print:${id}`, personId)}`,
-    onReturned: revisionStarter({ flows, helpContact: deps.config.helpContact, now, newId, capabilitiesOf }),
+    onReturned: revisionStarter({ conversations: () => conversations, flows, now }),
   });
-  return { flows, calendar, approvals, linkSigner };
+  // What each flow does on completion (a new flow: its file in bot-flows/ and one line here).
+  conversations.registerCompletion(APPLICATION_FLOW, applicationCompletion({ approvals, helpContact: deps.config.helpContact, newId }));
+  conversations.registerCompletion(APPROVAL_OPINION_FLOW, opinionCompletion(approvals), { afterCommit: true });
+  return { flows, calendar, approvals, linkSigner, conversations };
 }
 
-/** The bot's plugins, in the order they are offered each event (the menu is the fallback). */
+/**
+ * The bot's one handler: classify() decides the message's intent once, and exactly one of these
+ * answers it (the menu, in bot.ts, when the intent is "menu").
+ */
 export function defaultHandlers(deps: CoreDeps & Pick<Services, "directory" | "adapters">, domain: Domain): BotHandler[] {
   const { prisma } = deps.db;
-  const newId = deps.newId ?? randomId;
-  return [
-    approvalHandler({ prisma, approvals: domain.approvals, flows: domain.flows }),
-    headConfirmHandler({ prisma, approvals: domain.approvals }),
-    applicantActionsHandler({ prisma, approvals: domain.approvals }),
-    applicationHandler({ prisma, flows: domain.flows, approvals: domain.approvals, helpContact: deps.config.helpContact, newId }),
-  ];
+  const conversations = domain.conversations;
+  const approval = approvalActions({ prisma, approvals: domain.approvals, flows: domain.flows, conversations });
+  const headConfirm = headConfirmHandler({ prisma, approvals: domain.approvals });
+  const applicantActions = applicantActionsHandler({ prisma, approvals: domain.approvals });
+
+  const route: BotHandler = async (ctx) => {
+    const session = await conversations.current(ctx.person, ctx.now);
+    const textIn = ctx.text;
+    const facts = {
+      active: session ? { session, flow: conversations.flowOf(session) } : null,
+      approver: isApprover(ctx.person),
+      draftAwaitingHead: textIn?.trim() === "声明授权" && (await prisma.application.count({ where: { applicantId: ctx.person.id, status: "DRAFT", headConfirmation: "HEAD_IN_CHAT" } })) > 0,
+      cancelledDraft: !session && (await conversations.resumable(ctx.person.id, APPLICATION_FLOW))?.status === "CANCELLED",
+    };
+    const intent = classify(ctx.event, facts);
+    const turn = turnOf(ctx);
+    switch (intent.kind) {
+      case "approval-card": {
+        const e = ctx.event as Extract<typeof ctx.event, { kind: "button" }>;
+        await approval.onCardTap(ctx, KEY_TO_DECISION.get(e.key)!);
+        return true;
+      }
+      case "head-confirm":
+        return headConfirm(ctx);
+      case "conversation": {
+        const input = ctx.event.kind === "button" ? { kind: "button" as const, key: ctx.event.key } : { kind: "text" as const, text: textIn ?? "" };
+        if ((await conversations.answer(turn, intent.session, input)) === "handled") return true;
+        // A menu word left a dialog: it is that command now, decided afresh.
+        return route(ctx);
+      }
+      case "stale-flow-button":
+        await ctx.commit([{ kind: "text", text: "这个按钮已失效。回复“申请工作室”继续您的申请，或回复“菜单”。" }]);
+        return true;
+      case "pending":
+        await approval.onPending(ctx);
+        return true;
+      case "declare":
+        return (await headConfirm(ctx)) || applicantActions(ctx);
+      case "applicant-action":
+        return applicantActions(ctx);
+      case "status":
+        await applicationStatus(prisma, ctx);
+        return true;
+      case "apply": {
+        const draft = await conversations.resumable(ctx.person.id, APPLICATION_FLOW);
+        if (draft?.status === "ACTIVE") await conversations.answer(turn, draft, { kind: "text", text: "继续" });
+        else if (draft?.status === "CANCELLED") await conversations.reopen(turn, draft);
+        else await conversations.start(turn, APPLICATION_FLOW);
+        return true;
+      }
+      case "menu":
+        return false;
+    }
+  };
+  return [route];
 }
