@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { createDomain, defaultHandlers, type Domain } from "./bot/handlers.ts";
 import type { AppDeps } from "./deps.ts";
-import { createErrorHandler } from "./error-handler.ts";
+import { createErrorHandler, refuseNulInUrl } from "./error-handler.ts";
 import { adminAuditRoutes } from "./routes/admin-audit.ts";
 import { adminDirectoryRoutes } from "./routes/admin-directory.ts";
 import { adminOutboxRoutes } from "./routes/admin-outbox.ts";
@@ -17,6 +17,7 @@ export function createApp(deps: AppDeps & { services: Services; domain: Domain }
   const app = new Hono();
   app.onError(createErrorHandler(deps.logger));
   app.notFound((c) => c.json({ error: "not_found", message: "没有这个地址" }, 404));
+  app.use("*", refuseNulInUrl);
   app.route("/", healthRoutes(deps));
   app.route("/", webhookRoutes(deps.services));
   app.route("/", printRoutes({ ...deps, linkSigner: deps.domain.linkSigner })); // A.1 print view

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import { CHANNELS, type ChannelName } from "../../domain/chat.ts";
-import { NotFoundError } from "../../domain/errors.ts";
+import { CHANNELS, type ChannelName, type InboundEvent } from "../../domain/chat.ts";
+import { NotFoundError, ValidationError } from "../../domain/errors.ts";
 import type { Services } from "../services.ts";
 
 /**
@@ -14,8 +14,20 @@ export function webhookRoutes(services: Pick<Services, "adapters" | "pipeline">)
     const adapter = CHANNELS.includes(name) ? services.adapters[name] : undefined;
     if (!adapter) throw new NotFoundError(`channel ${name} is not enabled`);
     const { response, events } = await adapter.handleRequest(c.req.raw);
+    for (const e of events) checkIndexable(e);
     await services.pipeline.accept(events);
     return response;
   });
   return app;
+}
+
+const bytes = (s: string) => new TextEncoder().encode(s).length;
+
+/**
+ * Sender ids and dedupe keys go into indexed columns (PostgreSQL refuses index entries over
+ * ~2.7 KB): far longer than any platform sends, they are refused here, before anything is stored.
+ */
+function checkIndexable(e: InboundEvent) {
+  if (bytes(e.sender.userId) > 256) throw new ValidationError(`${e.sender.channel}: sender id too long`);
+  if (bytes(e.dedupeKey) > 2000) throw new ValidationError(`${e.sender.channel}: message or event key too long`);
 }
