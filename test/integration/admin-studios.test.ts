@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { approvedStudio, linkDemoOfficers } from "../support/approved-studio.ts";
 import { createWecomHarness, type WecomHarness } from "../support/wecom-harness.ts";
@@ -146,6 +147,25 @@ describe("admin API: agencies and studio rosters (6.4)", () => {
     expect(codes(s).filter((c) => c.startsWith("MANAGER") || c.startsWith("ENTERPRISE"))).toEqual([]);
     const grant = await h.t.db.prisma.roleGrant.findFirst({ where: { personId: other, role: "ENTERPRISE_MANAGER", enterpriseId: studio.enterpriseId, revokedAt: null } });
     expect(grant).not.toBeNull();
+  });
+
+  it("bad input is a 4xx, never a 5xx: random JSON bodies (NUL characters, wrong types, deep nesting) and path segments", async () => {
+    const { studio } = await approvedStudio(h);
+    const field = fc.oneof(fc.string(), fc.constantFrom("demo-city-ip", "demo-agency-staff", "CITY_IP", "AGENCY", "FULL_TIME", "PART_TIME", "bachelor", "a\u0000b", "demo-agency"), fc.integer(), fc.boolean(), fc.constant(null));
+    const member = fc.oneof(
+      fc.record({ personId: field, side: field, employment: field, agencyId: field, education: field, managerFacts: fc.oneof(field, fc.record({ inManagement: field, techMgmtExperience: field, ipKnowledge: field })) }, { requiredKeys: [] }),
+      fc.jsonValue(),
+    );
+    const segment = fc.oneof(fc.constantFrom(studio.number, studio.id, "nowhere", "nul\u0000x", "☃ 工作室"), fc.string({ minLength: 1, maxLength: 40, unit: "binary" })).map(encodeURIComponent);
+    await fc.assert(
+      fc.asyncProperty(member, segment, segment, fc.jsonValue(), async (body, id, memberId, agency) => {
+        for (const [method, path, b] of [["POST", `/admin/studios/${id}/members`, body], ["DELETE", `/admin/studios/${id}/members/${memberId}`, undefined], ["GET", `/admin/studios/${id}`, undefined], ["POST", "/admin/agencies", agency]] as const) {
+          const res = await h.runtime.app.request(path, { method, headers: auth, body: b === undefined ? undefined : JSON.stringify(b) });
+          expect(res.status, `${method} ${path} ${JSON.stringify(b)?.slice(0, 200)}`).toBeLessThan(500);
+        }
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it("answers 401 without the token and does not exist without ADMIN_TOKEN", async () => {
