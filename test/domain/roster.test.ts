@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeCompliance, rosterCompliance, seatRefusal, type ManagerFacts, type RosterMember } from "../../src/domain/studio/roster.ts";
+import { describeCompliance, mayEditRoster, rosterCompliance, seatRefusal, type ManagerFacts, type RosterMember } from "../../src/domain/studio/roster.ts";
 
 const ALL_FACTS: ManagerFacts = { inManagement: true, techMgmtExperience: true, ipKnowledge: true };
 const cityIp = (): RosterMember => ({ side: "CITY_IP", employment: "PART_TIME" });
@@ -65,5 +65,15 @@ describe("studio roster (6.4)", () => {
     const c = rosterCompliance([manager()]);
     expect(new Set(c.missing.map((g) => g.side))).toEqual(new Set(["CITY_IP", "TOWN", "AGENCY"]));
     expect(rosterCompliance([]).missing.map((g) => g.side)).toEqual(["CITY_IP", "TOWN", "AGENCY", "ENTERPRISE"]);
+  });
+
+  it("[6.4 a] the roster is kept by ADMIN, the city IP section and the enterprise's own town sub-bureau only", () => {
+    expect(mayEditRoster([{ role: "ADMIN" }], "xiaolan")).toBe(true);
+    expect(mayEditRoster([{ role: "CITY_IP_OFFICER" }], null)).toBe(true);
+    expect(mayEditRoster([{ role: "TOWN_OFFICER", townId: "xiaolan" }], "xiaolan")).toBe(true);
+    expect(mayEditRoster([{ role: "TOWN_OFFICER", townId: "shiqi" }], "xiaolan")).toBe(false);
+    expect(mayEditRoster([{ role: "TOWN_OFFICER", townId: "xiaolan" }], null)).toBe(false);
+    for (const role of ["ENTERPRISE_MANAGER", "ENTERPRISE_HEAD", "AGENCY_STAFF", "CITY_LEADER"]) expect(mayEditRoster([{ role }], "xiaolan")).toBe(false);
+    expect(mayEditRoster([], "xiaolan")).toBe(false);
   });
 });

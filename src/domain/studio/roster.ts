@@ -133,3 +133,11 @@ export function seatRefusal(candidate: { side: Side; employment: Employment; edu
 export function describeCompliance(c: RosterCompliance): string {
   return c.ok ? "人员配备符合要求（6.4）" : `人员配备尚缺：\n${c.missing.map((g) => `· ${g.text}`).join("\n")}`;
 }
+
+/**
+ * Who keeps a studio's roster in chat (工作室成员): ADMIN, the city IP section, and the town
+ * sub-bureau of the studio's enterprise. Enterprise and agency people see it but do not edit it.
+ */
+export function mayEditRoster(roles: readonly { role: string; townId?: string | null }[], studioTownId: string | null): boolean {
+  return roles.some((r) => r.role === "ADMIN" || r.role === "CITY_IP_OFFICER" || (r.role === "TOWN_OFFICER" && !!studioTownId && r.townId === studioTownId));
+}
