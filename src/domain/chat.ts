@@ -25,7 +25,9 @@ export type InboundEvent =
   /** A tap on a card button. `cardId` is the id we gave the card (WeCom task_id). */
   | (InboundBase & { kind: "button"; key: string; cardId?: string; responseCode?: string })
   /** The user opened the chat / a menu entry: a chance to greet or show the menu. */
-  | (InboundBase & { kind: "enter"; menuKey?: string });
+  | (InboundBase & { kind: "enter"; menuKey?: string })
+  /** A photo or file (WeCom MsgType=image: MediaId, PicUrl), the answer to a flow's media step. */
+  | (InboundBase & { kind: "media"; mediaType: "image" | "file"; mediaId: string; url?: string });
 
 export interface CardButton {
   /** Opaque key echoed back on click (WeCom: ≤1024 bytes). */

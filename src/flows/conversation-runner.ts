@@ -233,8 +233,9 @@ export function createConversationRunner<Db, P extends { id: string }>(deps: Run
       // closing line would only repeat it, or say the wrong thing for a revision.
       if (out.some((m) => m.channel === turn.sender.channel && m.userId === turn.sender.userId)) replies = replies.filter((r) => !(r.kind === "text" && r.text === texts.done));
     };
+    const toSender = (messages: OutboundMessage[]): Outgoing[] => messages.map((message) => ({ channel: turn.sender.channel, userId: turn.sender.userId, personId: turn.person.id, message }));
     try {
-      let afterOut: Outgoing[] | null = null;
+      // Replies go out in the same transaction, after the completion ran (it may replace the done text).
       const write = async (tx: Db) => {
         const out: Outgoing[] = [];
         if (completion && !completion.opts.afterCommit) {
@@ -246,16 +247,14 @@ export function createConversationRunner<Db, P extends { id: string }>(deps: Run
         // the newer state would file it under the next question: tell the person instead.
         if (!saved) throw new SessionChangedError();
         if (status === "DONE" || status === "CANCELLED") out.push(...(await resumePaused(tx, s)));
-        return out;
+        return [...toSender(replies), ...out];
       };
       if (completion?.opts.afterCommit) {
         replies = replies.filter((r) => !(r.kind === "text" && r.text === texts.done));
-        await turn.commit(replies, write);
-        afterOut = await (completion.handler as CompletionHandler<Db, P>)(args(deps.db));
-        const toSender = afterOut.filter((m) => m.channel === turn.sender.channel && m.userId === turn.sender.userId).map((m) => m.message);
-        const others = afterOut.filter((m) => !(m.channel === turn.sender.channel && m.userId === turn.sender.userId));
-        if (afterOut.length > 0) await turn.commit(toSender, async () => others);
-      } else await turn.commit(replies, write);
+        await turn.commit([], write);
+        const after = await (completion.handler as CompletionHandler<Db, P>)(args(deps.db));
+        if (after.length > 0) await turn.commit([], async () => after);
+      } else await turn.commit([], write);
     } catch (err) {
       // The subject moved on meanwhile (withdrawn, decided): this conversation cannot complete.
       if (!(err instanceof DomainError) || err instanceof SessionChangedError || !submit || completion?.opts.afterCommit) throw err;

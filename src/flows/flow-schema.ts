@@ -196,6 +196,8 @@ const FlowObjectSchema = z.strictObject({
       cancelWords: z.array(z.string().min(1)).optional(),
       /** A menu word (菜单, 帮助, 待我审批…) ends it and is then handled as that command. */
       leaveOnMenuWords: z.boolean().optional(),
+      /** Words that start it when no conversation is active (e.g. "申请服务"). */
+      startWords: z.array(z.string().min(1)).optional(),
       /** Idle reminders (flow-nudges); default true. */
       nudges: z.boolean().optional(),
       /** Starting it again while it runs: "replace" drops the running one, "pause" (default) keeps it to resume. */

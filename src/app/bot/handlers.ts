@@ -1,5 +1,6 @@
 import { allFlows } from "../../../bot-flows/index.ts";
 import { APPROVAL_OPINION_FLOW } from "../../../bot-flows/approval-opinion.ts";
+import type { FlowInput } from "../../flows/engine-types.ts";
 import { createFlowRegistry, type FlowRegistry } from "../../flows/flow-registry.ts";
 import type { WorkingCalendar } from "../../domain/calendar/working-days.ts";
 import { createChineseWorkingCalendar } from "../../jobs/chinese-calendar.ts";
@@ -69,6 +70,7 @@ export function defaultHandlers(deps: CoreDeps & Pick<Services, "directory" | "a
       active: session ? { session, flow: conversations.flowOf(session) } : null,
       approver: isApprover(ctx.person),
       draftAwaitingHead: textIn?.trim() === "声明授权" && (await prisma.application.count({ where: { applicantId: ctx.person.id, status: "DRAFT", headConfirmation: "HEAD_IN_CHAT" } })) > 0,
+      flowStartedBy: (word: string) => domain.flows.list().find((f) => f.conversation?.startWords?.some((w) => w.normalize("NFKC").trim().toLowerCase() === word))?.id ?? null,
       cancelledDraft: !session && (await conversations.resumable(ctx.person.id, APPLICATION_FLOW))?.status === "CANCELLED",
     };
     const intent = classify(ctx.event, facts);
@@ -82,7 +84,8 @@ export function defaultHandlers(deps: CoreDeps & Pick<Services, "directory" | "a
       case "head-confirm":
         return headConfirm(ctx);
       case "conversation": {
-        const input = ctx.event.kind === "button" ? { kind: "button" as const, key: ctx.event.key } : { kind: "text" as const, text: textIn ?? "" };
+        const e = ctx.event;
+        const input: FlowInput = e.kind === "button" ? { kind: "button", key: e.key } : e.kind === "media" ? { kind: "media", mediaId: e.mediaId, mediaType: e.mediaType } : { kind: "text", text: textIn ?? "" };
         if ((await conversations.answer(turn, intent.session, input)) === "handled") return true;
         // A menu word left a dialog: it is that command now, decided afresh.
         return route(ctx);
@@ -107,6 +110,9 @@ export function defaultHandlers(deps: CoreDeps & Pick<Services, "directory" | "a
         else await conversations.start(turn, APPLICATION_FLOW);
         return true;
       }
+      case "start-flow":
+        await conversations.start(turn, intent.flowId);
+        return true;
       case "menu":
         return false;
     }

@@ -27,6 +27,8 @@ export type Intent =
   | { kind: "applicant-action" }
   /** 我的申请. */
   | { kind: "status" }
+  /** A flow's own start word (conversation.startWords). */
+  | { kind: "start-flow"; flowId: string }
   /** 申请工作室 (or 继续 with a paused draft): start, continue or reopen the application. */
   | { kind: "apply"; resume: boolean }
   /** Nothing else: the menu answers. */
@@ -41,6 +43,8 @@ export interface Facts {
   draftAwaitingHead: boolean;
   /** Has the person a cancelled application draft "继续" reopens? */
   cancelledDraft: boolean;
+  /** The flow a start word names (conversation.startWords), if any. */
+  flowStartedBy: (word: string) => string | null;
 }
 
 /** Which one handler the event goes to. Pure: same event and facts, same intent. */
@@ -57,6 +61,8 @@ export function classify(event: InboundEvent, facts: Facts): Intent {
     if (m === "apply") return { kind: "apply", resume: false };
     return { kind: "menu" };
   }
+  // A photo answers the active conversation's media step (the engine re-asks anything else).
+  if (event.kind === "media") return active ? { kind: "conversation", session: active.session } : { kind: "menu" };
   if (event.kind !== "text") return { kind: "menu" };
   const text = event.text;
   const word = text.normalize("NFKC").trim().toLowerCase();
@@ -76,5 +82,7 @@ export function classify(event: InboundEvent, facts: Facts): Intent {
   if (facts.cancelledDraft && (intent === "apply" || word === "继续")) return { kind: "apply", resume: true };
   if (intent === "apply") return { kind: "apply", resume: false };
   if (intent === "status") return { kind: "status" };
+  const flowId = facts.flowStartedBy(word);
+  if (flowId) return { kind: "start-flow", flowId };
   return { kind: "menu" };
 }

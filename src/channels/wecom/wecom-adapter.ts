@@ -108,8 +108,9 @@ export function createWecomAdapter(opts: WecomAdapterOptions): WecomAdapter {
   };
 }
 
-function toResult(r: { msgid?: string; duplicate?: boolean }): SendResult {
-  return { ...(r.msgid ? { externalId: r.msgid } : {}), ...(r.duplicate ? { duplicate: true } : {}) };
+function toResult(r: { msgid?: string; duplicate?: boolean; responseCode?: string }): SendResult {
+  // A button card's response_code is the only way to update that card later (or-sign outcomes).
+  return { ...(r.msgid ? { externalId: r.msgid } : {}), ...(r.duplicate ? { duplicate: true } : {}), ...(r.responseCode ? { responseCode: r.responseCode } : {}) };
 }
 
 /** Decrypted message XML → normalized events. Unhandled types give no event (still 200). */
@@ -125,6 +126,10 @@ export function normalize(x: Record<string, string>, receivedAt: Date): InboundE
   if (msgType === "text") {
     const dedupeKey = x["MsgId"] ? `msg:${x["MsgId"]}` : eventKey();
     return [{ kind: "text", text: x["Content"] ?? "", sender, dedupeKey, receivedAt }];
+  }
+  if (msgType === "image" && x["MediaId"]) {
+    const dedupeKey = x["MsgId"] ? `msg:${x["MsgId"]}` : eventKey();
+    return [{ kind: "media", mediaType: "image", mediaId: x["MediaId"], ...(x["PicUrl"] ? { url: x["PicUrl"] } : {}), sender, dedupeKey, receivedAt }];
   }
   if (msgType !== "event") return [];
   switch (x["Event"]) {
