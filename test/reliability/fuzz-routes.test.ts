@@ -122,6 +122,7 @@ const hugeBody: fc.Arbitrary<Body> = fc.oneof(
   fc.integer({ min: 16_385, max: 200_000 }).map((n): Body => ({ kind: "text", text: "<".repeat(n) })),
 );
 const R = (method: string, path: string): [string, string] => [method, path];
+const RB = (method: string, path: string, body: fc.Arbitrary<unknown>): [string, string, fc.Arbitrary<unknown>] => [method, path, body];
 const bodyOf = (b: string | Uint8Array): Body => (typeof b === "string" ? { kind: "text", text: b } : { kind: "bytes", bytes: b });
 
 function innerXml(w: World) {
@@ -189,21 +190,21 @@ function wecomGets(w: World): fc.Arbitrary<Req> {
 }
 
 function webPosts(w: World): fc.Arbitrary<Req> {
-  const cookie = fc.constantFrom(w.fixture.cookie, "", "ipstudio_sim=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "ipstudio_sim=");
-  const userId = fc.oneof(fc.constantFrom("fz-officer", "demo-town-xiaolan", "demo-manager-mingzhu", "guest-1"), ascii(70));
+  const cookie = fc.constantFrom(w.fixture.cookie, w.fixture.cookie, w.fixture.cookie, "", "ipstudio_sim=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "ipstudio_sim=");
+  const userId = fc.oneof({ weight: 3, arbitrary: fc.constantFrom("fz-officer", "demo-town-xiaolan", "demo-manager-mingzhu", "guest-1") }, ascii(70));
   const valid = fc.oneof(
     fc.record({ userId, clientMsgId: fc.stringMatching(/^[A-Za-z0-9_-]{8,20}$/), text: fc.oneof(text(100), fc.constantFrom("申请工作室", "菜单", "待我审批", "确认")) }),
     fc.record({ userId, clientMsgId: fc.stringMatching(/^[A-Za-z0-9_-]{8,20}$/), key: fc.constantFrom("ap:approve", "ap:return", "ap:reject", "hc:confirm", "hc:decline", "menu:apply"), cardId: fc.oneof(fc.constantFrom(...w.fixture.cardIds), fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/)) }),
     fc.record({ userId, clientMsgId: fc.stringMatching(/^[A-Za-z0-9_-]{8,20}$/), enter: fc.constant(true) }),
   );
   const body: fc.Arbitrary<Body> = fc.oneof(
-    valid.map((v) => bodyOf(JSON.stringify(v))),
+    { weight: 4, arbitrary: valid.map((v) => bodyOf(JSON.stringify(v))) },
     valid.chain((v) => mutateBytes(JSON.stringify(v)).map(bodyOf)),
     fc.jsonValue().map((v) => bodyOf(JSON.stringify(v) ?? "null")),
     fc.uint8Array({ maxLength: 200 }).map(bodyOf),
     hugeBody,
   );
-  return fc.record({ body, cookie, type: fc.constantFrom("application/json", "application/json; charset=utf-8", "text/plain", ""), headers: randomHeaders }).map(({ body, cookie, type, headers }) => ({
+  return fc.record({ body, cookie, type: fc.constantFrom("application/json", "application/json", "application/json; charset=utf-8", "text/plain", ""), headers: fc.oneof({ weight: 3, arbitrary: fc.constant({}) }, randomHeaders) }).map(({ body, cookie, type, headers }) => ({
     method: "POST",
     path: "/webhooks/web",
     headers: { ...headers, ...(type ? { "content-type": type } : {}), ...(cookie ? { cookie } : {}) },
@@ -213,34 +214,45 @@ function webPosts(w: World): fc.Arbitrary<Req> {
 
 function adminRequests(w: World): fc.Arbitrary<Req> {
   const id = fc.oneof(fc.constantFrom(...w.fixture.personIds, "xiaolan", "shiqi", "nowhere"), ascii(30).map(encodeURIComponent));
+  const extId = fc.oneof(fc.stringMatching(/^[a-z0-9]{1,20}$/), text(140));
+  const identity = fc.record({ channel: fc.constantFrom("wecom", "web", "telegram", "?"), externalId: extId });
+  const grant = fc.oneof(fc.constant({ role: "TOWN_OFFICER", townId: "xiaolan" }), fc.constant({ role: "CITY_LEADER" }), fc.constant({ role: "ENTERPRISE_MANAGER", enterpriseId: "nope" }), fc.record({ role: fc.constantFrom("TOWN_OFFICER", "ADMIN", "NOPE"), townId: fc.constantFrom("xiaolan", "nowhere") }));
+  const person = fc.record({ name: fc.oneof(fc.constantFrom("王五", "李雷"), text(70)), mobile: fc.constantFrom("13700000000", "12345"), identities: fc.array(identity, { maxLength: 2 }), roles: fc.array(grant, { maxLength: 2 }) }, { requiredKeys: ["name"] });
+  const label = fc.oneof({ weight: 3, arbitrary: fc.constantFrom("东升", "小榄", "翠亨", "东升镇", "石岐区", "新区") }, fc.constant(""), text(10));
+  const town = fc.record({ id: fc.oneof(fc.constantFrom("cuiheng", "xiaolan"), fc.stringMatching(/^[a-z][a-z0-9-]{1,12}$/), ascii(12)), name: label, kind: fc.constantFrom("镇", "街道", "村"), aliases: fc.array(label, { maxLength: 3 }) }, { requiredKeys: ["id", "name", "kind"] });
+  const patch = fc.record({ name: label, active: fc.boolean(), aliases: fc.array(label, { maxLength: 3 }), sortOrder: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: -5, max: 50 }) }, fc.integer(), fc.double()) }, { requiredKeys: [] });
+  const none = fc.constant({});
+  // Each route with a body shaped for it, so many requests get past validation.
   const route = fc.oneof(
-    fc.constant(R("GET", "/admin/people")),
-    fc.constant(R("POST", "/admin/people")),
-    id.map((i) => R("POST", `/admin/people/${i}/identities`)),
-    id.map((i) => R("POST", `/admin/people/${i}/roles`)),
-    id.map((i) => R("DELETE", `/admin/roles/${i}`)),
-    fc.constant(R("GET", "/admin/towns")),
-    fc.constant(R("POST", "/admin/towns")),
-    id.map((i) => R("PATCH", `/admin/towns/${i}`)),
-    fc.constant(R("GET", "/admin/outbox")),
-    id.map((i) => R("POST", `/admin/outbox/${i}/retry`)),
-    fc.constant(R("GET", "/admin/inbound")),
-    fc.constant(R("GET", "/admin/audit")),
+    fc.constant(RB("GET", "/admin/people", none)),
+    fc.constant(RB("POST", "/admin/people", person)),
+    id.map((i) => RB("POST", `/admin/people/${i}/identities`, identity)),
+    id.map((i) => RB("POST", `/admin/people/${i}/roles`, grant)),
+    id.map((i) => RB("DELETE", `/admin/roles/${i}`, none)),
+    fc.constant(RB("GET", "/admin/towns", none)),
+    fc.constant(RB("POST", "/admin/towns", town)),
+    fc.oneof(fc.constantFrom("xiaolan", "shiqi", "dongqu", "cuiheng"), id).map((i) => RB("PATCH", `/admin/towns/${i}`, patch)),
+    fc.constant(RB("GET", "/admin/outbox", none)),
+    id.map((i) => RB("POST", `/admin/outbox/${i}/retry`, none)),
+    fc.constant(RB("GET", "/admin/inbound", none)),
+    fc.constant(RB("GET", "/admin/audit", none)),
   );
-  const validish = fc.oneof(
-    fc.record({ name: text(70), mobile: fc.oneof(fc.constant("13800000000"), ascii(12)), identities: fc.array(fc.record({ channel: fc.constantFrom("wecom", "web", "x"), externalId: text(20) }), { maxLength: 2 }), roles: fc.array(fc.record({ role: fc.constantFrom("TOWN_OFFICER", "ADMIN", "ENTERPRISE_MANAGER", "NOPE"), townId: fc.constantFrom("xiaolan", "nowhere") }), { maxLength: 2 }) }, { requiredKeys: ["name"] }),
-    fc.record({ id: fc.oneof(fc.constantFrom("cuiheng", "xiaolan"), ascii(12)), name: fc.oneof(fc.constantFrom("东升", "小榄", "翠亨"), text(10)), kind: fc.constantFrom("镇", "街道", "村"), aliases: fc.array(fc.oneof(fc.constantFrom("东升镇", "石岐区", ""), text(8)), { maxLength: 3 }) }, { requiredKeys: [] }),
-    fc.record({ name: text(10), active: fc.boolean(), aliases: fc.array(text(6), { maxLength: 3 }), sortOrder: fc.oneof(fc.integer(), fc.double()) }, { requiredKeys: [] }),
-    fc.record({ channel: fc.constantFrom("wecom", "web", "telegram", "?"), externalId: text(140) }),
-  );
-  const body: fc.Arbitrary<Body> = fc.oneof(validish.map((v) => bodyOf(JSON.stringify(v))), fc.jsonValue().map((v) => bodyOf(JSON.stringify(v) ?? "")), fc.uint8Array({ maxLength: 100 }).map(bodyOf), hugeBody);
-  const auth = fc.constantFrom(`Bearer ${ADMIN_TOKEN}`, `Bearer ${ADMIN_TOKEN}`, "Bearer wrong", "", `bearer ${ADMIN_TOKEN}`, `Bearer ${ADMIN_TOKEN} `);
-  return fc.record({ route, body, auth, query: randomQuery, headers: randomHeaders }).map(({ route: [method, path], body, auth, query, headers }) => ({
-    method: method!,
-    path: `${path}${query ? `?${query}` : ""}`,
-    headers: { ...headers, "content-type": "application/json", ...(auth ? { authorization: auth } : {}) },
-    body,
-  }));
+  const auth = fc.constantFrom(`Bearer ${ADMIN_TOKEN}`, `Bearer ${ADMIN_TOKEN}`, `Bearer ${ADMIN_TOKEN}`, "Bearer wrong", "", `bearer ${ADMIN_TOKEN}`, `Bearer ${ADMIN_TOKEN} `);
+  return route.chain(([method, path, valid]) => {
+    const body: fc.Arbitrary<Body> = fc.oneof(
+      { weight: 4, arbitrary: valid.map((v) => bodyOf(JSON.stringify(v))) },
+      { weight: 2, arbitrary: valid.chain((v) => mutateBytes(JSON.stringify(v))).map(bodyOf) },
+      fc.jsonValue().map((v) => bodyOf(JSON.stringify(v) ?? "")),
+      fc.uint8Array({ maxLength: 100 }).map(bodyOf),
+      hugeBody,
+    );
+    return fc.record({ body, auth, query: fc.oneof({ weight: 3, arbitrary: fc.constant("") }, randomQuery), headers: fc.oneof({ weight: 3, arbitrary: fc.constant({}) }, randomHeaders) }).map(({ body, auth, query, headers }) => ({
+      method,
+      path: `${path}${query ? `?${query}` : ""}`,
+      headers: { ...headers, "content-type": "application/json", ...(auth ? { authorization: auth } : {}) },
+      body,
+    }));
+  });
 }
 
 function simulatorRequests(w: World): fc.Arbitrary<Req> {
