@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createChineseWorkingCalendar } from "../../src/jobs/chinese-calendar.ts";
 import { describeService, eligibility, offeredSubItems, SERVICE_CATEGORIES, SERVICE_SUB_ITEMS, serviceCategory, serviceSubItem } from "../../src/domain/studio/service-catalogue.ts";
-import { acceptanceDue } from "../../src/domain/studio/service-deadline.ts";
+import { acceptanceDue, dueEscalation } from "../../src/domain/studio/service-deadline.ts";
 import { readClauses } from "../../scripts/trace.ts";
 
 const calendar = createChineseWorkingCalendar();
@@ -130,5 +130,22 @@ describe("service catalogue (7.1, 7.2)", () => {
     expect(serviceSubItem("7.2.7 a")).toBeUndefined();
     expect(serviceSubItem("7.2.3 c")).toBeUndefined();
     expect(describeService("g")).toBe("7.1 g 其他知识产权服务");
+  });
+
+  it("[4] a request not accepted in time goes to the studio's city IP officer, one period later to ADMIN, then no further; an accepted one never", () => {
+    const created = new Date("2026-11-25T02:00:00Z"); // Wednesday 10:00
+    const { dueAt, urgent } = acceptanceDue(created, "7.2.4 b", calendar, TZ);
+    const open = { status: "OPEN", urgent, escalationLevel: 0, dueAt };
+    expect(dueEscalation(open, new Date(dueAt.getTime() - 60_000), calendar, TZ)).toBeNull();
+    const first = dueEscalation(open, dueAt, calendar, TZ)!;
+    expect(first).toEqual({ level: 1, to: "STUDIO_CITY_IP_OFFICER", nextDueAt: new Date("2026-11-27T02:00:00Z") });
+    expect(dueEscalation({ ...open, escalationLevel: 1, dueAt: first.nextDueAt }, new Date("2026-11-27T01:59:00Z"), calendar, TZ)).toBeNull();
+    expect(dueEscalation({ ...open, escalationLevel: 1, dueAt: first.nextDueAt }, new Date("2026-11-27T02:00:00Z"), calendar, TZ)).toEqual({ level: 2, to: "ADMIN", nextDueAt: null });
+    expect(dueEscalation({ ...open, escalationLevel: 2, dueAt: first.nextDueAt }, new Date("2026-12-30T02:00:00Z"), calendar, TZ)).toBeNull();
+    expect(dueEscalation({ ...open, status: "ACCEPTED" }, new Date("2026-12-30T02:00:00Z"), calendar, TZ)).toBeNull();
+    // [7.2.3 a] urgent: Wednesday 16:00 → due Thursday 11:00; escalated then, the officer has until 15:00.
+    const u = acceptanceDue(new Date("2026-11-25T08:00:00Z"), "7.2.3 a", calendar, TZ);
+    expect(u.dueAt).toEqual(new Date("2026-11-26T03:00:00Z"));
+    expect(dueEscalation({ status: "OPEN", urgent: true, escalationLevel: 0, dueAt: u.dueAt }, u.dueAt, calendar, TZ)?.nextDueAt).toEqual(new Date("2026-11-26T07:00:00Z"));
   });
 });

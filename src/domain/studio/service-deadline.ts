@@ -56,3 +56,23 @@ export function acceptanceDue(createdAt: Date, subItemCode: string | null | unde
   const hours = urgent ? 4 : office.end - office.start;
   return { urgent, dueAt: addWorkingHours(createdAt, hours, calendar, timeZone, office) };
 }
+
+export type EscalationTarget = "STUDIO_CITY_IP_OFFICER" | "ADMIN";
+
+/**
+ * Clause 4: a request not accepted by its due time goes up one level — first to the studio's city
+ * IP officer, one more acceptance period later to ADMIN — and no further. Returns the step due
+ * at `now` (with the next due time to store), or null.
+ */
+export function dueEscalation(
+  r: { status: string; urgent: boolean; escalationLevel: number; dueAt: Date | null },
+  now: Date,
+  calendar: WorkingCalendar,
+  timeZone: string,
+  office: OfficeHours = OFFICE_HOURS,
+): { level: 1 | 2; to: EscalationTarget; nextDueAt: Date | null } | null {
+  if (r.status !== "OPEN" || !r.dueAt || now < r.dueAt) return null;
+  if (r.escalationLevel === 0) return { level: 1, to: "STUDIO_CITY_IP_OFFICER", nextDueAt: addWorkingHours(r.dueAt, r.urgent ? 4 : office.end - office.start, calendar, timeZone, office) };
+  if (r.escalationLevel === 1) return { level: 2, to: "ADMIN", nextDueAt: null };
+  return null;
+}
