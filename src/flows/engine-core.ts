@@ -89,6 +89,8 @@ export function answerText(run: Run, step: AnswerStep, input: string): void {
   const tries = (s.failures[step.id] ?? 0) + 1;
   s.failures[step.id] = tries;
   if (tries >= FAILURES_BEFORE_HELP) run.replies.push(text(helpOffer(step, r.error, ctx)));
+  // A run-time list (an application's fields) is long and was just shown: the reason is enough.
+  else if (step.kind === "multi-choice" && step.choiceSource === "context") run.replies.push(text(r.error));
   else run.replies.push(...questionMessages(run.flow, s, step, ctx, [r.error]));
 }
 

@@ -20,7 +20,7 @@ describe("the officer's opinion dialog", () => {
   });
   const status = async () => (await h.t.db.prisma.application.findFirstOrThrow()).status;
 
-  it("asks to confirm a rejection before recording it", async () => {
+  it("[6.3 a] asks to confirm a rejection before recording it", async () => {
     await h.click("zhoumin", "ap:reject", card.task_id);
     await h.text("zhoumin", "不符合 6.1 的设立条件");
     expect(last("zhoumin")).toContain("确认请回复“确认”");
@@ -32,7 +32,7 @@ describe("the officer's opinion dialog", () => {
     expect((await h.t.db.prisma.approvalStep.findFirstOrThrow()).opinion).toBe("不符合 6.1 的设立条件");
   });
 
-  it("does not take a menu word, or a message after the dialog lapsed, as the opinion", async () => {
+  it("[A.1] does not take a menu word, or a message after the dialog lapsed (30 minutes), as the opinion", async () => {
     await h.click("zhoumin", "ap:reject", card.task_id);
     await h.text("zhoumin", "待我审批");
     expect(h.to("zhoumin").map((s) => s.content ?? "").join()).toContain("已放弃填写审批意见");
@@ -44,6 +44,44 @@ describe("the officer's opinion dialog", () => {
     await h.text("zhoumin", "今天天气不错");
     expect(await status()).toBe("IN_REVIEW");
     expect(await h.t.db.prisma.conversationSession.count({ where: { flowId: "approval-opinion", status: "ACTIVE" } })).toBe(0);
+  });
+
+  it("[6.3 a] a return names the fields to revise by number from the application's own list; a wrong number is re-asked without the list", async () => {
+    await h.click("zhoumin", "ap:return", card.task_id);
+    await h.text("zhoumin", "好"); // one character is not an opinion
+    expect(last("zhoumin")).toContain("至少 2 个字");
+    await h.text("zhoumin", "注册资本与营业执照不一致");
+    const list = h.to("zhoumin").map((s) => s.content ?? "").join("\n");
+    expect(list).toContain("需要申请人修改哪些项目");
+    expect(list).toMatch(/\n1\. 企业名称：/);
+    const sent = h.to("zhoumin").length;
+    await h.text("zhoumin", "999");
+    expect(h.to("zhoumin").length).toBe(sent + 1);
+    expect(last("zhoumin")).toMatch(/请回复 1–\d+ 之间的序号，如 3,12；或回复 0。/);
+    expect(await status()).toBe("IN_REVIEW");
+    await h.text("zhoumin", "1,3");
+    expect(await status()).toBe("RETURNED");
+    const step = await h.t.db.prisma.approvalStep.findFirstOrThrow({ where: { status: "RETURNED" } });
+    expect(step.opinion).toBe("注册资本与营业执照不一致");
+    expect(JSON.parse(step.returnFields!)).toEqual(["enterpriseName", "registeredAddress"]);
+  });
+
+  it("[6.3 a] 0 leaves the whole form to the applicant, who is asked to check everything", async () => {
+    await h.click("zhoumin", "ap:return", card.task_id);
+    await h.text("zhoumin", "请核对全部信息");
+    await h.text("zhoumin", "0");
+    expect(await status()).toBe("RETURNED");
+    expect(JSON.parse((await h.t.db.prisma.approvalStep.findFirstOrThrow({ where: { status: "RETURNED" } })).returnFields!)).toEqual([]);
+    expect(h.to("app").map((s) => s.content ?? "").join()).toContain("请核对全部内容，修改后重新提交");
+  });
+
+  it("[A.1] a cancel word ends the dialog at once and the card stays valid", async () => {
+    await h.click("zhoumin", "ap:reject", card.task_id);
+    await h.text("zhoumin", "算了");
+    expect(last("zhoumin")).toBe("已取消，本次未作决定。审批卡片仍然有效。");
+    expect(await h.t.db.prisma.conversationSession.count({ where: { flowId: "approval-opinion", status: "ACTIVE" } })).toBe(0);
+    await h.click("zhoumin", "ap:approve", card.task_id);
+    expect((await h.t.db.prisma.application.findFirstOrThrow()).stage).toBe(2);
   });
 
   it("ignores keys that only look like approval keys", async () => {

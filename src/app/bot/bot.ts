@@ -25,8 +25,9 @@ function clickedLabel(event: InboundEvent): string {
 }
 
 /**
- * The conversation router: resolves who is talking, then offers the event to each handler
- * in turn (approvals, flows, menu…); the first that handles it wins, the menu is the fallback.
+ * The bot: resolves who is talking, refuses cards tapped from another identity, then hands the
+ * event to the handler (handlers.ts: one router that classifies the intent once per message and
+ * dispatches to exactly one handler); the menu answers what no intent claims.
  */
 export function createBot(opts: BotOptions) {
   const { prisma, directory } = opts;
