@@ -83,6 +83,26 @@ describe("card buttons are bound to the channel identity that received the card"
     expect(await h.t.db.prisma.auditLog.count({ where: { action: { endsWith: "refused" }, channel: "web", actorId: "demo-town-xiaolan" } })).toBe(1);
   });
 
+  it("the approval service checks the channel identity too, whoever calls it", async () => {
+    h = await createWecomHarness();
+    await h.t.db.prisma.channelIdentity.create({ data: { personId: "demo-town-xiaolan", channel: "wecom", externalId: "zhoumin" } });
+    await submitApplication(h);
+    const card = await h.t.db.prisma.sentCard.findFirstOrThrow({ where: { channel: "wecom", externalUserId: "zhoumin", purpose: "approval" } });
+    const person = (await h.runtime.services.directory.get("demo-town-xiaolan"))!;
+    const { approvals } = h.runtime.domain;
+    for (const [channel, userId] of [["web", "demo-town-xiaolan"], ["wecom", "someone-else"]] as const) {
+      await expect(approvals.decide({ person, channel, userId, actingAdmin: "sess-1", cardId: card.id, decision: "APPROVE" })).rejects.toMatchObject({ code: "forbidden" });
+    }
+    const refused = await h.t.db.prisma.auditLog.findMany({ where: { action: "approval.refused" } });
+    expect(refused.map((r) => JSON.parse(r.detailJson))).toEqual([
+      expect.objectContaining({ reason: "card_sent_to_another_channel_identity", actingAdmin: "sess-1" }),
+      expect.objectContaining({ reason: "card_sent_to_another_channel_identity", actingAdmin: "sess-1" }),
+    ]);
+    expect(await h.t.db.prisma.approvalStep.count({ where: { status: "PENDING", stage: 1 } })).toBe(1);
+    await approvals.decide({ person, channel: "wecom", userId: "zhoumin", cardId: card.id, decision: "APPROVE" });
+    expect(await h.t.db.prisma.approvalStep.count({ where: { status: "APPROVED", stage: 1 } })).toBe(1);
+  });
+
   it("in production, a decision and a refusal made through the simulator name the admin session", async () => {
     h = await createWecomHarness({ seedDemo: false, env: { NODE_ENV: "production", SIMULATOR_ENABLED: "true", ADMIN_TOKEN } });
     const p = h.t.db.prisma;

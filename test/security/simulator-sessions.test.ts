@@ -42,6 +42,7 @@ describe("simulator admin sessions", () => {
     expect((await s.page(a)).status).toBe(200);
     expect((await s.page(b)).status).toBe(200);
 
+    expect(await (await s.app.request("/simulator", { headers: a })).text()).toContain('action="/simulator/logout"');
     // Sign-out revokes A server-side; B is untouched.
     const out = await s.app.request("/simulator/logout", { method: "POST", headers: a });
     expect(out.status).toBe(303);

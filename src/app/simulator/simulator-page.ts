@@ -17,7 +17,8 @@ h1{font-size:16px;margin:0;font-weight:600}
 .row label{font-size:13px;color:#666;flex:none}
 select{flex:1;min-width:0;font-size:15px;padding:6px;border:1px solid #ccc;border-radius:6px;background:#fff}
 #who{font-size:12px;color:#666;margin-top:4px;min-height:1em}
-#reset{flex:none;font-size:13px;padding:6px 8px;border:1px solid #d9534f;color:#d9534f;background:#fff;border-radius:6px}
+#reset,#signout button{flex:none;font-size:13px;padding:6px 8px;border:1px solid #d9534f;color:#d9534f;background:#fff;border-radius:6px}
+#signout{flex:none;margin:0}
 main{flex:1;overflow-y:auto;padding:12px 10px;display:flex;flex-direction:column;gap:10px}
 .msg{flex:none;max-width:86%;padding:9px 12px;border-radius:8px;line-height:1.55;word-wrap:break-word;overflow-wrap:anywhere}
 .msg:not(.card){white-space:pre-wrap}
@@ -56,7 +57,7 @@ const HTML = String.raw`<!doctype html>
 <body>
 <header>
   <div class="bar"><h1>知识产权工作室助手 · 模拟器</h1><span id="status" data-state="connecting">连接中…</span></div>
-  <div class="row"><label for="persona">身份</label><select id="persona"></select><button id="reset" type="button" hidden>重置演示数据</button></div>
+  <div class="row"><label for="persona">身份</label><select id="persona"></select><button id="reset" type="button" hidden>重置演示数据</button><form id="signout" method="post" action="/simulator/logout" hidden><button type="submit">退出登录</button></form></div>
   <div id="who"></div>
 </header>
 <main id="chat" aria-live="polite"></main>

@@ -156,6 +156,8 @@ export const SCRIPT = String.raw`
       .then(function (r) { return r.json(); })
       .then(function (d) {
         $("reset").hidden = !d.canReset;
+        // Production (no reset) signs in; sign-out revokes the session server-side.
+        $("signout").hidden = d.canReset;
         var groups = {}, order = [];
         var none = el("option", "", "— 选择身份 —"); none.value = ""; select.appendChild(none);
         var found = false;
