@@ -4,7 +4,8 @@ import { registerCompletion, type CompletionArgs } from "../../src/flows/convers
 import type { FlowDefinition } from "../../src/flows/flow-schema.ts";
 import { enqueue } from "../../src/storage/outbox.ts";
 import { HAPPY } from "./helpers.ts";
-import { createWecomHarness, WECOM, type WecomHarness } from "../support/wecom-harness.ts";
+import { createWecomHarness, testClock, WECOM, type WecomHarness } from "../support/wecom-harness.ts";
+import { productJobs } from "../../src/app/jobs/product-jobs.ts";
 
 // A new flow is one flow definition plus its completion handler: nothing in the runner, router or
 // nudges changes. This one (registered only here) has a text step and a photo-or-note step, the
@@ -85,7 +86,23 @@ describe("a new flow on the one conversation runner", () => {
     expect(form.status).toBe("ACTIVE");
     expect(Object.keys(JSON.parse(form.stateJson).answers)).toEqual(HAPPY.slice(0, 2).map(([f]) => f));
     await h.text("u3", "继续");
-    expect(texts("u3").at(-1)).toContain(HAPPY[2]![0] === "registeredAddress" ? "地址" : "");
+    expect(texts("u3").at(-1)).toContain("地址"); // the form asks its next question (registeredAddress)
+  });
+
+  it("nudges an idle conversation of any flow; a flow can opt out (the officer's opinion dialog)", async () => {
+    h = await createWecomHarness({ flows: [...allFlows, checkFlow], clock: testClock(new Date("2026-11-25T02:00:00Z")) }); // Wed 10:00 in Zhongshan
+    await h.text("u4", "测试清单");
+    const prisma = h.t.db.prisma;
+    const officer = await prisma.person.findUniqueOrThrow({ where: { id: "demo-town-xiaolan" } });
+    await prisma.$transaction((tx) =>
+      h.runtime.domain.conversations.startConversation(tx, { personId: officer.id, channel: "wecom", userId: "zhoumin", flowId: "approval-opinion", prefill: { decision: "REJECT" }, context: { cardId: "none" }, now: h.clock.now() }),
+    );
+    h.clock.advance(25 * 3_600_000); // Thursday 11:00
+    const jobs = productJobs({ prisma, config: h.config, logger: h.logs.logger, services: h.runtime.services, domain: h.runtime.domain });
+    expect(await jobs.find((j) => j.name === "flow-nudges")!.run(h.clock.now())).toBe(1);
+    await h.settle();
+    expect(h.to("u4").at(-1)?.content).toContain("您的「测试清单」还没填完");
+    expect(h.to("zhoumin")).toHaveLength(0);
   });
 
   it("flows:check refuses a flow without a done text or with a placeholder naming no step", async () => {
