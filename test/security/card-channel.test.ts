@@ -125,5 +125,11 @@ describe("card buttons are bound to the channel identity that received the card"
     const decision = await p.auditLog.findFirstOrThrow({ where: { action: "approval.approve" } });
     expect(decision).toMatchObject({ actorId: "officer-zm", channel: "web", subjectId: app.id });
     expect(JSON.parse(decision.detailJson)).toMatchObject({ actingAdmin: session.id });
+    // Every event sent that way is on record too, whatever it did.
+    const acting = await p.auditLog.findMany({ where: { action: "simulator.acting_as" } });
+    expect(acting.map((a) => [a.subjectId, JSON.parse(a.detailJson).actingAdmin, JSON.parse(a.detailJson).cardId])).toEqual([
+      ["officer-zm", session.id, wecomCard.id],
+      ["officer-zm", session.id, webCard.id],
+    ]);
   });
 });

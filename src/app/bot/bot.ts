@@ -57,6 +57,7 @@ export function createBot(opts: BotOptions) {
     if (!adapter) throw new Error(`no adapter for channel ${event.sender.channel}`);
     const person = await directory.resolve(event.sender);
     const ctx: BotContext = createBotContext({ prisma, event, person, capabilities: adapter.capabilities, now: opts.now(), complete: inbound?.complete });
+    if (event.actingAdmin) await auditActingAdmin(ctx, event.actingAdmin);
     if (event.kind === "button" && event.cardId && (await refusedForeignCard(ctx, event))) return;
     if (event.kind === "button" && event.cardId) await rememberClick(event);
     try {
@@ -73,6 +74,23 @@ export function createBot(opts: BotOptions) {
     if (event.kind === "button" && event.cardId && event.responseCode && adapter.capabilities.cardUpdate) {
       await markCardHandled(event, clickedLabel(event));
     }
+  }
+
+  /** An admin using the simulator as a persona (production): whatever follows, the log says who really acted. */
+  async function auditActingAdmin(ctx: BotContext, session: string) {
+    const e = ctx.event;
+    await prisma.$transaction((tx) =>
+      appendAudit(tx, {
+        at: ctx.now,
+        action: "simulator.acting_as",
+        subjectType: "Person",
+        subjectId: ctx.person.id, // the persona; the actor is the admin session
+        actorRole: "ADMIN",
+        channel: e.sender.channel,
+        // What was done, not what was typed (answers may hold personal data).
+        detail: { actingAdmin: session, userId: e.sender.userId, kind: e.kind, ...(e.kind === "button" ? { key: e.key, cardId: e.cardId } : {}) },
+      }),
+    );
   }
 
   /**
