@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isoWeek, remindStudioRosters, remindStudioSetup, type StudioJobDeps } from "../../src/app/jobs/studio-jobs.ts";
 import { confirmSetup, recordSetupItem, submitSetup } from "../../src/app/studios/setup-checklist.ts";
-import { addMember } from "../../src/app/studios/studio-members.ts";
+import { addMember, removeMember } from "../../src/app/studios/studio-members.ts";
 import type { StudioActor } from "../../src/app/studios/studio-records.ts";
 import { createChineseWorkingCalendar } from "../../src/jobs/chinese-calendar.ts";
 import { approvedStudio, linkDemoOfficers } from "../support/approved-studio.ts";
@@ -56,6 +56,14 @@ describe("studio jobs: set-up and roster reminders", () => {
     await h.t.db.prisma.$transaction((t) => confirmSetup(t, { studio: studio.number, round }, { personId: "demo-city-ip", channel: "wecom" }, at("2026-12-17"), { name: "张磊" }));
     expect(await remindStudioSetup(deps, at("2026-12-23"))).toEqual({ reminded: 0 });
     expect(await h.t.db.prisma.jobRun.findMany({ where: { job: "studio-setup-reminder" }, select: { slot: true }, orderBy: { slot: "asc" } })).toEqual([1, 2, 3].map((p) => ({ slot: `${studio.id}:${p}` })));
+  });
+
+  it("[6.3 b] with no enterprise member left on the roster, the enterprise's ENTERPRISE_MANAGER still gets the set-up reminder", async () => {
+    const { studio } = await approvedStudio(h, "applicant1", "中山市明珠智能装备有限公司");
+    const member = await h.t.db.prisma.studioMember.findFirstOrThrow({ where: { studioId: studio.id } });
+    await h.t.db.prisma.$transaction((t) => removeMember(t, { studio: studio.number, memberId: member.id }, ADMIN, at("2026-11-26")));
+    expect(await remindStudioSetup(deps, at("2026-12-02"))).toEqual({ reminded: 1 });
+    expect((await texts("applicant1")).at(-1)).toContain("【工作室建设提醒】");
   });
 
   it("[6.4 a] each week the city IP officer of a studio short of staff is told exactly what is missing, once a week, until the roster complies", async () => {

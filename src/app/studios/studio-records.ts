@@ -51,12 +51,18 @@ export async function studioCityIpOfficers(db: Tx, studioId: string): Promise<st
   return [...new Set(grants.map((g) => g.personId))];
 }
 
-/** The studio's manager (6.4 b); until one is designated, its full-time enterprise members. */
+/**
+ * The studio's manager (6.4 b); until one is designated, its full-time enterprise members; with
+ * none, the enterprise's ENTERPRISE_MANAGERs (someone on the enterprise side always hears).
+ */
 export async function studioManagers(db: Tx, studioId: string): Promise<string[]> {
   const enterprise = await db.studioMember.findMany({ where: { studioId, side: "ENTERPRISE", leftAt: null }, select: { personId: true, isManager: true, employment: true } });
   const managers = enterprise.filter((m) => m.isManager);
   const chosen = managers.length > 0 ? managers : enterprise.filter((m) => m.employment === "FULL_TIME");
-  return [...new Set(chosen.map((m) => m.personId))];
+  if (chosen.length > 0) return [...new Set(chosen.map((m) => m.personId))];
+  const studio = await db.studio.findUnique({ where: { id: studioId }, select: { enterpriseId: true } });
+  const grants = studio ? await db.roleGrant.findMany({ where: { role: "ENTERPRISE_MANAGER", enterpriseId: studio.enterpriseId, revokedAt: null }, select: { personId: true } }) : [];
+  return [...new Set(grants.map((g) => g.personId))];
 }
 
 /** Every channel identity of these people. */
