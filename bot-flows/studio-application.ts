@@ -155,7 +155,7 @@ export const studioApplicationFlow: FlowDefinition = {
   summary: { title: "确认提交申请？", intro: "请核对申请信息（回复序号可修改）：" },
   final: { type: "submit", message: "申请已提交！将先由所属镇街市场监管分局审核，结果会在这里通知您。" },
   texts: {
-    paused: "您正在填写的另一份申请已暂停并保存，提交本次修改后可接着填写。",
+    paused: "您正在填写的另一份申请已暂停并保存，办完当前事项后可接着填写。",
     resumed: "您之前填写的申请已恢复，已填内容都保存着。回复“继续”接着填写。",
   },
 };

@@ -86,7 +86,7 @@ export interface RunnerDeps<Db, P extends { id: string }> {
 /** The session was saved by someone else (another channel of the same person) since it was read. */
 export class SessionChangedError extends ConflictError {
   constructor() {
-    super("您的申请刚刚在另一台设备或另一个渠道上更新过，这条回复没有记录。回复“继续”查看当前的问题。");
+    super("您正在办理的事项刚刚在另一台设备或另一个渠道上更新过，这条回复没有记录。回复“继续”查看当前的问题。");
   }
 }
 

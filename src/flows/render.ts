@@ -89,17 +89,21 @@ export function chunkLines(lines: string[], maxBytes = MAX_TEXT_BYTES): Outbound
   return out.map(text);
 }
 
-/** `{{stepId}}` in a prompt: that step's answer as the person gave it. */
-export function fillPrompt(prompt: string, state: FlowState): string {
+/** `{{stepId}}` in a prompt: that step's answer as the summary shows it (a choice by its label). */
+export function fillPrompt(prompt: string, flow: FlowDefinition, state: FlowState, ctx: FlowContext): string {
   return prompt.replace(/\{\{(\w+)\}\}/g, (_, id: string) => {
     const v = state.answers[id];
-    return v === undefined || v === null ? "" : Array.isArray(v) ? v.join("、") : String(v);
+    const step = flow.steps.find((st) => st.id === id);
+    if (v === undefined || v === null || !step || step.kind === "notice") return "";
+    const options = optionsFor(step, ctx);
+    if (options.length > 0) return (Array.isArray(v) ? v : [String(v)]).map((x) => options.find((o) => o.value === x)?.label ?? x).join("、");
+    return formatValue(step, v, ctx.towns);
   });
 }
 
 /** The question for `step`, with `prefix` lines (heading, error) in front. */
 export function questionMessages(flow: FlowDefinition, state: FlowState, rawStep: AnswerStep, ctx: FlowContext, prefix: string[] = []): OutboundMessage[] {
-  const step = rawStep.prompt.includes("{{") ? { ...rawStep, prompt: fillPrompt(rawStep.prompt, state) } : rawStep;
+  const step = rawStep.prompt.includes("{{") ? { ...rawStep, prompt: fillPrompt(rawStep.prompt, flow, state, ctx) } : rawStep;
   const notes: string[] = [];
   if (step.optional) notes.push("（选填，可回复“跳过”）");
   if (step.id in state.answers) notes.push(`当前：${formatValue(step, state.answers[step.id], ctx.towns)}（回复新内容即可修改）`);

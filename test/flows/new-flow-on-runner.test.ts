@@ -76,7 +76,7 @@ describe("a new flow on the one conversation runner", () => {
       await enqueue(tx, out, h.clock.now());
     });
     await h.runtime.services.dispatcher.drain();
-    expect(texts("u3")).toContain("您正在填写的另一份申请已暂停并保存，提交本次修改后可接着填写。");
+    expect(texts("u3")).toContain("您正在填写的另一份申请已暂停并保存，办完当前事项后可接着填写。");
     expect((await prisma.conversationSession.findUniqueOrThrow({ where: { id: person.id } })).status).toBe("PAUSED");
     await h.text("u3", "中山市小榄镇某路 1 号"); // answers the new conversation, not the paused form
     await h.text("u3", "标牌在门口");
