@@ -156,7 +156,13 @@ export function createConversationRunner<Db, P extends { id: string }>(deps: Run
   async function current(person: { id: string }, now: Date): Promise<StoredSession | null> {
     const store = deps.store(deps.db);
     const s = await store.active(person.id);
-    if (!s) return null;
+    if (!s) {
+      // Nothing active but something paused: what paused it was ended elsewhere (an application
+      // withdrawn mid-revision). It is the person's conversation again.
+      const orphan = await store.newestPaused(person.id);
+      if (orphan && (await store.save(orphan.id, orphan.revision, { status: "ACTIVE" }))) return store.byId(orphan.id);
+      return null;
+    }
     const minutes = resolve(s).flow.conversation?.lifetimeMinutes;
     if (minutes === undefined || now.getTime() - s.lastActivityAt.getTime() <= minutes * 60_000) return s;
     if (await store.save(s.id, s.revision, { status: "EXPIRED" })) await resumePaused(deps.db, s);
@@ -263,11 +269,23 @@ export function createConversationRunner<Db, P extends { id: string }>(deps: Run
     return "handled";
   }
 
-  /** "继续" on a conversation the engine cancelled (its answers kept): it is active again. */
+  /** "继续" on a conversation the engine cancelled (its answers kept): it is active again, pausing any other. */
   async function reopen(turn: Turn<Db, P>, s: StoredSession): Promise<void> {
-    const store = deps.store(deps.db);
-    if (!(await store.save(s.id, s.revision, { status: "ACTIVE" }))) throw new SessionChangedError();
-    const fresh = await store.byId(s.id);
+    await turn.commit([], async (tx) => {
+      const store = deps.store(tx);
+      const running = await store.active(turn.person.id);
+      const context: SessionContext = { ...s.context };
+      const out: Outgoing[] = [];
+      if (running && running.id !== s.id) {
+        if (!(await store.save(running.id, running.revision, { status: "PAUSED" }))) throw new SessionChangedError();
+        context.pausedSessionId = running.id;
+        const paused = flowTexts(resolve(running).flow).paused;
+        if (paused) out.push({ channel: turn.sender.channel, userId: turn.sender.userId, personId: turn.person.id, message: { kind: "text", text: paused } });
+      }
+      if (!(await store.save(s.id, s.revision, { status: "ACTIVE", context }))) throw new SessionChangedError();
+      return out;
+    });
+    const fresh = await deps.store(deps.db).byId(s.id);
     await answer(turn, fresh!, { kind: "text", text: "继续" });
   }
 

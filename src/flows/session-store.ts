@@ -53,6 +53,8 @@ export interface SessionStore {
   /** The person's newest session of `flowId` in one of `statuses`. */
   latest(personId: string, flowId: string, statuses: SessionStatus[]): Promise<StoredSession | null>;
   byId(id: string): Promise<StoredSession | null>;
+  /** The person's most recently paused session. */
+  newestPaused(personId: string): Promise<StoredSession | null>;
   create(s: { personId: string; channel: string; userId: string; state: FlowState; context: SessionContext; now: Date }): Promise<StoredSession>;
   /** Saves only if the revision is still `revision` (nobody saved since it was read); false otherwise. */
   save(id: string, revision: number, patch: SessionSave): Promise<boolean>;

@@ -34,6 +34,10 @@ export function prismaSessionStore(db: PrismaClient | Tx): SessionStore {
       const r = await sessions.findFirst({ where: { personId, flowId, status: { in: statuses } }, orderBy: [{ status: "asc" }, { updatedAt: "desc" }] });
       return r ? toSession(r) : null;
     },
+    async newestPaused(personId) {
+      const r = await sessions.findFirst({ where: { personId, status: "PAUSED" }, orderBy: { updatedAt: "desc" } });
+      return r ? toSession(r) : null;
+    },
     async byId(id) {
       const r = await sessions.findUnique({ where: { id } });
       return r ? toSession(r) : null;

@@ -80,6 +80,21 @@ describe("application lifecycle edges", () => {
     expect(Object.keys(JSON.parse(draft.stateJson).answers)).toEqual(expect.arrayContaining(["enterpriseName", "uscc", "registeredAddress", "townId", "listingStatus"]));
   });
 
+  it("[6.3 a] a draft paused for a revision is the person's conversation again when the returned application is withdrawn instead", async () => {
+    await apply("a");
+    await h.text("a", "申请工作室");
+    for (const [field, typed] of HAPPY.slice(0, 3)) await h.text("a", field === "townId" ? "是" : typed);
+    await returnIt();
+    expect(await h.t.db.prisma.conversationSession.count({ where: { status: "PAUSED" } })).toBe(1);
+    await h.text("a", "撤回申请");
+    await h.text("a", "确认撤回"); // ends the revision conversation behind the runner's back
+    expect((await h.t.db.prisma.application.findFirstOrThrow({ where: { status: "WITHDRAWN" } })).id).toBeTruthy();
+    await h.text("a", "继续");
+    const draft = await h.t.db.prisma.conversationSession.findFirstOrThrow({ where: { status: "ACTIVE" } });
+    expect(Object.keys(JSON.parse(draft.stateJson).answers)).toEqual(HAPPY.slice(0, 3).map(([f]) => f));
+    expect(await h.t.db.prisma.conversationSession.count({ where: { status: "PAUSED" } })).toBe(0);
+  });
+
   it("links the manager's own enterprise only when it is the same enterprise", async () => {
     await h.t.db.prisma.channelIdentity.create({ data: { personId: "demo-manager-mingzhu", channel: "wecom", externalId: "chenxm" } });
     await apply("chenxm"); // HAPPY applies for 中山市某某（中国）科技有限公司, not 明珠
