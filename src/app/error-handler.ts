@@ -21,17 +21,27 @@ function closeAfter(c: Context) {
   c.header("connection", "close");
 }
 
+/**
+ * Refused before its body was read (401 on a webhook, 400 on a bad query): a small body is
+ * drained by the server, but a chunked or large one may be cut off mid-way, so close as for 413.
+ */
+function bodyLeftUnread(c: Context): boolean {
+  const r = c.req.raw;
+  if (!r.body || r.bodyUsed) return false;
+  return r.headers.has("transfer-encoding") || Number(r.headers.get("content-length") ?? 0) > 65_536;
+}
+
 /** The one place where errors become HTTP answers: 4xx with a short reason, never a stack trace. */
 export function createErrorHandler(logger: Logger) {
   return (err: Error, c: Context) => {
     if (err instanceof DomainError) {
       const status = STATUS[err.code] ?? 400;
-      if (status === 413) closeAfter(c);
+      if (status === 413 || bodyLeftUnread(c)) closeAfter(c);
       logger.warn({ path: c.req.path, method: c.req.method, code: err.code, reason: err.message }, "request refused");
       return c.json({ error: err.code, message: err.message }, status);
     }
     if (err instanceof HTTPException) {
-      if (err.status === 413) closeAfter(c);
+      if (err.status === 413 || bodyLeftUnread(c)) closeAfter(c);
       logger.warn({ path: c.req.path, status: err.status, reason: err.message }, "request refused");
       return c.json({ error: "http", message: err.message }, err.status);
     }

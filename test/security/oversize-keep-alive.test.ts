@@ -153,6 +153,16 @@ describe("a refused oversize body closes the connection cleanly", () => {
     expect(await conn.closedByServer()).toBe(true);
   });
 
+  it("a request refused before its chunked body is read (401) also closes cleanly", async () => {
+    const conn = rawConnection(dev.port);
+    await conn.write(chunkedHead("/admin/people", "application/json", "Authorization: Bearer wrong-wrong-wrong\r\n"));
+    for (let i = 0; i < 4; i++) await conn.write(chunk(8192));
+    const res = await conn.response();
+    expect(res.status).toBe(401);
+    expect(res.headers["connection"]?.toLowerCase()).toBe("close");
+    expect(await conn.closedByServer()).toBe(true);
+  });
+
   it("a normal request keeps a keep-alive connection open for the next one", async () => {
     const conn = rawConnection(dev.port);
     await conn.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
