@@ -106,5 +106,5 @@ describe("redelivered callbacks (WeCom retries): exactly the effects of one deli
 
     expect({ ...(await run("back-to-back")), mode: "once" }).toEqual(once);
     for (let i = 0; i < SHUFFLED_RUNS; i++) expect({ ...(await run("shuffled")), mode: "once" }).toEqual(once);
-  }, 300_000);
+  }, size(300_000, 1_800_000));
 });

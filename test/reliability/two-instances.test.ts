@@ -122,5 +122,5 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("two instances on one PostgreSQL
       await wecom.close();
       await t.drop().catch(() => undefined);
     }
-  }, 180_000);
+  }, size(180_000, 1_800_000));
 });
