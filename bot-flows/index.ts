@@ -3,11 +3,15 @@
 import type { FlowDefinition } from "../src/flows/flow-schema.ts";
 import { approvalOpinionFlow } from "./approval-opinion.ts";
 import { studioApplicationFlow } from "./studio-application.ts";
+import { serviceActionFlow } from "./service-action.ts";
+import { serviceRequestFlow } from "./service-request.ts";
 
 /** Each flow with the file that defines it, so `npm run flows:check` can say where a problem is. */
 export const flowSources: { file: string; flow: FlowDefinition }[] = [
   { file: "bot-flows/studio-application.ts", flow: studioApplicationFlow },
   { file: "bot-flows/approval-opinion.ts", flow: approvalOpinionFlow },
+  { file: "bot-flows/service-request.ts", flow: serviceRequestFlow },
+  { file: "bot-flows/service-action.ts", flow: serviceActionFlow },
 ];
 
 export const allFlows: FlowDefinition[] = flowSources.map((s) => s.flow);

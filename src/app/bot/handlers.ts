@@ -15,6 +15,8 @@ import { createConversations, turnOf, type Conversations } from "./conversations
 import { headConfirmHandler } from "./head-confirm-handler.ts";
 import { classify } from "./intent-router.ts";
 import { isApprover } from "./menu.ts";
+import { registerServiceDesk, serviceRequestHandler } from "./service-request-handler.ts";
+import type { ServiceDesk } from "../service-requests/service-desk.ts";
 
 export interface Domain {
   flows: FlowRegistry;
@@ -23,6 +25,8 @@ export interface Domain {
   linkSigner: ReturnType<typeof createLinkSigner>;
   /** The one conversation runner every flow runs on. */
   conversations: Conversations;
+  /** Service requests (clause 4, 7.1, 7.2). */
+  serviceDesk: ServiceDesk;
 }
 
 /** The product's services behind the bot: flows, approvals, signed links. */
@@ -49,7 +53,8 @@ export function createDomain(deps: CoreDeps & Pick<Services, "directory" | "adap
   // What each flow does on completion (a new flow: its file in bot-flows/ and one line here).
   conversations.registerCompletion(APPLICATION_FLOW, applicationCompletion({ approvals, helpContact: deps.config.helpContact, newId }));
   conversations.registerCompletion(APPROVAL_OPINION_FLOW, opinionCompletion(approvals), { afterCommit: true });
-  return { flows, calendar, approvals, linkSigner, conversations };
+  const serviceDesk = registerServiceDesk({ prisma: deps.db.prisma, calendar, timeZone: deps.config.timeZone, now, newId, conversations });
+  return { flows, calendar, approvals, linkSigner, conversations, serviceDesk };
 }
 
 /**
@@ -62,6 +67,7 @@ export function defaultHandlers(deps: CoreDeps & Pick<Services, "directory" | "a
   const approval = approvalActions({ prisma, approvals: domain.approvals, flows: domain.flows, conversations });
   const headConfirm = headConfirmHandler({ prisma, approvals: domain.approvals });
   const applicantActions = applicantActionsHandler({ prisma, approvals: domain.approvals });
+  const service = serviceRequestHandler({ prisma, desk: domain.serviceDesk, conversations });
 
   const route: BotHandler = async (ctx) => {
     const session = await conversations.current(ctx.person, ctx.now);
@@ -113,6 +119,8 @@ export function defaultHandlers(deps: CoreDeps & Pick<Services, "directory" | "a
       case "start-flow":
         await conversations.start(turn, intent.flowId);
         return true;
+      case "service":
+        return service(ctx);
       case "menu":
         return false;
     }

@@ -2,6 +2,7 @@ import type { ChannelCapabilities } from "../../channels/channel.ts";
 import { eligibleRoleForStage, STAGES } from "../../domain/approval/approval-machine.ts";
 import type { OutboundMessage } from "../../domain/chat.ts";
 import type { PersonView } from "../../storage/directory.ts";
+import { MENU_SERVICE_KEYS } from "../service-requests/service-texts.ts";
 
 export const MENU_KEYS = { apply: "menu:apply", status: "menu:status", pending: "menu:pending" } as const;
 
@@ -20,6 +21,10 @@ export function menuMessage(person: PersonView, caps: ChannelCapabilities, cardI
     { key: MENU_KEYS.status, label: "我的申请", word: "我的申请", hint: "查看申请进度" },
   ];
   if (isApprover(person)) items.push({ key: MENU_KEYS.pending, label: "待我审批", word: "待我审批", hint: "查看等待您审批的申请" });
+  // Clause 4 / 7.1: an enterprise's manager asks its studio for services; owners see theirs.
+  const manager = person.roles.some((r) => r.role === "ENTERPRISE_MANAGER" && r.enterpriseId);
+  if (manager) items.push({ key: MENU_SERVICE_KEYS.request, label: "申请服务", word: "申请服务", hint: "向工作室提出知识产权服务需求" });
+  if (manager || person.roles.some((r) => ["AGENCY_STAFF", "CITY_IP_OFFICER", "ADMIN"].includes(r.role))) items.push({ key: MENU_SERVICE_KEYS.mine, label: "我的服务", word: "我的服务", hint: "服务申请的进度与待办" });
   const greeting = `您好，${person.name}！我是中山市企业知识产权保护流动工作室助手。`;
   if (caps.buttons) {
     return {
