@@ -3,6 +3,10 @@
 import type { FlowDefinition } from "../src/flows/flow-schema.ts";
 import { approvalOpinionFlow } from "./approval-opinion.ts";
 import { studioApplicationFlow } from "./studio-application.ts";
+import { managerDesignationFlow } from "./manager-designation.ts";
+import { studioRosterFlow } from "./studio-roster.ts";
+import { studioSetupReturnFlow } from "./studio-setup-return.ts";
+import { studioSetupFlow } from "./studio-setup.ts";
 import { serviceActionFlow } from "./service-action.ts";
 import { serviceRequestFlow } from "./service-request.ts";
 
@@ -10,6 +14,10 @@ import { serviceRequestFlow } from "./service-request.ts";
 export const flowSources: { file: string; flow: FlowDefinition }[] = [
   { file: "bot-flows/studio-application.ts", flow: studioApplicationFlow },
   { file: "bot-flows/approval-opinion.ts", flow: approvalOpinionFlow },
+  { file: "bot-flows/manager-designation.ts", flow: managerDesignationFlow },
+  { file: "bot-flows/studio-setup.ts", flow: studioSetupFlow },
+  { file: "bot-flows/studio-setup-return.ts", flow: studioSetupReturnFlow },
+  { file: "bot-flows/studio-roster.ts", flow: studioRosterFlow },
   { file: "bot-flows/service-request.ts", flow: serviceRequestFlow },
   { file: "bot-flows/service-action.ts", flow: serviceActionFlow },
 ];

@@ -109,3 +109,13 @@ export function enterAgentXml(m: {
 export function cdata(s: string): string {
   return `<![CDATA[${s.replace(/]]>/g, "]]]]><![CDATA[>")}]]>`;
 }
+
+/** A photo sent to the app (MsgType image): WeCom gives its MediaId (valid 3 days) and a PicUrl. */
+export function imageMessageXml(m: { toUser: string; fromUser: string; mediaId: string; msgId: string; createTime: number | string; agentId: number | string; picUrl?: string }): string {
+  return (
+    `<xml><ToUserName>${cdata(m.toUser)}</ToUserName><FromUserName>${cdata(m.fromUser)}</FromUserName>` +
+    `<CreateTime>${m.createTime}</CreateTime><MsgType><![CDATA[image]]></MsgType>` +
+    `<PicUrl>${cdata(m.picUrl ?? "https://example.invalid/photo.jpg")}</PicUrl><MediaId>${cdata(m.mediaId)}</MediaId>` +
+    `<MsgId>${m.msgId}</MsgId><AgentID>${m.agentId}</AgentID></xml>`
+  );
+}

@@ -117,12 +117,14 @@ describe("application and approval journey through WeCom (6.2, 6.3 a, A.1)", () 
     expect(done.studioNumber).toBe(`ZSIPS-${year}-001`);
     expect(done.studio).toMatchObject({ number: `ZSIPS-${year}-001`, status: "SETTING_UP" });
     for (const user of ["chenxm", "zhoumin", "zhanglei", "wangfang"]) expect(textsTo(h, user), user).toContain(`ZSIPS-${year}-001`);
-    // The enterprise carries the A.1 facts and the applicant is its studio manager (6.4 b).
+    // The enterprise carries the A.1 facts; the applicant is a full-time enterprise member, and is
+    // asked who manages the studio (6.4 b): approval alone makes nobody ENTERPRISE_MANAGER.
     const enterprise = await h.t.db.prisma.enterprise.findUniqueOrThrow({ where: { id: done.enterpriseId! } });
     expect(enterprise).toMatchObject({ name: "中山市某某（中国）科技有限公司", uscc: "91350100M000100Y43", townId: "xiaolan", registeredCapitalYuan: 6_000_000n });
     const member = await h.t.db.prisma.studioMember.findFirstOrThrow({ where: { studioId: done.studio!.id } });
     expect(member).toMatchObject({ personId: done.applicantId, side: "ENTERPRISE", employment: "FULL_TIME" });
-    expect(await h.t.db.prisma.roleGrant.count({ where: { personId: done.applicantId, role: "ENTERPRISE_MANAGER", enterpriseId: enterprise.id } })).toBe(1);
+    expect(await h.t.db.prisma.roleGrant.count({ where: { personId: done.applicantId, role: "ENTERPRISE_MANAGER", enterpriseId: enterprise.id } })).toBe(0);
+    expect(textsTo(h, "chenxm")).toContain("请确认工作室管理者");
 
     const audit = await h.t.db.prisma.auditLog.findMany({ orderBy: { id: "asc" } });
     expect(audit.map((a) => a.action)).toEqual([

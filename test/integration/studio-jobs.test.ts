@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isoWeek, remindStudioRosters, remindStudioSetup, type StudioJobDeps } from "../../src/app/jobs/studio-jobs.ts";
 import { confirmSetup, recordSetupItem, submitSetup } from "../../src/app/studios/setup-checklist.ts";
-import { addMember, removeMember } from "../../src/app/studios/studio-members.ts";
+import { addMember, designateManager, removeMember } from "../../src/app/studios/studio-members.ts";
 import type { StudioActor } from "../../src/app/studios/studio-records.ts";
 import { createChineseWorkingCalendar } from "../../src/jobs/chinese-calendar.ts";
 import { approvedStudio, linkDemoOfficers } from "../support/approved-studio.ts";
@@ -59,7 +59,9 @@ describe("studio jobs: set-up and roster reminders", () => {
   });
 
   it("[6.3 b] with no enterprise member left on the roster, the enterprise's ENTERPRISE_MANAGER still gets the set-up reminder", async () => {
-    const { studio } = await approvedStudio(h, "applicant1", "中山市明珠智能装备有限公司");
+    const { studio, applicant } = await approvedStudio(h, "applicant1", "中山市明珠智能装备有限公司");
+    // Designated as the manager (6.4 b: that grants ENTERPRISE_MANAGER; approval alone no longer does).
+    await h.t.db.prisma.$transaction((t) => designateManager(t, { studio: studio.number, personId: applicant.id, facts: { inManagement: true, techMgmtExperience: true, ipKnowledge: true } }, ADMIN, at("2026-11-25")));
     const member = await h.t.db.prisma.studioMember.findFirstOrThrow({ where: { studioId: studio.id } });
     await h.t.db.prisma.$transaction((t) => removeMember(t, { studio: studio.number, memberId: member.id }, ADMIN, at("2026-11-26")));
     expect(await remindStudioSetup(deps, at("2026-12-02"))).toEqual({ reminded: 1 });

@@ -24,6 +24,8 @@ export interface ApprovalServiceDeps {
   printUrl: (applicationId: string, personId: string) => string;
   /** Called when an application is returned: start the revision conversation for the applicant. */
   onReturned?: (tx: Tx, app: { id: string; applicantId: string }, opinion: string, fields: string[]) => Promise<OutgoingMessage[]>;
+  /** Called at final approval, after the studio is founded: the applicant confirms its manager (6.4 b). */
+  onApproved?: (tx: Tx, app: { id: string; applicantId: string }) => Promise<OutgoingMessage[]>;
 }
 
 type AppRow = NonNullable<Awaited<ReturnType<PrismaClient["application"]["findUnique"]>>>;
@@ -114,6 +116,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       } else if (e.type === "notifyApplicant") {
         out.push(...messagesTo(applicant, { kind: "text", text: applicantNotice(app, e) }));
         if (e.notice === "returned" && deps.onReturned) out.push(...(await deps.onReturned(tx, app, e.opinion ?? "", e.returnFields ?? [])));
+        if (e.notice === "approved" && deps.onApproved) out.push(...(await deps.onApproved(tx, app)));
       }
     }
     return out;

@@ -6,7 +6,7 @@ type AppRow = NonNullable<Awaited<ReturnType<PrismaClient["application"]["findUn
 
 /**
  * Final approval (6.3 a, A.1 市局意见 · 编号): draws the studio number, records the enterprise's
- * A.1 facts, creates the Studio and makes the applicant its enterprise manager (6.4 a/b).
+ * A.1 facts, creates the Studio with the applicant as a full-time enterprise member (6.4 a).
  * Runs inside the decision's transaction; returns the number.
  */
 export async function foundStudio(tx: Tx, app: AppRow, deps: { now: Date; timeZone: string; studioNumberFormat: string }): Promise<string> {
@@ -14,9 +14,9 @@ export async function foundStudio(tx: Tx, app: AppRow, deps: { now: Date; timeZo
   const enterpriseId = await enterpriseOf(tx, app);
   await tx.application.update({ where: { id: app.id }, data: { studioNumber: number, enterpriseId } });
   const studio = await tx.studio.create({ data: { number, enterpriseId, applicationId: app.id, status: "SETTING_UP", approvedAt: deps.now } });
+  // The applicant stays on the roster meanwhile; who manages the studio (and gets ENTERPRISE_MANAGER)
+  // is what the applicant confirms next (6.4 b, designateManager), not who typed the form.
   await tx.studioMember.create({ data: { studioId: studio.id, personId: app.applicantId, side: "ENTERPRISE", employment: "FULL_TIME" } });
-  const granted = await tx.roleGrant.findFirst({ where: { personId: app.applicantId, role: "ENTERPRISE_MANAGER", enterpriseId, revokedAt: null } });
-  if (!granted) await tx.roleGrant.create({ data: { personId: app.applicantId, role: "ENTERPRISE_MANAGER", enterpriseId } });
   return number;
 }
 

@@ -133,7 +133,7 @@ export function createBot(opts: BotOptions) {
     // Approval cards are finalized by the approval service, with the decision; a card sent to
     // someone else is not this tapper's to mark.
     if (card && (card.channel !== event.sender.channel || card.externalUserId !== event.sender.userId)) return;
-    if (card?.finalText || card?.purpose === "approval") return;
+    if (card?.finalText || card?.purpose === "approval" || card?.purpose === "studio-setup") return;
     const now = opts.now();
     await prisma.$transaction(async (tx) => {
       if (card) await tx.sentCard.update({ where: { id: card.id }, data: { finalText: label, responseCodeUsedAt: now } });

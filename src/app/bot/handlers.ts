@@ -15,6 +15,8 @@ import { createConversations, turnOf, type Conversations } from "./conversations
 import { headConfirmHandler } from "./head-confirm-handler.ts";
 import { classify } from "./intent-router.ts";
 import { isApprover } from "./menu.ts";
+import { designationStarter } from "./manager-designation-handler.ts";
+import { registerStudioCompletions, studioHandler } from "./studio-commands.ts";
 import { registerServiceDesk, serviceRequestHandler } from "./service-request-handler.ts";
 import type { ServiceDesk } from "../service-requests/service-desk.ts";
 
@@ -49,10 +51,12 @@ export function createDomain(deps: CoreDeps & Pick<Services, "directory" | "adap
     studioNumberFormat: deps.config.studioNumberFormat,
     printUrl: (id, personId) => `${deps.config.publicBaseUrl}/applications/${id}/print?t=${linkSigner.sign(`print:${id}`, personId)}`,
     onReturned: revisionStarter({ conversations: () => conversations, flows, now }),
+    onApproved: designationStarter({ prisma: deps.db.prisma, conversations: () => conversations, newId, timeZone: deps.config.timeZone, now }),
   });
   // What each flow does on completion (a new flow: its file in bot-flows/ and one line here).
   conversations.registerCompletion(APPLICATION_FLOW, applicationCompletion({ approvals, helpContact: deps.config.helpContact, newId }));
   conversations.registerCompletion(APPROVAL_OPINION_FLOW, opinionCompletion(approvals), { afterCommit: true });
+  registerStudioCompletions(conversations, { prisma: deps.db.prisma, conversations: () => conversations, newId, timeZone: deps.config.timeZone });
   const serviceDesk = registerServiceDesk({ prisma: deps.db.prisma, calendar, timeZone: deps.config.timeZone, now, newId, conversations });
   return { flows, calendar, approvals, linkSigner, conversations, serviceDesk };
 }
@@ -68,6 +72,8 @@ export function defaultHandlers(deps: CoreDeps & Pick<Services, "directory" | "a
   const headConfirm = headConfirmHandler({ prisma, approvals: domain.approvals });
   const applicantActions = applicantActionsHandler({ prisma, approvals: domain.approvals });
   const service = serviceRequestHandler({ prisma, desk: domain.serviceDesk, conversations });
+
+  const studio = studioHandler({ prisma, conversations: () => conversations, newId: deps.newId ?? randomId, timeZone: deps.config.timeZone });
 
   const route: BotHandler = async (ctx) => {
     const session = await conversations.current(ctx.person, ctx.now);
@@ -121,6 +127,8 @@ export function defaultHandlers(deps: CoreDeps & Pick<Services, "directory" | "a
         return true;
       case "service":
         return service(ctx);
+      case "studio":
+        return studio(ctx);
       case "menu":
         return false;
     }

@@ -7,6 +7,7 @@ import type { FlowDefinition } from "../../flows/flow-schema.ts";
 import type { InboundEvent } from "../../domain/chat.ts";
 import { KEY_TO_DECISION } from "./approval-handler.ts";
 import { menuIntent } from "./menu.ts";
+import { isStudioMessage } from "./studio-commands.ts";
 import { isServiceMessage } from "./service-request-handler.ts";
 
 const APPLICANT_WORDS = ["催办", "催一下", "urge", "撤回", "撤回申请", "withdraw", "确认撤回"];
@@ -34,6 +35,8 @@ export type Intent =
   | { kind: "apply"; resume: boolean }
   /** 申请服务, 我的服务, 进展 …, 办结 …, and the service cards' buttons (clause 4). */
   | { kind: "service" }
+  /** 工作室建设 / 工作室成员 / 工作室情况 and the set-up card's 确认 / 退回补充 (6.3 b, 6.4). */
+  | { kind: "studio" }
   /** Nothing else: the menu answers. */
   | { kind: "menu" };
 
@@ -58,6 +61,7 @@ export function classify(event: InboundEvent, facts: Facts): Intent {
     if (KEY_TO_DECISION.has(key)) return { kind: "approval-card" };
     if ((key === "hc:confirm" || key === "hc:decline") && event.cardId) return { kind: "head-confirm" };
     if (isServiceMessage(event, active?.flow.id)) return { kind: "service" };
+    if (isStudioMessage(event)) return { kind: "studio" };
     if (key.startsWith("flow:")) return active ? { kind: "conversation", session: active.session } : { kind: "stale-flow-button" };
     const m = menuIntent(null, key);
     if (m === "pending") return { kind: "pending" };
@@ -73,6 +77,7 @@ export function classify(event: InboundEvent, facts: Facts): Intent {
   const intent = menuIntent(text, null);
   // A short dialog (the officer's opinion) owns every text; its own cancel and menu words end it.
   if (active && ownsEveryText(active.flow)) return { kind: "conversation", session: active.session };
+  if (isStudioMessage(event)) return { kind: "studio" };
   if (isServiceMessage(event, active?.flow.id)) return { kind: "service" };
   // Commands that stay commands mid-form (as before): an approver's list, a declaration for a
   // draft awaiting its head, urging and withdrawing, the status query.
