@@ -225,6 +225,10 @@ export function createConversationRunner<Db, P extends { id: string }>(deps: Run
         return "handled";
       }
     }
+    // The answer belongs to its question: a message received no later than the moment another
+    // device's answer moved this conversation on was written for the earlier question.
+    const otherDevice = s.channel !== turn.sender.channel || s.userId !== turn.sender.userId;
+    if (otherDevice && s.lastInputAt && turn.receivedAt.getTime() <= s.lastActivityAt.getTime()) throw new SessionChangedError();
     const result = step(flow, state, input, await engineContext(deps.db, turn.sender.channel, turn.now, s.context));
     const submit = result.commands.find((c) => c.type === "submit");
     const completion = submit ? completionOf(flow.id) : undefined;
