@@ -253,6 +253,18 @@ describe("service requests in chat", () => {
 
   it("[4] only the studio's enterprise manager asks, and only once the studio is OPERATING", async () => {
     const { studio } = await operatingStudio();
+    // The menu offers 申请服务 to the studio's manager (and the button starts the request), not to others.
+    const menuButtons = (u: string) => ((h.to(u).at(-1)!.templateCard as { button_list: { text: string }[] }).button_list ?? []).map((x) => x.text);
+    await h.text("applicant1", "菜单");
+    expect(menuButtons("applicant1")).toEqual(expect.arrayContaining(["申请服务", "我的服务"]));
+    await tap("applicant1", "申请服务");
+    expect(recent("applicant1", 1)).toContain("请选择需要的服务（标准 7.1）");
+    await h.text("applicant1", "取消");
+    await h.text("stranger1", "菜单");
+    expect(menuButtons("stranger1")).not.toContain("申请服务");
+    await h.text("liuyang", "菜单");
+    expect(menuButtons("liuyang")).toEqual(expect.arrayContaining(["我的服务"]));
+    expect(menuButtons("liuyang")).not.toContain("申请服务");
     await h.text("stranger1", "申请服务");
     expect(lastText("stranger1")).toContain("您所在的企业还没有工作室");
     await prisma().studio.update({ where: { id: studio.id }, data: { status: "SETTING_UP" } });
@@ -260,7 +272,8 @@ describe("service requests in chat", () => {
     expect(lastText("applicant1")).toContain("尚未正式运行");
     const refusals = (await prisma().auditLog.findMany({ where: { action: "service.refused" } })).map((a) => JSON.parse(a.detailJson).reason);
     expect(refusals).toEqual(["no_studio", "studio_not_operating"]);
-    expect(await prisma().conversationSession.count({ where: { flowId: "service-request" } })).toBe(0);
+    expect(await prisma().conversationSession.count({ where: { flowId: "service-request", status: "ACTIVE" } })).toBe(0);
+    expect(await prisma().serviceRequest.count()).toBe(0);
   });
 });
 

@@ -8,6 +8,7 @@ import { appendAudit } from "../../storage/audit-log.ts";
 import { enqueue } from "../../storage/outbox.ts";
 import { createBotContext, type BotContext, type BotHandler } from "./bot-context.ts";
 import { menuIntent, menuMessage } from "./menu.ts";
+import { managesStudio } from "./service-request-handler.ts";
 
 export interface BotOptions {
   prisma: PrismaClient;
@@ -38,7 +39,7 @@ export function createBot(opts: BotOptions) {
     const intent = menuIntent(ctx.text, ctx.event.kind === "button" ? ctx.event.key : null);
     const replies: OutboundMessage[] = [];
     if (intent === null && ctx.text !== null) replies.push({ kind: "text", text: "抱歉，没有听懂。请从下面的菜单选择，或回复“帮助”。" });
-    replies.push(menuMessage(ctx.person, ctx.capabilities, `menu-${opts.newId()}`));
+    replies.push(menuMessage(ctx.person, ctx.capabilities, `menu-${opts.newId()}`, { studioManager: await managesStudio(prisma, ctx.person) }));
     await ctx.commit(replies);
     return true;
   };

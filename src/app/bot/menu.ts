@@ -15,14 +15,14 @@ export function isApprover(person: PersonView): boolean {
 }
 
 /** The main menu: buttons where the channel has them, a list of words otherwise. */
-export function menuMessage(person: PersonView, caps: ChannelCapabilities, cardId: string): OutboundMessage {
+export function menuMessage(person: PersonView, caps: ChannelCapabilities, cardId: string, opts: { studioManager?: boolean } = {}): OutboundMessage {
   const items: { key: string; label: string; word: string; hint: string }[] = [
     { key: MENU_KEYS.apply, label: "申请工作室", word: "申请工作室", hint: "在线填写《工作室申请表》，约 5 分钟" },
     { key: MENU_KEYS.status, label: "我的申请", word: "我的申请", hint: "查看申请进度" },
   ];
   if (isApprover(person)) items.push({ key: MENU_KEYS.pending, label: "待我审批", word: "待我审批", hint: "查看等待您审批的申请" });
   // Clause 4 / 7.1: an enterprise's manager asks its studio for services; owners see theirs.
-  const manager = person.roles.some((r) => r.role === "ENTERPRISE_MANAGER" && r.enterpriseId);
+  const manager = opts.studioManager === true;
   if (manager) items.push({ key: MENU_SERVICE_KEYS.request, label: "申请服务", word: "申请服务", hint: "向工作室提出知识产权服务需求" });
   if (manager || person.roles.some((r) => ["AGENCY_STAFF", "CITY_IP_OFFICER", "ADMIN"].includes(r.role))) items.push({ key: MENU_SERVICE_KEYS.mine, label: "我的服务", word: "我的服务", hint: "服务申请的进度与待办" });
   const greeting = `您好，${person.name}！我是中山市企业知识产权保护流动工作室助手。`;

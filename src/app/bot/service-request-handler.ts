@@ -34,6 +34,13 @@ function noteCommand(text: string): { action: "progress" | "close"; rest: string
   return null;
 }
 
+/** Whether the menu offers 申请服务: the person manages (or sits on the enterprise side of) a studio. */
+export async function managesStudio(prisma: PrismaClient, person: PersonView): Promise<boolean> {
+  const enterprises = person.roles.filter((r) => r.role === "ENTERPRISE_MANAGER" && r.enterpriseId).map((r) => r.enterpriseId!);
+  if (enterprises.length > 0 && (await prisma.studio.count({ where: { enterpriseId: { in: enterprises } } })) > 0) return true;
+  return (await prisma.studioMember.count({ where: { personId: person.id, side: "ENTERPRISE", leftAt: null } })) > 0;
+}
+
 /** Does this message belong to the service desk? (the intent router asks once per message) */
 export function isServiceMessage(event: InboundEvent, activeFlowId?: string): boolean {
   if (event.kind === "button") return SERVICE_KEY_SET.has(event.key) || event.key === MENU_SERVICE_KEYS.request || event.key === MENU_SERVICE_KEYS.mine;
