@@ -52,6 +52,12 @@ const CHAT_MATRIX: [row: string, say: string, refusal: string | null][] = [
   ["✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "催办", "urge.refused"],
   ["✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "撤回申请", "withdraw.refused"],
   ["✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "确认撤回", "withdraw.refused"],
+  // Clause 4: services are asked by the manager of a studio (nobody here has one; the studio's own
+  // manager, agency staff and officers are in test/integration/service-requests.test.ts).
+  ["✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "申请服务", "service.refused"],
+  ["✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓", "我的服务", null], // one's own requests, and what one holds
+  ["✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "进展 已完成检索", "service.refused"], // only a request's owner
+  ["✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "办结 已出具报告", "service.refused"],
 ];
 
 /** What the allowed person is told (the refused are told why, checked below). */
@@ -65,12 +71,14 @@ const CHAT_ANSWERS: Record<string, (a: Actor) => RegExp> = {
   催办: () => /已催办/,
   撤回申请: () => /确定要撤回/,
   确认撤回: () => /已撤回/,
+  我的服务: () => /您还没有服务申请/,
 };
 const CHAT_REFUSALS: Record<string, RegExp> = {
   "pending.refused": /您没有需要审批的事项/,
   "declare_authority.refused": /无需声明授权/,
   "urge.refused": /只有申请人本人可以催办或撤回/,
   "withdraw.refused": /只有申请人本人可以催办或撤回/,
+  "service.refused": /还没有工作室|没有正在办理的服务申请/,
 };
 
 /** Who may decide each stage from its card (A.1 opinion rows). */
