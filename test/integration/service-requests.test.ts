@@ -7,7 +7,7 @@ import { escalateServiceRequests } from "../../src/app/jobs/service-escalation.t
 import { SERVICE_CATEGORIES } from "../../src/domain/studio/service-catalogue.ts";
 import { verifyAuditChain } from "../../src/storage/audit-log.ts";
 import { approvedStudio, linkDemoOfficers } from "../support/approved-studio.ts";
-import { createWecomHarness, testClock, type WecomHarness } from "../support/wecom-harness.ts";
+import { createWecomHarness, testClock, WECOM, type WecomHarness } from "../support/wecom-harness.ts";
 
 // Wednesday 2026-11-25 10:00 in Zhongshan (a working day).
 const WED_10 = new Date("2026-11-25T02:00:00Z");
@@ -65,6 +65,8 @@ async function requestService(service: number, subItem: number | null, need = "�
   return prisma().serviceRequest.findFirstOrThrow({ orderBy: { createdAt: "desc" } });
 }
 
+const image = (u: string, mediaId: string) =>
+  h.post(`<xml><ToUserName><![CDATA[${WECOM.corpId}]]></ToUserName><FromUserName><![CDATA[${u}]]></FromUserName><CreateTime>${Math.floor(h.clock.now().getTime() / 1000)}</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[https://example.invalid/p.jpg]]></PicUrl><MediaId><![CDATA[${mediaId}]]></MediaId><MsgId>${Date.now()}${Math.floor(Math.random() * 1000)}</MsgId><AgentID>${WECOM.agentId}</AgentID></xml>`);
 const auditActions = async (requestId: string) => (await prisma().auditLog.findMany({ where: { subjectId: requestId }, orderBy: { id: "asc" } })).map((a) => a.action);
 
 describe("service requests in chat", () => {
@@ -184,9 +186,10 @@ describe("service requests in chat", () => {
     expect(recent("applicant1")).toContain("7.2.3 b 对于新一代信息技术和生物医药产业重点企业");
     await h.text("applicant1", "2");
     await h.text("applicant1", "申请快速预审备案");
-    await h.text("applicant1", "跳过");
+    await image("applicant1", "MEDIA-LICENCE-1"); // the optional attachment: a photo
     await h.text("applicant1", "是");
-    expect(await prisma().serviceRequest.findFirstOrThrow()).toMatchObject({ subItem: "7.2.3 b", urgent: false });
+    expect(await prisma().serviceRequest.findFirstOrThrow()).toMatchObject({ subItem: "7.2.3 b", urgent: false, attachmentKind: "image", attachmentMediaId: "MEDIA-LICENCE-1", attachmentChannel: "wecom" });
+    expect(JSON.stringify(h.to("liuyang").at(-1)!.templateCard)).toContain("照片 1 张");
   });
 
   it("[4] or-sign: two agency staff tapping 受理 at once — exactly one accepts, the other is told who did", async () => {
