@@ -100,12 +100,20 @@ describe("studio manager and set-up checklist in chat (6.4 b, 6.3 b)", () => {
     expect(card2.id).not.toBe(card1.id);
     await h.click("zhanglei", "ss:confirm", card1.id); // the old card, again
     expect(last("zhanglei")).toContain("请以最新的确认卡片为准");
-    await h.click("zhanglei", "ss:confirm", card2.id);
+    // 工作室情况 gives the officer a fresh card for the round awaiting confirmation (as the reminder says).
+    await h.text("zhanglei", "工作室情况");
+    expect(said("zhanglei").at(-2)).toContain("清单已提交，等待市局知识产权科室确认");
+    const card3 = setupCard("zhanglei");
+    expect(card3.id).not.toBe(card2.id);
+    expect(await prisma().sentCard.findUniqueOrThrow({ where: { id: card3.id } })).toMatchObject({ round: 2, subjectId: studio.id });
+    await h.click("zhanglei", "ss:confirm", card3.id);
 
     const done = await prisma().studio.findUniqueOrThrow({ where: { id: studio.id } });
     expect(done).toMatchObject({ status: "OPERATING", setupRound: 2, setupConfirmedById: "demo-city-ip" });
     expect(said("chenxm").join("\n")).toContain("工作室正式运行");
-    expect(h.fake.updates.some((u) => u.taskId === card2.id && u.replaceName === "已确认")).toBe(true);
+    expect(h.fake.updates.some((u) => u.taskId === card3.id && u.replaceName === "已确认")).toBe(true);
+    // The other open card of the round says who decided.
+    expect(h.fake.updates.find((u) => u.taskId === card2.id)?.replaceName).toMatch(/^已由 张磊 于 \d\d-\d\d 确认$/);
     // A second tap on the confirmed card records nothing more.
     await h.click("zhanglei", "ss:confirm", card2.id);
     expect(last("zhanglei")).toContain("工作室已确认运行");

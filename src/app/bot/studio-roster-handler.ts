@@ -10,12 +10,12 @@ import type { CompletionHandler } from "../../flows/conversation-runner.ts";
 import type { PrismaClient, Tx } from "../../storage/database.ts";
 import type { PersonView } from "../../storage/directory.ts";
 import { addMember, removeMember } from "../studios/studio-members.ts";
-import { activeMembers, findStudio, studioCompliance } from "../studios/studio-records.ts";
+import { activeMembers, studioCityIpOfficers, studioCompliance } from "../studios/studio-records.ts";
 import type { BotContext } from "./bot-context.ts";
 import type { Conversations, Db } from "./conversations.ts";
 import { refuseInChat } from "./refuse-in-chat.ts";
-import { chatActor, enterpriseStudiosOf } from "./studio-chat-common.ts";
-import { setupStateText } from "./studio-setup-handler.ts";
+import { chatActor, designatedManager, enterpriseStudiosOf } from "./studio-chat-common.ts";
+import { sendConfirmCards, setupStateText } from "./studio-setup-handler.ts";
 
 type StudioWithEnterprise = NonNullable<Awaited<ReturnType<typeof studioWithEnterprise>>>;
 
@@ -38,6 +38,7 @@ async function rosterText(db: Tx, studio: StudioWithEnterprise): Promise<string>
 
 export interface RosterDeps {
   prisma: PrismaClient;
+  newId: () => string;
   conversations: () => Conversations;
   timeZone: string;
 }
@@ -98,7 +99,14 @@ export function studioRosterActions(deps: RosterDeps) {
     if (studio === "none") return refuseInChat(ctx, { action: "studio_status.refused", reason: "studio_not_visible", text: `找不到您可以查看的工作室“${arg.slice(0, 30)}”。`, detail: { studio: arg.slice(0, 40) } });
     if (studio === "several") return ctx.commit([{ kind: "text", text: listing(studios, "工作室情况") }]);
     const head = `【工作室情况】${studio.number}（${studio.enterprise.name}）：${STUDIO_STATUS_LABELS[studio.status as StudioStatus] ?? studio.status}`;
-    await ctx.commit([{ kind: "text", text: [head, await setupStateText(prisma, studio, deps.timeZone), await rosterText(prisma, studio)].join("\n\n") }]);
+    const e = ctx.event;
+    await ctx.commit([{ kind: "text", text: [head, await setupStateText(prisma, studio, deps.timeZone), await rosterText(prisma, studio)].join("\n\n") }], async (tx) => {
+      // A checklist awaiting this officer's confirmation: a fresh card for the current round (the
+      // set-up reminder points here; the old card may be gone or no longer updatable).
+      if (studio.status !== "SETTING_UP" || !studio.setupSubmittedAt || !(await studioCityIpOfficers(tx, studio.id)).includes(ctx.person.id)) return [];
+      const manager = await designatedManager(tx, studio.id);
+      return sendConfirmCards(tx, deps, studio, studio.setupRound, [], manager?.person.name ?? "", [{ channel: e.sender.channel, userId: e.sender.userId, personId: ctx.person.id }]);
+    });
   }
 
   return { onMembers, onStatus };

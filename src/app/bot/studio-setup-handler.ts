@@ -74,12 +74,12 @@ export async function startSetupChecklist(tx: Tx, deps: SetupDeps, o: { studioId
   return deps.conversations().startConversation(tx, { personId: o.personId, channel: reach.channel, userId: reach.userId, flowId: STUDIO_SETUP_FLOW, context: { studioId: st.studio.id, items: st.missing }, prefill, notice: o.notice, now: o.now });
 }
 
-/** The confirm card (确认 / 退回补充) for each identity of the studio's city IP officers, bound to the round. */
-async function sendConfirmCards(tx: Tx, deps: SetupDeps, studio: StudioRow, round: number, officerIds: string[], managerName: string): Promise<OutgoingMessage[]> {
+/** The confirm card (确认 / 退回补充) for each identity of the studio's city IP officers (or only `to`), bound to the round. */
+export async function sendConfirmCards(tx: Tx, deps: Pick<SetupDeps, "newId">, studio: StudioRow, round: number, officerIds: string[], managerName: string, to?: { channel: ChannelName; userId: string; personId: string }[]): Promise<OutgoingMessage[]> {
   const st = await setupStatus(tx, studio.id);
   const enterprise = await tx.enterprise.findUnique({ where: { id: studio.enterpriseId }, select: { name: true } });
   const out: OutgoingMessage[] = [];
-  for (const r of await recipientsOfPeople(tx, officerIds)) {
+  for (const r of to ?? (await recipientsOfPeople(tx, officerIds))) {
     const cardId = `ss-${deps.newId()}`.slice(0, 64);
     await tx.sentCard.create({ data: { id: cardId, channel: r.channel, externalUserId: r.userId, personId: r.personId, purpose: SETUP_CARD_SUBJECT, subjectType: SETUP_CARD_SUBJECT, subjectId: studio.id, round } });
     const description = [`${enterprise?.name ?? ""} 工作室 ${studio.number} 的管理者 ${managerName} 提交了建设清单（第 ${round} 次），请核实：`, ...itemLines(st.items)].join("\n");
