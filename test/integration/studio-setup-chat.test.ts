@@ -162,6 +162,12 @@ describe("studio manager and set-up checklist in chat (6.4 b, 6.3 b)", () => {
     expect(await prisma().studioMember.count({ where: { studioId: studio.id, leftAt: null, side: "ENTERPRISE" } })).toBe(2);
     expect(said("lisi").join("\n")).toContain("已指定您为工作室");
     expect(last("lisi")).toContain("1/3 固定的工作场所");
+    await h.text("lisi", "中山市小榄镇升平路1号3楼");
+    // 工作室建设 mid-checklist resumes it at the current question; the applicant is told who keeps it.
+    await h.text("lisi", "工作室建设");
+    expect(said("lisi").slice(-2).join("\n")).toContain("工作场所的照片");
+    await h.text("chenxm", "工作室建设");
+    expect(last("chenxm")).toContain("建设清单由工作室管理者 李四 登记");
     // 工作室情况 names the fact not met, for the city IP officer.
     await h.text("zhanglei", "工作室情况");
     expect(last("zhanglei")).toContain("工作室管理者不符合：具备企业技术管理经验");
