@@ -7,7 +7,11 @@ import { isServiceMessage } from "../../src/app/bot/service-request-handler.ts";
 import { requestCard } from "../../src/app/service-requests/service-texts.ts";
 import type { InboundEvent } from "../../src/domain/chat.ts";
 import { offeredSubItems, SERVICE_CATEGORIES, serviceSubItem } from "../../src/domain/studio/service-catalogue.ts";
-import { FlowSchema } from "../../src/flows/flow-schema.ts";
+import { FlowSchema, type FlowDefinition } from "../../src/flows/flow-schema.ts";
+import type { StoredSession } from "../../src/flows/session-store.ts";
+import { classify, type Facts } from "../../src/app/bot/intent-router.ts";
+import { approvalOpinionFlow } from "../../bot-flows/approval-opinion.ts";
+import { studioApplicationFlow } from "../../bot-flows/studio-application.ts";
 import { Driver, makeCtx } from "../flows/helpers.ts";
 
 const drive = (industry?: string) => new Driver(serviceRequestFlow, makeCtx(false), industry ? { prefill: { industry } } : undefined);
@@ -77,5 +81,23 @@ describe("service-request flow", () => {
     expect(card.description).toContain("11-25 14:00 前受理（7.2.3 纠纷初期，4 个工作小时内）");
     expect(card.facts).toContainEqual({ label: "服务", value: "7.2.3 a 纠纷法律咨询（知识产权快速维权）" });
     expect(card.buttons.map((b) => b.key)).toEqual(["sr:accept", "sr:transfer"]);
+  });
+});
+
+describe("service messages in the intent router", () => {
+  const base = { sender: { channel: "wecom" as const, userId: "u" }, dedupeKey: "k", receivedAt: new Date(0) };
+  const text = (t: string): InboundEvent => ({ ...base, kind: "text", text: t });
+  const button = (key: string): InboundEvent => ({ ...base, kind: "button", key, cardId: "sr-1" });
+  const active = (flow: FlowDefinition) => ({ session: { id: "s", flowId: flow.id } as StoredSession, flow });
+  const facts = (a: ReturnType<typeof active> | null = null): Facts => ({ active: a, approver: false, draftAwaitingHead: false, cancelledDraft: false, flowStartedBy: () => null });
+  it.each([
+    ["申请服务 with nothing running", text("申请服务"), facts(), "service"],
+    ["进展 … mid-application-form (a command, not an answer)", text("进展 已完成检索"), facts(active(studioApplicationFlow)), "service"],
+    ["进展 … as the need typed mid-request (an answer)", text("进展缓慢的专利申请需要加快"), facts(active(serviceRequestFlow)), "conversation"],
+    ["办结 … in the opinion dialog (the dialog owns every text)", text("办结 已出具报告"), facts(active(approvalOpinionFlow)), "conversation"],
+    ["受理 on a service card mid-form", button("sr:accept"), facts(active(studioApplicationFlow)), "service"],
+    ["the 申请服务 menu button", button("menu:service"), facts(), "service"],
+  ])("[4] %s → %s", (_, event, f, kind) => {
+    expect(classify(event, f).kind).toBe(kind);
   });
 });
