@@ -58,6 +58,12 @@ const CHAT_MATRIX: [row: string, say: string, refusal: string | null][] = [
   ["✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓", "我的服务", null], // one's own requests, and what one holds
   ["✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "进展 已完成检索", "service.refused"], // only a request's owner
   ["✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "办结 已出具报告", "service.refused"],
+  // 6.3 b / 6.4: nobody here has a studio yet (a studio's manager, officers and roster edits are in
+  // test/integration/studio-setup-chat.test.ts and studio-roster.test.ts). Officers and admins may
+  // keep rosters: they are told there is none to keep; the others are refused.
+  ["✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "工作室建设", "studio_setup.refused"],
+  ["✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "工作室情况", "studio_status.refused"],
+  ["✗ ✗ ✓ ✓ ✓ ✗ ✗ ✓ ✗", "工作室成员", "studio_roster.refused"],
 ];
 
 /** What the allowed person is told (the refused are told why, checked below). */
@@ -72,6 +78,7 @@ const CHAT_ANSWERS: Record<string, (a: Actor) => RegExp> = {
   撤回申请: () => /确定要撤回/,
   确认撤回: () => /已撤回/,
   我的服务: () => /您还没有服务申请/,
+  工作室成员: () => /目前没有您可以维护成员的工作室/,
 };
 const CHAT_REFUSALS: Record<string, RegExp> = {
   "pending.refused": /您没有需要审批的事项/,
@@ -79,6 +86,9 @@ const CHAT_REFUSALS: Record<string, RegExp> = {
   "urge.refused": /只有申请人本人可以催办或撤回/,
   "withdraw.refused": /只有申请人本人可以催办或撤回/,
   "service.refused": /还没有工作室|没有正在办理的服务申请/,
+  "studio_setup.refused": /还没有获批的工作室/,
+  "studio_status.refused": /还没有可以查看的工作室/,
+  "studio_roster.refused": /只对市局知识产权科室/,
 };
 
 /** Who may decide each stage from its card (A.1 opinion rows). */
