@@ -172,4 +172,18 @@ describe("studio manager and set-up checklist in chat (6.4 b, 6.3 b)", () => {
     await h.text("zhanglei", "工作室情况");
     expect(last("zhanglei")).toContain("工作室管理者不符合：具备企业技术管理经验");
   });
+
+  it("[6.4 b] a person already on the roster for another side cannot be the enterprise's manager: asked again, with the reason", async () => {
+    // 张三, the application's head (A.1 负责人), is also a city IP officer on this studio's roster.
+    const zhang = await prisma().person.create({ data: { name: "张三", mobile: "13800138000", identities: { create: [{ channel: "wecom", externalId: "zhangsan" }] }, roles: { create: [{ role: "CITY_IP_OFFICER" }] } } });
+    await applyAndApprove(h, "chenxm");
+    const studio = await prisma().studio.findFirstOrThrow();
+    await prisma().studioMember.create({ data: { studioId: studio.id, personId: zhang.id, side: "CITY_IP", employment: "PART_TIME" } });
+    for (const a of ["2", "13800138000", "是", "是", "是"]) await h.text("chenxm", a);
+    expect(said("chenxm").join("\n")).toContain("张三 已是工作室其他方面的成员，不能担任企业方管理者。请重新指定。");
+    expect(last("chenxm")).toContain("请确认工作室管理者");
+    expect(await prisma().studioMember.count({ where: { studioId: studio.id, isManager: true } })).toBe(0);
+    for (const a of ["1", "是", "是", "是"]) await h.text("chenxm", a);
+    expect(await prisma().studioMember.count({ where: { studioId: studio.id, isManager: true } })).toBe(1);
+  });
 });

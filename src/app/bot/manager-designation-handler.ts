@@ -3,6 +3,7 @@
 // (designateManager) and hands the set-up checklist (6.3 b) to that manager.
 import { MANAGER_DESIGNATION_FLOW } from "../../../bot-flows/manager-designation.ts";
 import type { ChannelName } from "../../domain/chat.ts";
+import { ConflictError, DomainError } from "../../domain/errors.ts";
 import { maskMobiles } from "../../domain/mask.ts";
 import { MANAGER_FACT_LABELS, type ManagerFacts } from "../../domain/studio/roster.ts";
 import type { CompletionHandler } from "../../flows/conversation-runner.ts";
@@ -27,7 +28,15 @@ export function designationStarter(deps: SetupDeps & { now: () => Date }) {
   return async (tx: Tx, app: { id: string; applicantId: string }): Promise<OutgoingMessage[]> => {
     const studio = await tx.studio.findUnique({ where: { applicationId: app.id } });
     if (!studio) return [];
-    return startDesignation(tx, deps, { studioId: studio.id, personId: app.applicantId, now: deps.now() });
+    try {
+      return await startDesignation(tx, deps, { studioId: studio.id, personId: app.applicantId, now: deps.now() });
+    } catch (err) {
+      // The applicant's conversation changed at this very moment: the approval must not fail for
+      // it. They are told how to designate instead (工作室建设 starts it while no manager is named).
+      if (!(err instanceof ConflictError)) throw err;
+      const reach = await reachOf(tx, app.applicantId);
+      return reach ? [{ ...reach, personId: app.applicantId, message: { kind: "text", text: `请发送“工作室建设”，确认工作室 ${studio.number} 的管理者（6.4 b）并登记建设情况（6.3 b）。` } }] : [];
+    }
   };
 }
 
@@ -83,7 +92,16 @@ export function designationCompletion(deps: SetupDeps): CompletionHandler<Db, Pe
         managerName = found.name;
       }
       const facts: ManagerFacts = { inManagement: c.answers.inManagement === true, techMgmtExperience: c.answers.techMgmtExperience === true, ipKnowledge: c.answers.ipKnowledge === true };
-      await designateManager(tx, { studio: studio.id, personId: managerId, facts }, chatActor(c.person, c.sender.channel), c.now);
+      try {
+        await designateManager(tx, { studio: studio.id, personId: managerId, facts }, chatActor(c.person, c.sender.channel), c.now);
+      } catch (err) {
+        // e.g. the person sits on the roster for another side: asked again, with the reason.
+        if (!(err instanceof DomainError)) throw err;
+        const why = err.message.startsWith("already a member") ? `${managerName} 已是工作室其他方面的成员，不能担任企业方管理者` : "无法指定该人员";
+        out.push(...(await startDesignation(tx, deps, { studioId: studio.id, personId: c.person.id, reach: c.sender, notice: `${why}。请重新指定。`, now: c.now })));
+        await enqueue(tx, out, c.now);
+        return;
+      }
       const unmet = (Object.keys(facts) as (keyof ManagerFacts)[]).filter((k) => !facts[k]).map((k) => MANAGER_FACT_LABELS[k]);
       const warn = unmet.length ? `\n注意：按标准 6.4 b，管理者应为企业管理层成员、具备技术管理经验和知识产权知识储备；尚不符合：${unmet.join("、")}。发送“工作室情况”可查看，如需更换请联系市局知识产权科室。` : "";
       const self = managerId === c.person.id;
