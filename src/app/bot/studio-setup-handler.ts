@@ -4,8 +4,8 @@
 import { SETUP_RETURN_FLOW } from "../../../bot-flows/studio-setup-return.ts";
 import { STUDIO_SETUP_FLOW } from "../../../bot-flows/studio-setup.ts";
 import { businessDate } from "../../domain/calendar/working-days.ts";
-import type { ChannelName, OutboundMessage } from "../../domain/chat.ts";
-import { ConflictError, DomainError } from "../../domain/errors.ts";
+import type { ChannelName } from "../../domain/chat.ts";
+import { ConflictError } from "../../domain/errors.ts";
 import { SETUP_ITEM_INFO, SETUP_ITEMS, STUDIO_STATUS_LABELS, isSetupItem, type SetupItemCode, type StudioStatus } from "../../domain/studio/studio-setup.ts";
 import type { CompletionHandler } from "../../flows/conversation-runner.ts";
 import { mediaAnswer, parseMediaAnswer, type Answers } from "../../flows/flow-schema.ts";
@@ -194,10 +194,4 @@ export function setupReturnCompletion(deps: SetupDeps): CompletionHandler<Db, Pe
     out.push({ channel: c.sender.channel, userId: c.sender.userId, personId: c.person.id, message: { kind: "text", text: `已退回工作室 ${studio.number} 的建设清单，需补充：${returned}。企业补充后会收到新的确认卡片。` } });
     return out;
   };
-}
-
-/** For callers outside a flow: a DomainError's message if it is meant for people (Chinese), else a generic line. */
-export function chatMessageOf(err: unknown): OutboundMessage {
-  const text = err instanceof DomainError && /[\u4e00-\u9fff]/.test(err.message) ? err.message : "操作未能完成，请稍后再试或回复“帮助”。";
-  return { kind: "text", text };
 }
