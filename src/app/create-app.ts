@@ -3,6 +3,7 @@ import { createDomain, defaultHandlers, type Domain } from "./bot/handlers.ts";
 import type { AppDeps } from "./deps.ts";
 import { createErrorHandler, refuseNulInUrl } from "./error-handler.ts";
 import { adminAuditRoutes } from "./routes/admin-audit.ts";
+import { adminJobRoutes } from "./routes/admin-jobs.ts";
 import { adminDirectoryRoutes } from "./routes/admin-directory.ts";
 import { adminOutboxRoutes } from "./routes/admin-outbox.ts";
 import { adminStudioRoutes } from "./routes/admin-studios.ts";
@@ -26,6 +27,7 @@ export function createApp(deps: AppDeps & { services: Services; domain: Domain }
   app.route("/", adminOutboxRoutes(deps));
   app.route("/", adminDirectoryRoutes(deps));
   app.route("/", adminStudioRoutes(deps)); // agencies, studio rosters (6.4)
+  app.route("/", adminJobRoutes(deps)); // scheduled jobs: list, run now, ?at= outside production
   app.get("/", (c) => c.text("IP Studio Bot (知识产权流动工作室助手) is running. See /healthz."));
   return app;
 }

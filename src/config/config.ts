@@ -2,6 +2,14 @@ import { validate as isCron } from "node-cron";
 import { z } from "zod";
 import { validateStudioNumberFormat } from "../domain/approval/studio-number.ts";
 
+/** The scheduled jobs' names (src/app/jobs/product-jobs.ts); each has a JOB_<NAME>_CRON variable. */
+export const JOB_NAMES = ["flow-nudges", "approval-reminders", "service-escalation", "studio-setup", "studio-rosters", "inbound-retry", "outbox", "housekeeping"] as const;
+
+/** "studio-setup" → "JOB_STUDIO_SETUP_CRON". */
+export function jobEnvName(job: string): string {
+  return `JOB_${job.toUpperCase().replaceAll("-", "_")}_CRON`;
+}
+
 // Configuration comes from the environment and is validated once at start. Every problem
 // is reported as one line: NAME: what is wrong (e.g. …).
 
@@ -33,10 +41,10 @@ const EXAMPLES: Record<string, string> = {
   SIMULATOR_ENABLED: "true",
   ADMIN_TOKEN: "(a long random string)",
   SIGNING_SECRET: "(a long random string; signs links such as the print view)",
-  ...Object.fromEntries(["FLOW_NUDGES", "APPROVAL_REMINDERS", "INBOUND_RETRY", "HOUSEKEEPING"].map((j) => [`JOB_${j}_CRON`, `"*/15 * * * *" (5 or 6 fields) or off`])),
+  ...Object.fromEntries(JOB_NAMES.map((j) => [jobEnvName(j), `"*/15 * * * *" (5 or 6 fields) or off`])),
 };
 
-/** Per-job schedule overrides, JOB_<NAME>_CRON → the job's name in productJobs. */
+/** Per-job schedule overrides, JOB_<NAME>_CRON → the job's name in jobCatalogue (src/app/jobs/product-jobs.ts). */
 const jobCron = z
   .string()
   .refine((v) => v === "off" || isCron(v), { message: 'must be a cron expression (5 fields, or 6 with seconds) or "off"' })
@@ -94,10 +102,7 @@ const envSchema = z.object({
   SIMULATOR_ENABLED: z.enum(["true", "false"]).optional(),
   ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   SIGNING_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
-  JOB_FLOW_NUDGES_CRON: jobCron,
-  JOB_APPROVAL_REMINDERS_CRON: jobCron,
-  JOB_INBOUND_RETRY_CRON: jobCron,
-  JOB_HOUSEKEEPING_CRON: jobCron,
+  ...Object.fromEntries(JOB_NAMES.map((j) => [jobEnvName(j), jobCron])),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -174,6 +179,10 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       problems.push(`${k}: missing; the WeCom channel needs all of ${wecomKeys.join(", ")} (set: ${setWecom.join(", ")}); e.g. ${k}=${EXAMPLES[k]}`);
     }
   }
+  // A misspelt job variable would silently keep the default schedule.
+  for (const k of Object.keys(raw).filter((k) => /^JOB_\w+_CRON$/.test(k) && !JOB_NAMES.some((j) => jobEnvName(j) === k))) {
+    problems.push(`${k}: no such job; the jobs are ${JOB_NAMES.map(jobEnvName).join(", ")}; e.g. ${jobEnvName("flow-nudges")}=off`);
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   const production = e.NODE_ENV === "production";
@@ -207,9 +216,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     simulatorEnabled: e.SIMULATOR_ENABLED ? e.SIMULATOR_ENABLED === "true" : !production,
     adminToken: e.ADMIN_TOKEN ?? null,
     signingSecret: e.SIGNING_SECRET ?? crypto.randomUUID() + crypto.randomUUID(),
-    jobSchedules: Object.fromEntries(
-      (["FLOW_NUDGES", "APPROVAL_REMINDERS", "INBOUND_RETRY", "HOUSEKEEPING"] as const).flatMap((j) => (e[`JOB_${j}_CRON`] ? [[j.toLowerCase().replaceAll("_", "-"), e[`JOB_${j}_CRON`]!]] : [])),
-    ),
+    jobSchedules: Object.fromEntries(JOB_NAMES.flatMap((j) => (raw[jobEnvName(j)] ? [[j, raw[jobEnvName(j)]!]] : []))),
   };
 }
 

@@ -1,47 +1,92 @@
 import type { ApprovalService } from "../approvals/approval-service.ts";
-import type { Services } from "../services.ts";
-import type { Config } from "../../config/config.ts";
+import { randomId, type Services } from "../services.ts";
+import { jobEnvName, type Config } from "../../config/config.ts";
 import type { WorkingCalendar } from "../../domain/calendar/working-days.ts";
 import type { FlowRegistry } from "../../flows/flow-registry.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { PrismaClient } from "../../storage/database.ts";
 import { remindPendingApprovals } from "./approval-reminders.ts";
+import { escalateServiceRequests, SERVICE_ESCALATION_JOB } from "./service-escalation.ts";
+import { remindStudioRosters, remindStudioSetup } from "./studio-jobs.ts";
 import { nudgeIdleFlows } from "../../jobs/flow-nudges.ts";
 import { housekeeping } from "../../jobs/housekeeping.ts";
 import { runOncePerSlot } from "../../jobs/job-claims.ts";
 
 export interface ScheduledJob {
   name: string;
-  /** Cron expression in the business time zone (node-cron on Node, cron triggers on Workers). */
+  /** Cron expression in the business time zone (node-cron on Node, cron triggers on Workers), or "off". */
   cron: string;
+  defaultCron: string;
+  /** JOB_<NAME>_CRON: the environment variable that replaces `defaultCron`. */
+  env: string;
+  /**
+   * The JobRun claim slot of a run at `now` (one run per slot across instances and restarts).
+   * Absent for the drains that run every few seconds: they are idempotent by themselves.
+   */
+  slot?: (now: Date) => string;
+  /** The work itself, unclaimed (the admin API claims it the same way `run` does). */
+  work(now: Date): Promise<unknown>;
+  /** A scheduled run: claims (name, slot(now)) first; null when that slot already ran. */
   run(now: Date): Promise<unknown>;
 }
 
+export interface JobDeps {
+  prisma: PrismaClient;
+  config: Config;
+  logger: Logger;
+  services: Services;
+  domain: { approvals: ApprovalService; flows: FlowRegistry; calendar: WorkingCalendar };
+  /** Drains the outbox as of `now` (default: the services' dispatcher on the app's clock). */
+  drainOutbox?: (now: Date) => Promise<unknown>;
+}
+
+const minuteSlot = (now: Date) => now.toISOString().slice(0, 16);
+const daySlot = (now: Date) => now.toISOString().slice(0, 10);
+
 /**
- * The product's scheduled work, runtime-agnostic: the Node entry schedules it with node-cron.
- * `config.jobSchedules` (JOB_<NAME>_CRON) replaces a default schedule; "off" drops the job.
+ * Every scheduled job of the product, runtime-agnostic, "off" ones included (GET /admin/jobs
+ * lists them). `config.jobSchedules` (JOB_<NAME>_CRON) replaces a default schedule. A new job is
+ * one entry here plus its name in JOB_NAMES (src/config/config.ts) and a README row.
  */
-export function productJobs(deps: { prisma: PrismaClient; config: Config; logger: Logger; services: Services; domain: { approvals: ApprovalService; flows: FlowRegistry; calendar: WorkingCalendar } }): ScheduledJob[] {
+export function jobCatalogue(deps: JobDeps): ScheduledJob[] {
   const { prisma, config, logger, services, domain } = deps;
-  // One run per slot across instances; the jobs are idempotent on top of that.
-  const minuteSlot = (now: Date) => now.toISOString().slice(0, 16);
-  const jobs: ScheduledJob[] = [
-    {
-      name: "flow-nudges",
-      cron: "*/15 * * * *",
-      run: (now) => runOncePerSlot(prisma, "flow-nudges", minuteSlot(now), () => nudgeIdleFlows({ prisma, flows: domain.flows, calendar: domain.calendar, timeZone: config.timeZone, idleHours: config.flowNudgeIdleHours, now, logger }), now),
-    },
+  const tz = config.timeZone;
+  const studio = { prisma, calendar: domain.calendar, timeZone: tz, logger };
+  const drainOutbox = deps.drainOutbox ?? (() => services.kickOutbox());
+  const defs: Array<Pick<ScheduledJob, "name" | "slot" | "work"> & { cron: string }> = [
+    { name: "flow-nudges", cron: "*/15 * * * *", slot: minuteSlot, work: (now) => nudgeIdleFlows({ prisma, flows: domain.flows, calendar: domain.calendar, timeZone: tz, idleHours: config.flowNudgeIdleHours, now, logger }) },
     {
       name: "approval-reminders",
       cron: "0 9-17 * * *",
-      run: (now) =>
-        runOncePerSlot(prisma, "approval-reminders", minuteSlot(now), () =>
-          remindPendingApprovals({ prisma, approvals: domain.approvals, directory: services.directory, calendar: domain.calendar, timeZone: config.timeZone, slaWorkingDays: config.approvalSlaWorkingDays, now, logger }), now,
-        ),
+      slot: minuteSlot,
+      work: (now) => remindPendingApprovals({ prisma, approvals: domain.approvals, directory: services.directory, calendar: domain.calendar, timeZone: tz, slaWorkingDays: config.approvalSlaWorkingDays, now, logger }),
     },
+    // Acceptance is due in working hours (1 working day; 4 working hours for 7.2.3 disputes).
+    { name: SERVICE_ESCALATION_JOB, cron: "*/5 * * * *", slot: minuteSlot, work: (now) => escalateServiceRequests({ prisma, calendar: domain.calendar, timeZone: tz, newId: randomId, logger }, now) },
+    // Daily; remindStudioSetup sends on working days, once per studio and 5-working-day period.
+    // Names differ from the per-studio claims ("studio-setup-reminder", "studio-roster-reminder").
+    { name: "studio-setup", cron: "0 9 * * *", slot: daySlot, work: (now) => remindStudioSetup(studio, now) },
+    // Weekly: runs daily, sends once per studio and ISO week, on the week's first working day.
+    { name: "studio-rosters", cron: "10 9 * * *", slot: daySlot, work: (now) => remindStudioRosters(studio, now) },
     // Takes over failed events after their wait and a dead instance's events after its lease.
-    { name: "inbound-retry", cron: "*/5 * * * * *", run: () => services.pipeline.retryStuck() },
-    { name: "housekeeping", cron: "30 3 * * *", run: (now) => runOncePerSlot(prisma, "housekeeping", now.toISOString().slice(0, 10), () => housekeeping(prisma, now), now) },
+    { name: "inbound-retry", cron: "*/5 * * * * *", work: () => services.pipeline.retryStuck() },
+    // Retries and backoff; the outbox is also drained right after each handled event.
+    { name: "outbox", cron: "*/2 * * * * *", work: (now) => drainOutbox(now) },
+    { name: "housekeeping", cron: "30 3 * * *", slot: daySlot, work: (now) => housekeeping(prisma, now) },
   ];
-  return jobs.map((j) => ({ ...j, cron: config.jobSchedules[j.name] ?? j.cron })).filter((j) => j.cron !== "off");
+  return defs.map((d) => {
+    const job: ScheduledJob = {
+      ...d,
+      cron: config.jobSchedules[d.name] ?? d.cron,
+      defaultCron: d.cron,
+      env: jobEnvName(d.name),
+      run: (now) => (d.slot ? runOncePerSlot(prisma, d.name, d.slot(now), () => d.work(now), now) : d.work(now)),
+    };
+    return job;
+  });
+}
+
+/** The jobs to schedule: the catalogue without the ones switched off. */
+export function productJobs(deps: JobDeps): ScheduledJob[] {
+  return jobCatalogue(deps).filter((j) => j.cron !== "off");
 }
