@@ -71,9 +71,18 @@ describe("wecom inbound: normalization", () => {
     expect(new Set(keys).size).toBe(2);
   });
 
-  it("image, voice, subscribe… → no events, still 200", async () => {
+  it("an image becomes a media event (its MediaId kept, deduplicated by MsgId)", async () => {
+    const inner = `<xml><ToUserName><![CDATA[${corpId}]]></ToUserName><FromUserName><![CDATA[u]]></FromUserName><CreateTime>${ts}</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://x]]></PicUrl><MediaId><![CDATA[m]]></MediaId><MsgId>1</MsgId><AgentID>${agentId}</AgentID></xml>`;
+    const s = signed(inner);
+    const r = await adapter().handleRequest(post(s.query, s.body));
+    expect(r.response.status).toBe(200);
+    expect(r.events).toHaveLength(1);
+    expect(r.events[0]).toMatchObject({ kind: "media", mediaId: "m", dedupeKey: "msg:1", sender: { channel: "wecom", userId: "u" } });
+  });
+
+  it("voice, subscribe… → no events, still 200", async () => {
     for (const inner of [
-      `<xml><ToUserName><![CDATA[${corpId}]]></ToUserName><FromUserName><![CDATA[u]]></FromUserName><CreateTime>${ts}</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://x]]></PicUrl><MediaId><![CDATA[m]]></MediaId><MsgId>1</MsgId><AgentID>${agentId}</AgentID></xml>`,
+      `<xml><ToUserName><![CDATA[${corpId}]]></ToUserName><FromUserName><![CDATA[u]]></FromUserName><CreateTime>${ts}</CreateTime><MsgType><![CDATA[voice]]></MsgType><MediaId><![CDATA[v]]></MediaId><Format><![CDATA[amr]]></Format><MsgId>2</MsgId><AgentID>${agentId}</AgentID></xml>`,
       `<xml><ToUserName><![CDATA[${corpId}]]></ToUserName><FromUserName><![CDATA[u]]></FromUserName><CreateTime>${ts}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event><AgentID>${agentId}</AgentID></xml>`,
     ]) {
       const s = signed(inner);
