@@ -157,14 +157,18 @@ describe("admin API: scheduled jobs", () => {
     const req = await prisma.serviceRequest.findFirstOrThrow();
     expect(req).toMatchObject({ status: "OPEN", escalationLevel: 0 });
     const due = req.dueAt!;
-    const escalations = () => h.to("zhanglei").filter((m) => JSON.stringify(m).includes(req.number ?? req.id) || /超时|未受理/.test(m.content ?? ""));
+    const escalations = () => h.to("zhanglei").filter((m) => (m.content ?? "").startsWith("【服务申请超时未受理】"));
     const before = escalations().length;
+    expect(before).toBe(0);
     const step = (ms: number) => new Date(due.getTime() + ms).toISOString();
     expect((await run("service-escalation", step(-5 * 60_000))).json).toMatchObject({ ran: true, outcome: { escalated: 0 } });
     expect(escalations()).toHaveLength(before);
     const r = await run("service-escalation", step(0));
     expect(r.json).toMatchObject({ ran: true, outcome: { escalated: 1, toCityIp: 1 }, outbox: { sent: expect.any(Number) } });
-    expect(escalations().length).toBeGreaterThan(before);
+    expect(escalations()).toHaveLength(1);
+    expect(escalations()[0]!.content).toContain("第 1 级升级");
+    const sent = await prisma.outboxMessage.findFirstOrThrow({ where: { externalUserId: "zhanglei", payloadJson: { contains: "服务申请超时未受理" } } });
+    expect([sent.createdAt, sent.sentAt]).toEqual([due, due]); // delivered as if sent at the due time
     expect((await prisma.serviceRequest.findUniqueOrThrow({ where: { id: req.id } })).escalationLevel).toBe(1);
   });
 

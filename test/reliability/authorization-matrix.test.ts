@@ -130,6 +130,8 @@ const ADMIN_ROUTES: [method: string, path: string, body?: string][] = [
   ["GET", "/admin/studios/ZSIPS-MATRIX-001"], // made in the admin block's beforeAll
   ["POST", "/admin/studios/ZSIPS-MATRIX-001/members", "{}"],
   ["DELETE", "/admin/studios/ZSIPS-MATRIX-001/members/nobody"],
+  ["GET", "/admin/jobs"],
+  ["POST", "/admin/jobs/nothing/run"],
 ];
 const TOKEN = "matrix-admin-token-0123456789";
 const CREDENTIALS: [name: string, headers: Record<string, string>, allowed: boolean][] = [
