@@ -74,7 +74,7 @@ for (const s of [1, 2, 3]) {
 
 const label = (v: ApprovalView) => (v.stage === null ? v.status : `${v.status}@${v.stage}`);
 
-describe("approval machine: every state × every event (6.3 a)", () => {
+describe("approval machine: every state × every event [6.3 a]", () => {
   const matrix = Object.keys(STATES).flatMap((s) => Object.keys(EVENTS).map((e) => [s, e] as const));
   it("covers 10 states × 12 events", () => expect(matrix).toHaveLength(120));
 
@@ -136,7 +136,7 @@ describe("effects and decisions", () => {
     expect(r2.decision?.opinion).toBe("同意建站");
   });
 
-  it("final approval at stage 3 assigns the studio number (A.1 编号)", () => {
+  it("[A.1] final approval at stage 3 assigns the studio number (编号)", () => {
     const r = transition(STATES["IN_REVIEW@3"]!, EVENTS["APPROVE@3"]!);
     expect(r.view).toMatchObject({ status: "APPROVED", stage: null });
     expect(r.effects).toEqual([
@@ -209,7 +209,7 @@ describe("effects and decisions", () => {
   });
 });
 
-describe("who may decide (A.1 opinion rows)", () => {
+describe("[A.1] who may decide (the opinion rows)", () => {
   it("maps stages to roles", () => {
     expect([1, 2, 3].map((s) => eligibleRoleForStage(s as Stage))).toEqual(["TOWN_OFFICER", "CITY_IP_OFFICER", "CITY_LEADER"]);
   });

@@ -9,7 +9,7 @@ const manager = (facts: ManagerFacts | null = ALL_FACTS): RosterMember => ({ sid
 const COMPLETE = [cityIp(), cityIp(), town(), agency("bachelor"), agency("master"), manager()];
 const codes = (members: RosterMember[]) => rosterCompliance(members).missing.map((g) => g.code);
 
-describe("studio roster (6.4)", () => {
+describe("studio roster [6.4]", () => {
   it("[6.4 a] a full roster complies: 2 authority part-time, 1 town part-time, 2 agency full-time, 1 enterprise full-time manager", () => {
     expect(rosterCompliance(COMPLETE)).toEqual({ ok: true, missing: [] });
     expect(describeCompliance(rosterCompliance(COMPLETE))).toBe("人员配备符合要求（6.4）");

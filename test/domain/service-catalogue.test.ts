@@ -24,7 +24,7 @@ const SERVICES: [letter: string, text: string, section: string | null][] = [
   ["g", "其他知识产权服务", null],
 ];
 
-describe("service catalogue (7.1, 7.2)", () => {
+describe("service catalogue [7.1, 7.2]", () => {
   const checkService = (letter: string) => {
     const [, text, section] = SERVICES.find(([l]) => l === letter)!;
     const c = serviceCategory(letter)!;

@@ -119,7 +119,7 @@ describe("business time in Asia/Shanghai", () => {
   });
 });
 
-describe("studio numbers (A.1 编号)", () => {
+describe("[A.1] studio numbers (编号)", () => {
   it("formats with padded and unpadded sequences", () => {
     expect(formatStudioNumber("ZSIPS-{year}-{seq:3}", { year: 2026, seq: 7 })).toBe("ZSIPS-2026-007");
     expect(formatStudioNumber("ZSIPS-{year}-{seq:3}", { year: 2026, seq: 1234 })).toBe("ZSIPS-2026-1234");

@@ -7,7 +7,7 @@ import { cards, Driver, HAPPY_ANSWERS, makeCtx, startAt, townId } from "./helper
 
 const summaryOf = (ctx = makeCtx()) => new Driver(flow, ctx, { prefill: HAPPY_ANSWERS });
 
-describe("summary (A.1 grouped by section)", () => {
+describe("[A.1] summary grouped by section", () => {
   it("starts at the summary when everything is filled", () => {
     const d = summaryOf();
     expect(d.state.mode).toBe("summary");

@@ -5,8 +5,8 @@ import { priorityFacts, studioApplicationFlow as flow } from "../../bot-flows/st
 import { KEY } from "../../src/flows/engine.ts";
 import { cards, Driver, HAPPY, HAPPY_ANSWERS, makeCtx, townId } from "./helpers.ts";
 
-describe("studio application happy path (A.1)", () => {
-  it("collects every field of Table A.1 and submits exactly what was typed", () => {
+describe("studio application happy path [A.1]", () => {
+  it("[A.1] collects every field of the table and submits exactly what was typed", () => {
     const d = new Driver(flow, makeCtx(false));
     expect(d.out).toContain("【第 1/8 部分 · 企业基本信息】");
     for (const [field, typed, stored] of HAPPY) {
@@ -37,7 +37,7 @@ describe("studio application happy path (A.1)", () => {
     expect(priorityFacts(submitted)).toEqual(["非规上企业", "国家级专精特新“小巨人”", "上市企业", "领军入库企业"]);
   });
 
-  it("shows the 6.1 notice to a non-规上 enterprise and lets it go on", () => {
+  it("[6.1] shows the notice to a non-规上 enterprise and lets it go on", () => {
     const d = new Driver(flow, makeCtx(false));
     for (const [, typed] of HAPPY.slice(0, 9)) d.send(typed); // up to isAboveScale = 否
     expect(d.out).toContain("工作室主要设立在规上企业（标准 6.1）");

@@ -17,7 +17,7 @@ interface StudioJson {
   formerMembers?: { id: string; leftAt: string }[];
 }
 
-describe("admin API: agencies and studio rosters (6.4)", () => {
+describe("admin API: agencies and studio rosters [6.4]", () => {
   let h: WecomHarness;
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await h.runtime.app.request(path, { method, headers: auth, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });

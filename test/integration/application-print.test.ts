@@ -22,7 +22,7 @@ const pathOf = (url: string) => {
   return `${u.pathname}${u.search}`;
 };
 
-describe("GET /applications/:id/print — Table A.1 on paper (A.1)", () => {
+describe("GET /applications/:id/print — the table on paper [A.1]", () => {
   let h: WecomHarness;
   let appId: string;
   let leaderLink: string;
@@ -61,7 +61,7 @@ describe("GET /applications/:id/print — Table A.1 on paper (A.1)", () => {
     await h.close();
   });
 
-  it("prints every A.1 row, filled, with the three opinions, who decided and when", async () => {
+  it("[A.1] prints every row, filled, with the three opinions, who decided and when", async () => {
     expect(leaderLink).toMatch(new RegExp(`^/applications/${appId}/print\\?t=`));
     const res = await h.runtime.app.request(leaderLink);
     expect(res.status).toBe(200);
@@ -166,7 +166,7 @@ describe("GET /applications/:id/print — Table A.1 on paper (A.1)", () => {
   });
 });
 
-describe("renderApplicationPrint — rounds in progress and other signatures (A.1)", () => {
+describe("renderApplicationPrint — rounds in progress and other signatures [A.1]", () => {
   const at = (iso: string) => new Date(iso);
   const base = {
     id: "app1", status: "IN_REVIEW", version: 2, enterpriseName: "中山市甲科技有限公司", uscc: null, registeredAddress: "中山市石岐区1号", listingStatus: "unlisted",

@@ -18,7 +18,7 @@ function textsTo(h: WecomHarness, userId: string): string {
   return h.to(userId).map((s) => s.content ?? JSON.stringify(s.templateCard)).join("\n");
 }
 
-describe("application and approval journey through WeCom (6.2, 6.3 a, A.1)", () => {
+describe("application and approval journey through WeCom [6.2, 6.3 a, A.1]", () => {
   let h: WecomHarness;
   beforeEach(async () => {
     h = await createWecomHarness({ clock: undefined });

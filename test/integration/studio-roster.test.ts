@@ -32,7 +32,7 @@ async function addInChat(officer: string, who: string, side: number, employment:
   return last(officer);
 }
 
-describe("studio roster in chat (6.4)", () => {
+describe("studio roster in chat [6.4]", () => {
   beforeEach(async () => {
     h = await createWecomHarness({ env: { ADMIN_TOKEN: TOKEN } });
     await linkDemoOfficers(h);

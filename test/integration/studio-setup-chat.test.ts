@@ -22,7 +22,7 @@ function setupCard(u: string): { id: string; text: string; keys: string[] } {
 }
 const actions = async () => (await prisma().auditLog.findMany({ orderBy: { id: "asc" } })).map((a) => a.action);
 
-describe("studio manager and set-up checklist in chat (6.4 b, 6.3 b)", () => {
+describe("studio manager and set-up checklist in chat [6.4 b, 6.3 b]", () => {
   beforeEach(async () => {
     h = await createWecomHarness();
     await linkOfficers(h);

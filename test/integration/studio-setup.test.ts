@@ -9,7 +9,7 @@ const cityIp: StudioActor = { personId: "demo-city-ip", role: "CITY_IP_OFFICER",
 const town: StudioActor = { personId: "demo-town-xiaolan", role: "TOWN_OFFICER", channel: "wecom" };
 const ZHANG = { name: "张磊" };
 
-describe("studio set-up checklist (6.3 b)", () => {
+describe("studio set-up checklist [6.3 b]", () => {
   let h: WecomHarness;
   const tx = <T>(fn: (tx: Parameters<Parameters<WecomHarness["t"]["db"]["prisma"]["$transaction"]>[0]>[0]) => Promise<T>) => h.t.db.prisma.$transaction(fn);
   const now = () => h.clock.now();

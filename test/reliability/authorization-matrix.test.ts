@@ -297,7 +297,7 @@ describe("authorization matrix: head confirmation buttons (确认提交 / 暂不
   });
 });
 
-describe("authorization matrix: the printable Table A.1", () => {
+describe("[A.1] authorization matrix: the printable table", () => {
   const allowed = allowedIn(PRINT_WITH_OWN_LINK);
   const print = (appId: string, t?: string) => h.runtime.app.request(`/applications/${appId}/print${t === undefined ? "" : `?t=${encodeURIComponent(t)}`}`);
   const linkFor = (appId: string, a: Actor) => h.runtime.domain.linkSigner.sign(`print:${appId}`, personIds[a]);
