@@ -57,8 +57,8 @@ export async function startNode(opts: { env: Record<string, string | undefined>;
   const port = typeof address === "object" && address ? address.port : config.port;
   logger.info({ port, database: config.database.provider, env: config.env }, "IP Studio Bot listening");
 
-  // The outbox is drained right after each handled event; this tick covers retries and backoff.
-  const outboxTimer = setInterval(() => void services.kickOutbox(), 2_000);
+  // Every scheduled job, the outbox drain included (retries and backoff; the outbox is also
+  // drained right after each handled event).
   const cronTasks = productJobs({ prisma: db.prisma, config, logger, services, domain }).map((job) =>
     // Returning the promise lets noOverlap skip a tick while the previous run is still going.
     cron.schedule(job.cron, () => services.tasks.run(job.name, () => job.run(clock.now())), { timezone: config.timeZone, name: job.name, noOverlap: true }),
@@ -70,7 +70,6 @@ export async function startNode(opts: { env: Record<string, string | undefined>;
     stop() {
       // Stop accepting, let in-flight requests finish, then close the database.
       stopping ??= (async () => {
-        clearInterval(outboxTimer);
         for (const t of cronTasks) await t.stop();
         // Open simulator pages hold SSE streams that would keep server.close() waiting.
         if (isWebAdapter(services.adapters.web)) await services.adapters.web.close();
