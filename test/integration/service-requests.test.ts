@@ -168,7 +168,7 @@ describe("service requests in chat", () => {
     expect(recent("applicant1")).toContain("7.2.3 a");
   });
 
-  it("[7.2.3 b] fast pre-examination filing is offered to a new-generation IT enterprise and not to one of another industry", async () => {
+  it("[7.2.3 b] fast pre-examination filing is offered to a new-generation IT enterprise (industry asked and kept) and not to one of another industry", async () => {
     await operatingStudio({ industry: "other" });
     await h.text("applicant1", "申请服务");
     await h.text("applicant1", "3");
@@ -180,9 +180,11 @@ describe("service requests in chat", () => {
     await h.text("applicant1", "取消");
     await h.close();
 
-    await operatingStudio({ industry: "new_gen_it" });
+    // Industry not yet known: asked, answered 新一代信息技术, kept — and 7.2.3 b is offered.
+    const { studio } = await operatingStudio();
     await h.text("applicant1", "申请服务");
     await h.text("applicant1", "3");
+    await tap("applicant1", "新一代信息技术");
     expect(recent("applicant1")).toContain("7.2.3 b 对于新一代信息技术和生物医药产业重点企业");
     await h.text("applicant1", "2");
     await h.text("applicant1", "申请快速预审备案");
@@ -190,6 +192,7 @@ describe("service requests in chat", () => {
     await h.text("applicant1", "是");
     expect(await prisma().serviceRequest.findFirstOrThrow()).toMatchObject({ subItem: "7.2.3 b", urgent: false, attachmentKind: "image", attachmentMediaId: "MEDIA-LICENCE-1", attachmentChannel: "wecom" });
     expect(JSON.stringify(h.to("liuyang").at(-1)!.templateCard)).toContain("照片 1 张");
+    expect((await prisma().enterprise.findUniqueOrThrow({ where: { id: studio.enterpriseId } })).industry).toBe("new_gen_it");
   });
 
   it("[4] or-sign: two agency staff tapping 受理 at once — exactly one accepts, the other is told who did", async () => {
