@@ -42,6 +42,8 @@ export async function startNode(opts: { env: Record<string, string | undefined>;
   if (seeded.towns > 0 || seeded.demo) logger.info(seeded, "database seeded");
 
   const { app, services, domain } = createRuntime({ config, db, logger, clock });
+  // Sends a killed run left under a lock go first, not after it (SQLite: no other process).
+  await services.dispatcher.releaseLocks({ exclusive: config.database.provider === "sqlite" });
   // Events a previous run accepted (answered 200) but did not finish are handled before new
   // ones, in arrival order per user. SQLite has one process per file: all its pending events
   // are orphans. On PostgreSQL only expired leases are (another instance may be alive).

@@ -41,6 +41,18 @@ export interface DrainResult {
 
 type Row = Awaited<ReturnType<PrismaClient["outboxMessage"]["findMany"]>>[number];
 
+interface Lane {
+  channel: string;
+  externalUserId: string;
+}
+
+const ORDER: { seq?: "asc"; createdAt?: "asc"; id?: "asc" }[] = [{ seq: "asc" }, { createdAt: "asc" }, { id: "asc" }];
+const laneKey = (r: { channel: string; externalUserId: string }) => `${r.channel}\u0000${r.externalUserId}`;
+/** Messages that may be sent now: pending and due, or sending under a lock that ran out. */
+const dueWhere = (now: Date) => ({ OR: [{ status: "PENDING", nextAttemptAt: { lte: now } }, { status: "SENDING", lockedUntil: { lt: now } }] });
+/** Open messages that are not: waiting for a retry or a rate limit, or being sent. */
+const heldWhere = (now: Date) => ({ OR: [{ status: "PENDING", nextAttemptAt: { gt: now } }, { status: "SENDING", OR: [{ lockedUntil: null }, { lockedUntil: { gte: now } }] }] });
+
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 /** Retries stop this long before a duplicate window could have run out (clock skew, slow sends). */
@@ -77,7 +89,7 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
   const { prisma, logger } = opts;
   const directory = createDirectory(prisma);
 
-  const inFlight = new Map<string, { channel: string; externalUserId: string }>();
+  const inFlight = new Map<string, Lane>();
   let active = 0;
   const waiting: Array<() => void> = [];
   async function withSlot<T>(fn: () => Promise<T>): Promise<T> {
@@ -209,15 +221,18 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
   }
 
   /** One recipient's due rows, in order; stops at the first that is not done. */
-  async function runLane(rows: Row[]): Promise<DrainResult> {
+  async function runLane(lane: Lane): Promise<DrainResult> {
     const r: DrainResult = { sent: 0, retried: 0, dead: 0, deferred: 0 };
+    const { channel, externalUserId } = lane;
+    const rows = await prisma.outboxMessage.findMany({ where: { channel, externalUserId, ...dueWhere(opts.now()) }, orderBy: ORDER, take: batchSize });
+    if (rows.length === 0) return r;
     const first = rows[0]!;
     // An earlier message still waiting (for its retry, or in another instance's hands) holds back
     // the later ones, also a row of the same transaction (same createdAt, lower seq).
     const earlier = await prisma.outboxMessage.count({
       where: {
-        channel: first.channel,
-        externalUserId: first.externalUserId,
+        channel,
+        externalUserId,
         status: { in: ["PENDING", "SENDING"] },
         id: { notIn: rows.map((x) => x.id) },
         OR: [
@@ -240,39 +255,55 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
   }
 
   /**
-   * One pass: starts a lane for every recipient with due messages that has none running, and
-   * resolves when those lanes are done. Recipients already in flight (a slow send) are skipped,
-   * so concurrent passes never wait for each other.
+   * One pass: starts a lane for every recipient whose next message is due and that has none
+   * running, and resolves when those lanes are done. Recipients are chosen by their first open
+   * message, not from a window of due rows: the due rows queued behind a recipient's held message
+   * (its backoff, its rate limit, a send lock) must not crowd out the recipients that can go.
+   * Recipients already in flight (a slow send) are skipped, so passes never wait for each other.
    */
   async function drainOnce(): Promise<DrainResult> {
     const now = opts.now();
-    const due = await prisma.outboxMessage.findMany({
-      where: {
-        OR: [
-          { status: "PENDING", nextAttemptAt: { lte: now } },
-          { status: "SENDING", lockedUntil: { lt: now } },
-        ],
-        AND: [...inFlight.values()].map((k) => ({ NOT: k })),
-      },
-      orderBy: [{ seq: "asc" }, { createdAt: "asc" }, { id: "asc" }],
-      take: batchSize,
-    });
-    const byRecipient = new Map<string, Row[]>();
-    for (const row of due) {
-      const key = `${row.channel}\u0000${row.externalUserId}`;
-      if (inFlight.has(key)) continue;
-      const list = byRecipient.get(key);
-      if (list) list.push(row);
-      else byRecipient.set(key, [row]);
-    }
-    const lanes: Promise<DrainResult>[] = [];
-    for (const [key, rows] of byRecipient) {
-      inFlight.set(key, { channel: rows[0]!.channel, externalUserId: rows[0]!.externalUserId });
-      lanes.push(withSlot(() => runLane(rows)).finally(() => inFlight.delete(key)));
-    }
+    const by = ["channel", "externalUserId"] as const;
+    const due = await prisma.outboxMessage.groupBy({ by: [...by], where: dueWhere(now), _min: { seq: true } });
+    const held = await prisma.outboxMessage.groupBy({ by: [...by], where: heldWhere(now), _min: { seq: true } });
+    const heldFrom = new Map(held.map((h) => [laneKey(h), h._min.seq]));
     const result: DrainResult = { sent: 0, retried: 0, dead: 0, deferred: 0 };
+    const ready: { key: string; seq: bigint; channel: string; externalUserId: string }[] = [];
+    for (const d of due) {
+      const key = laneKey(d);
+      if (inFlight.has(key)) continue; // its lane's drain makes another pass after it
+      const seq = d._min.seq ?? 0n;
+      const blockedFrom = heldFrom.get(key);
+      // Held behind an earlier message: nothing to do until it is due (the lane re-checks ties).
+      if (blockedFrom !== undefined && blockedFrom !== null && blockedFrom < seq) {
+        result.deferred++;
+        continue;
+      }
+      ready.push({ key, seq, channel: d.channel, externalUserId: d.externalUserId });
+    }
+    ready.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
+    const lanes: Promise<DrainResult>[] = [];
+    for (const { key, channel, externalUserId } of ready.slice(0, batchSize)) {
+      const lane: Lane = { channel, externalUserId };
+      inFlight.set(key, lane);
+      lanes.push(withSlot(() => runLane(lane)).finally(() => inFlight.delete(key)));
+    }
     for (const r of await Promise.all(lanes)) for (const k of Object.keys(result) as (keyof DrainResult)[]) result[k] += r[k];
     return result;
+  }
+
+  /**
+   * At start-up, with the database to itself (SQLite: one process per file), before any drain:
+   * a message a killed process left SENDING is due now rather than when its lock runs out (which
+   * also held back everything after it for that recipient). Resending it is safe: it keeps its
+   * variant and the channel's duplicate check absorbs a copy that did get through. Without
+   * `exclusive` (PostgreSQL) another instance may really be sending: the locks run out instead.
+   */
+  async function releaseLocks(o: { exclusive: boolean }): Promise<number> {
+    if (!o.exclusive) return 0;
+    const released = await prisma.outboxMessage.updateMany({ where: { status: "SENDING" }, data: { lockedUntil: new Date(opts.now().getTime() - 1) } });
+    if (released.count > 0) logger.info({ messages: released.count }, "released the send locks of a previous run");
+    return released.count;
   }
 
   /** Drains until nothing due is left (bounded), e.g. right after a webhook enqueued replies. */
@@ -286,7 +317,7 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
     return total;
   }
 
-  return { drainOnce, drain };
+  return { drainOnce, drain, releaseLocks };
 }
 
 export type OutboxDispatcher = ReturnType<typeof createOutboxDispatcher>;

@@ -179,6 +179,58 @@ describe("outbox dispatcher", () => {
     });
   });
 
+  describe("after a crash, and recipients held back", () => {
+    /** What a process killed mid-send leaves: the message SENDING under its 2-minute lock. */
+    async function leftSending(userId: string, message: OutboundMessage, reachedWecom: boolean) {
+      await put(userId, message);
+      const row = await t.db.prisma.outboxMessage.findFirstOrThrow({ where: { externalUserId: userId }, orderBy: { seq: "desc" } });
+      if (reachedWecom) await createWecomAdapter({ ...WECOM, fetch: fake.fetch, now: clock.now }).send(userId, message, { idempotencyKey: row.id, variant: 0 });
+      await t.db.prisma.outboxMessage.update({ where: { id: row.id }, data: { status: "SENDING", attempts: 1, variant: 0, sentAt: clock.now(), lockedUntil: new Date(clock.now().getTime() + 120_000) } });
+    }
+
+    for (const held of ["a send lock", "a retry backoff"] as const) {
+      it(`a recipient that can go is not crowded out by the due rows queued behind another's ${held}`, async () => {
+        const d = dispatcher({ batchSize: 3 });
+        if (held === "a send lock") await leftSending("busy", text("b0"), false);
+        else {
+          fake.injectFailure({ kind: "http500", path: "message/send", touser: "busy" });
+          await put("busy", text("b0"));
+          await d.drain();
+          expect(await t.db.prisma.outboxMessage.findFirstOrThrow()).toMatchObject({ status: "PENDING", attempts: 1 });
+        }
+        clock.advance(1_000);
+        await put("busy", text("b1"), text("b2"), text("b3"));
+        await put("free", text("f1"));
+        await d.drain();
+        // Before the fix the pass took the first 3 due rows (busy's, all held back) and never saw f1.
+        expect(seen("free")).toEqual(["f1"]);
+        expect(seen("busy")).toEqual([]);
+        await drainAll(d);
+        expect(seen("busy")).toEqual(["b0", "b1", "b2", "b3"]);
+      });
+    }
+
+    it("at start-up on a database of its own, a killed process's send locks are released: resent once, in order, at once", async () => {
+      const d = dispatcher();
+      await leftSending("u1", text("sent before the kill"), true);
+      await leftSending("u2", text("not sent before the kill"), false);
+      clock.advance(1_000);
+      await put("u1", text("next"));
+      await put("u2", text("next"));
+      // Not exclusive (PostgreSQL: another instance may be sending): the locks stand.
+      expect(await d.releaseLocks({ exclusive: false })).toBe(0);
+      await d.drain();
+      expect(seen("u1")).toEqual(["sent before the kill"]);
+      expect(seen("u2")).toEqual([]);
+      expect(await d.releaseLocks({ exclusive: true })).toBe(2);
+      await d.drain();
+      expect(seen("u1")).toEqual(["sent before the kill", "next"]);
+      expect(seen("u2")).toEqual(["not sent before the kill", "next"]);
+      expect(fake.events.filter((e) => e.type === "duplicate")).toHaveLength(1); // WeCom's duplicate check
+      expect(await t.db.prisma.outboxMessage.count({ where: { status: { not: "SENT" } } })).toBe(0);
+    });
+  });
+
   describe("token errors", () => {
     it("two token errors in a row refresh the token and send; never a dead letter", async () => {
       const d = dispatcher();
