@@ -173,14 +173,34 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     decision: Decision;
     opinion?: string;
     fields?: string[];
+    /**
+     * The bot's fenced commit (ctx.commit): the decision or the refusal, the tapper's answer and
+     * the inbound event's completion go in one transaction, so a crash cannot leave the decision
+     * without its answer and a replay send "already decided" instead. The answer is then sent, not
+     * returned, and a refusal is answered rather than thrown. Without it: returned and thrown.
+     */
+    commit?: (replies: OutboundMessage[], write: (tx: Tx) => Promise<OutgoingMessage[] | void>) => Promise<void>;
   }): Promise<{ replies: OutboundMessage[] }> {
     const card = await prisma.sentCard.findUnique({ where: { id: input.cardId }, include: { approvalStep: true } });
     const step = card?.approvalStep;
     if (!card || !step) throw new NotFoundError("找不到这张审批卡片");
     const acting = input.actingAdmin ? { actingAdmin: input.actingAdmin } : {};
-    const refuse = async (reason: string, err: Error) => {
-      await prisma.$transaction(async (tx) => audit(tx, { actorId: input.person.id, channel: input.channel, action: "approval.refused", applicationId: step.applicationId, detail: { reason, decision: input.decision, stage: step.stage, round: step.round, cardId: input.cardId, ...acting } }));
-      throw err;
+    const refuse = async (reason: string, err: Error): Promise<{ replies: OutboundMessage[] }> => {
+      const write = async (tx: Tx) => {
+        await audit(tx, { actorId: input.person.id, channel: input.channel, action: "approval.refused", applicationId: step.applicationId, detail: { reason, decision: input.decision, stage: step.stage, round: step.round, cardId: input.cardId, ...acting } });
+      };
+      if (!input.commit) {
+        await prisma.$transaction(write);
+        throw err;
+      }
+      await input.commit([{ kind: "text", text: err.message }], write);
+      return { replies: [] };
+    };
+    const tapper = { channel: input.channel as OutgoingMessage["channel"], userId: input.userId ?? card.externalUserId, personId: input.person.id };
+    const fenced = async <T extends { replies: OutboundMessage[] }>(fn: (tx: Tx) => Promise<T>): Promise<{ replies: OutboundMessage[] }> => {
+      if (!input.commit) return prisma.$transaction(fn);
+      await input.commit([], async (tx) => (await fn(tx)).replies.map((message) => ({ ...tapper, message })));
+      return { replies: [] };
     };
     // A button key is bound server-side to the card's recipient (person, channel and identity there), application, stage and round.
     if (card.personId !== input.person.id) return refuse("card_not_addressed_to_actor", new ForbiddenError("这张审批卡片不是发给您的，不能操作"));
@@ -188,7 +208,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       return refuse("card_sent_to_another_channel_identity", new ForbiddenError("这张审批卡片不是发给您当前使用的账号的，请在收到卡片的应用里操作"));
     }
     try {
-      return await prisma.$transaction(async (tx) => {
+      return await fenced(async (tx) => {
         const app = await tx.application.findUniqueOrThrow({ where: { id: step.applicationId } });
         const stage = step.stage as Stage;
         const actor = approverFor(input.person, stage, app.townId);

@@ -28,9 +28,8 @@ export function approvalActions(deps: { prisma: PrismaClient; approvals: Approva
   const { prisma, approvals } = deps;
 
   async function decide(ctx: BotContext, cardId: string, decision: Decision, opinion?: string) {
-    // A refusal (already decided, not yours) is a DomainError: the bot answers it with its message.
-    const { replies } = await approvals.decide({ person: ctx.person, channel: ctx.event.sender.channel, userId: ctx.event.sender.userId, actingAdmin: ctx.event.actingAdmin, cardId, decision, opinion });
-    await ctx.commit(replies);
+    // The decision (or refusal), its answer and the event's completion in one fenced commit.
+    await approvals.decide({ person: ctx.person, channel: ctx.event.sender.channel, userId: ctx.event.sender.userId, actingAdmin: ctx.event.actingAdmin, cardId, decision, opinion, commit: (r, w) => ctx.commit(r, w) });
   }
 
   /** The application's fields, numbered as its summary shows them: the choices of a return. */
