@@ -96,7 +96,7 @@ describe("admin API: scheduled jobs", () => {
     expect(job("outbox")).toMatchObject({ claimed: false, lastRun: null });
 
     expect((await run("nope")).status).toBe(404);
-    for (const bad of ["tomorrow", "2026-13-01T09:00:00Z", "2026-12-01T09:00:00"]) expect((await run("flow-nudges", bad)).status).toBe(400);
+    for (const bad of ["tomorrow", "2026-13-01T09:00:00Z", "2026-02-30T09:00:00Z", "2026-12-01T24:30:00Z", "2026-12-01T09:00:00"]) expect(await run("flow-nudges", bad)).toMatchObject({ status: 400, json: { message: expect.stringContaining("at must be an ISO 8601 time") } });
 
     const first = await run("housekeeping");
     expect(first).toMatchObject({ status: 200, json: { job: "housekeeping", slot: "2026-11-25", ran: true, outcome: { inbound: 0, jobRuns: 0, outbox: 0 } } });

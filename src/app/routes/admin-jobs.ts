@@ -13,6 +13,12 @@ import { requireAdmin } from "./admin-auth.ts";
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** Date would roll 2026-02-30 over to March: refuse it rather than run another day. */
+function realDate(iso: string): boolean {
+  const [y, m, d] = iso.slice(0, 10).split("-").map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDate() === d && Number(iso.slice(11, 13)) < 24;
+}
+
 type RunRow = { slot: string; startedAt: Date; finishedAt: Date | null; result: string | null };
 const runJson = (r: RunRow | null) =>
   r && { slot: r.slot, startedAt: r.startedAt, finishedAt: r.finishedAt, outcome: r.finishedAt ? JSON.parse(r.result ?? "null") : "not finished (still running, or it failed: see the log)" };
@@ -59,7 +65,7 @@ export function adminJobRoutes(deps: AppDeps & { services: Services; domain: Dom
     let at: Date | null = null;
     if (atParam !== undefined) {
       if (deps.config.env === "production") throw new ForbiddenError("at= (running a job as of another time) is refused in production");
-      at = ISO_TIME.test(atParam) ? new Date(atParam) : null;
+      at = ISO_TIME.test(atParam) && realDate(atParam) ? new Date(atParam) : null;
       if (!at || Number.isNaN(at.getTime())) throw new ValidationError('at must be an ISO 8601 time with its offset, e.g. at=2026-12-02T10:00:00+08:00');
     }
     const job = jobCatalogue({ ...base, drainOutbox: at ? drainAt : undefined }).find((j) => j.name === name);
