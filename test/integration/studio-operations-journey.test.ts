@@ -159,6 +159,9 @@ describe("studio operations, end to end through the real routes", () => {
     await h.click("liuyang", "sr:accept", card("liuyang", "sr-").id);
     expect(await prisma().serviceRequest.findUniqueOrThrow({ where: { id: req.id } })).toMatchObject({ status: "ACCEPTED", ownerId: "demo-agency-staff" });
     expect(last("chenxm")).toContain("已由 刘洋 受理");
+    // The owner is told once that the request is theirs (the reply), with the card to log progress.
+    expect(h.to("liuyang").filter((m) => m.content?.startsWith("已受理服务申请"))).toHaveLength(1);
+    expect(card("liuyang", "sr-").keys).toEqual(["sr:progress", "sr:close"]);
     await h.text("liuyang", "进展 已完成专利检索，正在比对参展产品");
     expect(last("chenxm")).toContain("【服务进展】");
     expect(last("chenxm")).toContain("已完成专利检索，正在比对参展产品");

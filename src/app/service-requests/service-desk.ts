@@ -185,12 +185,12 @@ export function createServiceDesk(deps: ServiceDeskDeps) {
       await audit(tx, "service.accepted", req.id, actor, { round: card.round, cardId: card.id, escalationLevel: req.escalationLevel, late: req.dueAt ? deps.now() > req.dueAt : false });
       const out = await finalizeCards(tx, req.id, (c) => (c.personId === actor.person.id ? "已受理" : `已由 ${actor.person.name} 受理`), card.id);
       out.push(...(await toRequester(tx, req, texts.acceptedToRequester(requestNo(req.id), describeService(req.category, req.subItem), actor.person.name))));
-      out.push(...messagesTo([{ channel: actor.channel as OutgoingMessage["channel"], userId: actor.userId, personId: actor.person.id }], { kind: "text", text: texts.acceptedToOwner(requestNo(req.id)) }));
       out.push(...(await sendCards(tx, now, [actor.person.id], "accepted", actor)));
       await enqueue(tx, out, deps.now());
       return true;
     });
     if (!done) return refuse("already_accepted", `${await stateLine(req)}无需再受理。`, ConflictError);
+    // The owner hears it once: as the reply to the tap (it was also queued here, so it came twice).
     return texts.acceptedToOwner(requestNo(req.id));
   }
 
