@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { containsNul, readCappedBody } from "../../channels/read-capped-body.ts";
 import { CHANNELS } from "../../domain/chat.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../domain/errors.ts";
 import { ROLES } from "../../domain/roles.ts";
 import { townLabelClash } from "../../domain/towns.ts";
 import type { PrismaClient } from "../../storage/database.ts";
+import { jsonBody } from "./json-body.ts";
 import type { AppDeps } from "../deps.ts";
 import { appendAudit } from "../../storage/audit-log.ts";
 import { requireAdmin } from "./admin-auth.ts";
@@ -31,21 +31,6 @@ const NewPerson = z.strictObject({
 const TownLabel = z.string().trim().min(1).max(40);
 const TownPatch = z.strictObject({ name: TownLabel.optional(), active: z.boolean().optional(), aliases: z.array(TownLabel).max(50).optional(), sortOrder: z.number().int().min(-1_000_000).max(1_000_000).optional() });
 const NewTown = z.strictObject({ id: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/), name: TownLabel, kind: z.enum(["街道", "镇"]), aliases: z.array(TownLabel).max(50).default([]) });
-
-async function body<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
-  const text = await readCappedBody(req, 64 * 1024, "admin");
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ValidationError("body must be JSON");
-  }
-  // PostgreSQL text cannot hold NUL: refuse it here rather than fail in the insert.
-  if (containsNul(json)) throw new ValidationError("body contains a NUL character");
-  const r = schema.safeParse(json);
-  if (!r.success) throw new ValidationError(r.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "), { issues: r.error.issues });
-  return r.data;
-}
 
 function parseAliases(json: string): string[] {
   try {
@@ -90,7 +75,7 @@ export function adminDirectoryRoutes(deps: Pick<AppDeps, "config" | "db" | "cloc
   });
 
   app.post("/admin/people", async (c) => {
-    const p = await body(c.req.raw, NewPerson);
+    const p = await jsonBody(c.req.raw, NewPerson);
     await checkGrantTargets(p.roles);
     const person = await conflictOnUnique(
       prisma.person.create({
@@ -104,7 +89,7 @@ export function adminDirectoryRoutes(deps: Pick<AppDeps, "config" | "db" | "cloc
   });
 
   app.post("/admin/people/:id/identities", async (c) => {
-    const i = await body(c.req.raw, Identity);
+    const i = await jsonBody(c.req.raw, Identity);
     const id = c.req.param("id");
     if (!(await prisma.person.findUnique({ where: { id } }))) throw new NotFoundError("no such person");
     const row = await conflictOnUnique(prisma.channelIdentity.create({ data: { personId: id, ...i } }), `identity ${i.channel}:${i.externalId}`);
@@ -113,7 +98,7 @@ export function adminDirectoryRoutes(deps: Pick<AppDeps, "config" | "db" | "cloc
   });
 
   app.post("/admin/people/:id/roles", async (c) => {
-    const g = await body(c.req.raw, Grant);
+    const g = await jsonBody(c.req.raw, Grant);
     const id = c.req.param("id");
     if (!(await prisma.person.findUnique({ where: { id } }))) throw new NotFoundError("no such person");
     await checkGrantTargets([g]);
@@ -142,7 +127,7 @@ export function adminDirectoryRoutes(deps: Pick<AppDeps, "config" | "db" | "cloc
   app.get("/admin/towns", async (c) => c.json({ towns: (await prisma.town.findMany({ orderBy: { sortOrder: "asc" } })).map((t) => ({ ...t, aliases: JSON.parse(t.aliases) as string[] })) }));
 
   app.post("/admin/towns", async (c) => {
-    const t = await body(c.req.raw, NewTown);
+    const t = await jsonBody(c.req.raw, NewTown);
     await checkTownLabels({ ...t, active: true });
     const count = await prisma.town.count();
     const row = await conflictOnUnique(prisma.town.create({ data: { ...t, aliases: JSON.stringify(t.aliases), sortOrder: count } }), `town ${t.id} / ${t.name}`);
@@ -152,7 +137,7 @@ export function adminDirectoryRoutes(deps: Pick<AppDeps, "config" | "db" | "cloc
 
   // Towns have merged before (东升 into 小榄): deactivate, rename, add aliases.
   app.patch("/admin/towns/:id", async (c) => {
-    const patch = await body(c.req.raw, TownPatch);
+    const patch = await jsonBody(c.req.raw, TownPatch);
     const id = c.req.param("id");
     const current = await prisma.town.findUnique({ where: { id } });
     if (!current) throw new NotFoundError("no such town");

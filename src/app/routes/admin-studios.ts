@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { containsNul, readCappedBody } from "../../channels/read-capped-body.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../domain/errors.ts";
 import { EDUCATIONS, EMPLOYMENTS, rosterCompliance, SIDES, type RosterCompliance, type Side } from "../../domain/studio/roster.ts";
 import { STUDIO_STATUSES } from "../../domain/studio/studio-setup.ts";
 import { appendAudit } from "../../storage/audit-log.ts";
+import { jsonBody } from "./json-body.ts";
 import type { AppDeps } from "../deps.ts";
 import { addMember, removeMember, SeatRefusedError } from "../studios/studio-members.ts";
 import { findStudio, managerFactsOf, toRosterMember, type StudioActor } from "../studios/studio-records.ts";
@@ -25,21 +25,6 @@ const NewMember = z.strictObject({
   managerFacts: ManagerFacts.optional(),
 });
 
-async function body<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
-  const text = await readCappedBody(req, 16 * 1024, "admin");
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ValidationError("body must be JSON");
-  }
-  // PostgreSQL text cannot hold NUL: refuse it here rather than fail in the insert.
-  if (containsNul(json)) throw new ValidationError("body contains a NUL character");
-  const r = schema.safeParse(json);
-  if (!r.success) throw new ValidationError(r.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
-  return r.data;
-}
-
 const complianceView = (c: RosterCompliance) => ({ ok: c.ok, missing: c.missing.map(({ text: _text, ...code }) => code) });
 
 export function adminStudioRoutes(deps: Pick<AppDeps, "config" | "db" | "clock">) {
@@ -55,7 +40,7 @@ export function adminStudioRoutes(deps: Pick<AppDeps, "config" | "db" | "clock">
   });
 
   app.post("/admin/agencies", async (c) => {
-    const a = await body(c.req.raw, NewAgency);
+    const a = await jsonBody(c.req.raw, NewAgency, 16 * 1024);
     const now = deps.clock.now();
     const row = await prisma
       .$transaction(async (tx) => {
@@ -117,7 +102,7 @@ export function adminStudioRoutes(deps: Pick<AppDeps, "config" | "db" | "clock">
   });
 
   app.post("/admin/studios/:idOrNumber/members", async (c) => {
-    const m = await body(c.req.raw, NewMember);
+    const m = await jsonBody(c.req.raw, NewMember, 16 * 1024);
     const studio = await studioOr404(c.req.param("idOrNumber"));
     const now = deps.clock.now();
     try {
