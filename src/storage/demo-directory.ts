@@ -43,5 +43,6 @@ export const DEMO_PEOPLE: DemoPerson[] = [
   { id: "demo-city-ip", name: "张磊", title: "知识产权科科长", mobile: "13800000021", roles: [{ role: "CITY_IP_OFFICER" }] },
   { id: "demo-city-leader", name: "王芳", title: "副局长", mobile: "13800000031", roles: [{ role: "CITY_LEADER" }] },
   { id: "demo-agency-staff", name: "刘洋", title: "专利代理师", mobile: "13800000041", education: "master", roles: [{ role: "AGENCY_STAFF", agencyId: "demo-agency" }] },
+  { id: "demo-agency-staff-2", name: "黄晓琳", title: "知识产权咨询师", mobile: "13800000043", education: "bachelor", roles: [{ role: "AGENCY_STAFF", agencyId: "demo-agency" }] },
   { id: "demo-admin", name: "系统管理员", title: "管理员", mobile: "13800000099", roles: [{ role: "ADMIN" }] },
 ];

@@ -9,6 +9,7 @@ import { ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthenticatedErr
 import { ROLE_LABELS, ROLES, type Role } from "../../domain/roles.ts";
 import type { PrismaClient } from "../../storage/database.ts";
 import { DEMO_PEOPLE } from "../../storage/demo-directory.ts";
+import { seedDemoStudio } from "../../storage/demo-studio.ts";
 import type { AppDeps } from "../deps.ts";
 import type { Services } from "../services.ts";
 import { resetDemo } from "../simulator/reset-demo.ts";
@@ -90,7 +91,14 @@ export function simulatorRoutes(deps: SimulatorDeps) {
 
   app.get("/", (c) => html(c, simulatorPage));
 
-  app.get("/api/personas", async (c) => c.json({ personas: await personas(db.prisma), canReset: !production }));
+  // The demo's running studio, added on the first visit (not at start, so the demo directory
+  // tests count stays as seeded); never in production, never into a real directory.
+  const studioDeps = () => ({ now: deps.clock.now(), timeZone: config.timeZone, studioNumberFormat: config.studioNumberFormat });
+  let demoStudio: Promise<unknown> | undefined;
+  app.get("/api/personas", async (c) => {
+    if (!production) await (demoStudio ??= seedDemoStudio(db.prisma, studioDeps()).catch((err) => ((demoStudio = undefined), deps.logger.warn({ err }, "simulator: demo studio not added"))));
+    return c.json({ personas: await personas(db.prisma), canReset: !production });
+  });
 
   app.get("/api/history", async (c) => c.json({ items: await history(db.prisma, userIdParam(c)) }));
 
@@ -100,7 +108,7 @@ export function simulatorRoutes(deps: SimulatorDeps) {
     if (production) throw new NotFoundError("reset is for development only");
     // JSON only, so a cross-site form cannot wipe a developer's data.
     if (!/^application\/json\b/i.test(c.req.header("content-type") ?? "")) throw new ValidationError("reset: Content-Type must be application/json");
-    await resetDemo(db.prisma, deps.services);
+    await resetDemo(db.prisma, deps.services, studioDeps());
     await web.broadcastReset();
     deps.logger.info("simulator: demo data reset");
     return c.json({ ok: true });

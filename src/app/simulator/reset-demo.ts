@@ -1,5 +1,6 @@
 import type { PrismaClient } from "../../storage/database.ts";
 import { appendAudit } from "../../storage/audit-log.ts";
+import { seedDemoStudio } from "../../storage/demo-studio.ts";
 import { seedDatabase } from "../../storage/seed.ts";
 import type { Services } from "../services.ts";
 
@@ -8,9 +9,10 @@ import type { Services } from "../services.ts";
 /**
  * Empties everything a demo run creates, children before parents (FK order), then seeds the
  * demo directory again. Towns, job bookkeeping and cached tokens stay; the audit log is
- * append-only, so the reset is recorded in it instead of erasing it.
+ * append-only, so the reset is recorded in it instead of erasing it. The demo's running studio
+ * (seedDemoStudio) comes back too.
  */
-export async function resetDemo(prisma: PrismaClient, services: Pick<Services, "settle">): Promise<void> {
+export async function resetDemo(prisma: PrismaClient, services: Pick<Services, "settle">, studio: Parameters<typeof seedDemoStudio>[1]): Promise<void> {
   await services.settle(); // let in-flight handling finish so it does not write into the fresh data
   await prisma.$transaction(async (tx) => {
     for (const step of [
@@ -42,4 +44,5 @@ export async function resetDemo(prisma: PrismaClient, services: Pick<Services, "
     await appendAudit(tx, { action: "simulator.reset", subjectType: "demo", subjectId: "demo", channel: "web", at: new Date() });
   });
   await seedDatabase(prisma, { production: false });
+  await seedDemoStudio(prisma, studio);
 }
