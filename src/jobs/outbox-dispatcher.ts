@@ -25,6 +25,7 @@ export interface DispatcherOptions {
   maxAttempts?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /** Recipients started per pass, and messages taken per recipient. */
   batchSize?: number;
   /** How long a claimed message stays locked before another drain may retry it. */
   lockMs?: number;
