@@ -9,6 +9,7 @@ import { DEMO_APPLICATION_ID } from "../../src/storage/demo-studio.ts";
 import { seedDatabase } from "../../src/storage/seed.ts";
 import { memoryLogger } from "../support/silent-logger.ts";
 import { createTestDatabase, type TestDatabase } from "../support/test-db.ts";
+import { typedAnswers } from "../support/journey.ts";
 import { testClock } from "../support/wecom-harness.ts";
 
 const open: TestDatabase[] = [];
@@ -26,11 +27,24 @@ async function sim(opts: { seed?: boolean } = {}) {
     await runtime.services.settle();
     await runtime.services.dispatcher.drain();
   };
+  const tap = async (userId: string, key: string, cardId: string) => {
+    await runtime.app.request("/webhooks/web", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId, clientMsgId: `c${Math.random().toString(36).slice(2, 12)}`, key, cardId }) });
+    await runtime.services.settle();
+    await runtime.services.dispatcher.drain();
+  };
+  /** The newest card sent to `userId` on the web channel whose id starts with `prefix`. */
+  const card = async (userId: string, prefix: string) => {
+    const rows = await t.db.prisma.outboxMessage.findMany({ where: { channel: "web", externalUserId: userId }, orderBy: { seq: "asc" } });
+    const cards = rows.map((r) => JSON.parse(r.payloadJson) as { kind: string; card?: { id: string; buttons: { key: string; label: string }[] } }).filter((m) => m.kind === "card" && m.card!.id.startsWith(prefix));
+    const c = cards.at(-1)?.card;
+    if (!c) throw new Error(`no ${prefix} card to ${userId}`);
+    return c;
+  };
   const lastText = async (userId: string) => {
     const rows = await t.db.prisma.outboxMessage.findMany({ where: { channel: "web", externalUserId: userId }, orderBy: { seq: "asc" } });
     return rows.map((r) => JSON.parse(r.payloadJson) as { kind: string; text?: string }).filter((m) => m.kind === "text").at(-1)?.text ?? "";
   };
-  return { prisma: t.db.prisma, app: runtime.app, say, lastText };
+  return { prisma: t.db.prisma, app: runtime.app, say, tap, card, lastText };
 }
 
 describe("the simulator's demo studio", () => {
@@ -80,5 +94,34 @@ describe("the simulator's demo studio", () => {
     await empty.prisma.person.create({ data: { name: "真实用户" } });
     expect((await empty.app.request("/simulator/api/personas")).status).toBe(200);
     expect(await empty.prisma.studio.count()).toBe(0);
+  });
+
+  it("[6.4 b, 6.3 b] the new cards work on the web channel the simulator renders: approval, the manager's designation, the set-up confirm card tapped by the city IP officer", async () => {
+    const s = await sim();
+    const guest = "web-guest-5e7a11ce";
+    await s.say(guest, "申请工作室");
+    for (const a of typedAnswers()) await s.say(guest, a);
+    await s.say(guest, "确认提交");
+    for (const officer of ["demo-town-xiaolan", "demo-city-ip", "demo-city-leader"]) {
+      const c = await s.card(officer, "");
+      expect(c.buttons.map((b) => b.key)).toContain("ap:approve");
+      await s.tap(officer, "ap:approve", c.id);
+    }
+    const applicant = await s.prisma.channelIdentity.findUniqueOrThrow({ where: { channel_externalId: { channel: "web", externalId: guest } } });
+    const studio = await s.prisma.studio.findFirstOrThrow({ where: { application: { applicantId: applicant.personId } } });
+    // The designation's choice is a card on the web page too; its button answers it.
+    const designation = await s.card(guest, "");
+    const self = designation.buttons.find((b) => b.label === "由我本人担任");
+    expect(self, JSON.stringify(designation)).toBeDefined();
+    await s.tap(guest, self!.key, designation.id);
+    for (const a of ["是", "是", "是"]) await s.say(guest, a);
+    expect(await s.prisma.studioMember.count({ where: { studioId: studio.id, isManager: true, managerIpKnowledge: true } })).toBe(1);
+    // The checklist without photos (the web page sends none): a note for each item.
+    for (const a of ["中山市小榄镇升平路1号3楼", "跳过", "电脑 2 台、打印机 1 台", "标志已挂在门口"]) await s.say(guest, a);
+    const confirm = await s.card("demo-city-ip", "ss-");
+    expect(confirm.buttons.map((b) => b.label)).toEqual(["确认", "退回补充"]);
+    await s.tap("demo-city-ip", "ss:confirm", confirm.id);
+    expect((await s.prisma.studio.findUniqueOrThrow({ where: { id: studio.id } })).status).toBe("OPERATING");
+    expect((await s.prisma.outboxMessage.findMany({ where: { channel: "web", externalUserId: guest } })).some((r) => r.payloadJson.includes("工作室正式运行"))).toBe(true);
   });
 });
