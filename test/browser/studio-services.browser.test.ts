@@ -1,6 +1,6 @@
 // The demo's running studio in the simulator (Chromium): the studio manager asks for a service,
 // both agency staff personas get the 受理 / 转派 card, one taps 受理 — the card is answered in
-// place on both tabs, and the manager is told who accepted. Cards are rendered generically by the
+// place on both tabs, and the manager is told who accepted; then 登记进展 and 办结 from the owner's card. Cards are rendered generically by the
 // web channel; this is the proof that the service cards render and are tappable there.
 import { describe, expect, it } from "vitest";
 import { botMessageCount, lastBotMessage, send, skipBrowserTests, tapButton, waitForBotText, waitForCardFinal, waitForNewBotMessage, useSimulator } from "../support/browser.ts";
@@ -8,7 +8,7 @@ import { botMessageCount, lastBotMessage, send, skipBrowserTests, tapButton, wai
 describe.skipIf(skipBrowserTests)("studio services in the simulator (Chromium)", () => {
   const sim = useSimulator();
 
-  it("[4] [7.2.4 b] the manager persona asks for trade-fair risk screening; the agency personas get the 受理 card, one taps it, the other card and the manager follow", { timeout: 90_000 }, async () => {
+  it("[4] [7.2.4 b] the manager persona asks for trade-fair risk screening; the agency personas get the 受理 card, one taps it, the other card and the manager follow; progress and 办结 from the owner's cards", { timeout: 90_000 }, async () => {
     const manager = await sim.session.openAs("demo-manager-xiaolan");
     await waitForBotText(manager, "您好，梁婉仪");
     // The demo studio is OPERATING with 梁婉仪 as its manager: 申请服务 is on her menu.
@@ -43,6 +43,21 @@ describe.skipIf(skipBrowserTests)("studio services in the simulator (Chromium)",
     await waitForCardFinal(other, "已由 刘洋 受理"); // or-sign: the other holder's card is spent
     await waitForBotText(manager, "已由 刘洋 受理");
     await sim.session.screenshot(staff, "studio-03-agency-accepted");
+
+    // The owner's card: 登记进展 and 办结 ask for the text; the manager is told each.
+    await tapButton(staff, "登记进展");
+    await waitForBotText(staff, "请输入办理进展");
+    await send(staff, "已完成专利检索，正在比对参展产品");
+    await waitForBotText(manager, "已完成专利检索，正在比对参展产品");
+    // That card is spent (a WeCom card answers once); 我的服务 gives the owner a fresh one.
+    n = await botMessageCount(staff);
+    await send(staff, "我的服务");
+    await waitForNewBotMessage(staff, n);
+    await tapButton(staff, "办结");
+    await waitForBotText(staff, "请输入办理结果");
+    await send(staff, "已出具展前风险排查报告并当面讲解");
+    await waitForBotText(manager, "已由 刘洋 办结");
+    await sim.session.screenshot(manager, "studio-04-manager-closed");
 
     // 我的服务 lists it for the manager, with its owner.
     n = await botMessageCount(manager);
