@@ -19,11 +19,14 @@ export async function seedDemoStudio(prisma: PrismaClient, deps: { now: Date; ti
   const people = await prisma.person.count({ where: { id: { in: [MANAGER, "demo-city-ip", "demo-town-xiaolan", "demo-agency-staff", "demo-agency-staff-2"] } } });
   if (people < 5) return false; // not the demo directory (or edited away): add nothing
   if (await prisma.application.findUnique({ where: { id: DEMO_APPLICATION_ID }, select: { id: true } })) return false;
-  const { now } = deps;
+  // Approved last year, so its number (from last year's sequence) leaves this year's 001 to the
+  // studio a visitor approves in the simulator; set up a month after approval.
+  const approvedAt = new Date(deps.now.getTime() - 366 * 86_400_000);
+  const now = new Date(approvedAt.getTime() + 30 * 86_400_000);
   const manager = DEMO_PEOPLE.find((p) => p.id === MANAGER)!;
   try {
     await prisma.$transaction(async (tx) => {
-      const year = Number(businessDate(now, deps.timeZone).slice(0, 4));
+      const year = Number(businessDate(approvedAt, deps.timeZone).slice(0, 4));
       const seq = await tx.studioNumberSequence.upsert({ where: { year }, create: { year, last: 1 }, update: { last: { increment: 1 } } });
       const number = formatStudioNumber(deps.studioNumberFormat, { year, seq: seq.last });
       await tx.application.create({
@@ -63,7 +66,7 @@ export async function seedDemoStudio(prisma: PrismaClient, deps: { now: Date; ti
         },
       });
       const studio = await tx.studio.create({
-        data: { number, enterpriseId: ENTERPRISE.id, applicationId: DEMO_APPLICATION_ID, status: "OPERATING", approvedAt: now, setupRound: 1, setupSubmittedAt: now, setupConfirmedAt: now, setupConfirmedById: "demo-city-ip" },
+        data: { number, enterpriseId: ENTERPRISE.id, applicationId: DEMO_APPLICATION_ID, status: "OPERATING", approvedAt, setupRound: 1, setupSubmittedAt: now, setupConfirmedAt: now, setupConfirmedById: "demo-city-ip" },
       });
       const setup = { completedAt: now, recordedById: MANAGER, confirmedById: "demo-city-ip", confirmedAt: now };
       await tx.studioSetupItem.createMany({

@@ -68,8 +68,9 @@ describe("the simulator's demo studio", () => {
     expect(studio).toMatchObject({ applicationId: DEMO_APPLICATION_ID, enterpriseId: "demo-ent-xiaolan", status: "OPERATING", setupConfirmedById: "demo-city-ip" });
     expect(studio.setupItems.map((i) => i.item).sort()).toEqual(["EQUIPMENT", "SIGN", "WORKPLACE"]);
     expect(studio.members.find((m) => m.isManager)).toMatchObject({ personId: "demo-manager-xiaolan", managerInManagement: true, managerTechMgmtExperience: true, managerIpKnowledge: true });
-    // The number is drawn from the year's sequence, so the next approved studio does not collide.
-    expect((await s.prisma.studioNumberSequence.findFirstOrThrow()).last).toBe(1);
+    // Approved last year: its number comes from last year's sequence, this year's 001 is left to the visitor.
+    expect(studio.number).toBe("ZSIPS-2025-001"); // the test clock is 2026-11-25
+    expect(await s.prisma.studioNumberSequence.findMany({ select: { year: true, last: true } })).toEqual([{ year: 2025, last: 1 }]);
 
     await s.say("demo-city-ip", "工作室情况");
     const status = await s.lastText("demo-city-ip");
