@@ -5,6 +5,7 @@ import type { ChannelName } from "../domain/chat.ts";
 import type { FlowDefinition } from "../flows/flow-schema.ts";
 import { createOutboxDispatcher, type OutboxDispatcher, type RateLimit } from "../jobs/outbox-dispatcher.ts";
 import { createDirectory, type Directory } from "../storage/directory.ts";
+import type { MediaStore } from "../storage/media-store.ts";
 import type { BotHandler } from "./bot/bot-context.ts";
 import { createBot, type Bot } from "./bot/bot.ts";
 import type { AppDeps } from "./deps.ts";
@@ -22,6 +23,8 @@ export interface CoreDeps extends AppDeps {
   newId?: () => string;
   /** The conversation flows to register (default: bot-flows/index.ts), old versions included. */
   flows?: FlowDefinition[];
+  /** Where fetched files (set-up photos) go; without one they are not fetched. */
+  mediaStore?: MediaStore;
 }
 
 export interface Services {
@@ -33,6 +36,7 @@ export interface Services {
   kickOutbox: () => Promise<void>;
   bot: Bot;
   pipeline: InboundPipeline;
+  mediaStore?: MediaStore;
   /** Wait for all background work (tests, shutdown). */
   settle(): Promise<void>;
 }
@@ -58,5 +62,5 @@ export function createServices(deps: CoreDeps, handlers: (base: Pick<Services, "
   const kickOutbox = () => tasks.run("outbox", () => dispatcher.drain());
   const bot = createBot({ prisma: db.prisma, directory, adapters, handlers: handlers({ directory, adapters }), now, newId: deps.newId ?? randomId, logger });
   const pipeline = createInboundPipeline({ prisma: db.prisma, tasks, handler: bot.handle, logger, now, afterHandle: kickOutbox, helpContact: config.helpContact });
-  return { adapters, directory, tasks, dispatcher, kickOutbox, bot, pipeline, settle: () => tasks.drain() };
+  return { adapters, directory, tasks, dispatcher, kickOutbox, bot, pipeline, ...(deps.mediaStore ? { mediaStore: deps.mediaStore } : {}), settle: () => tasks.drain() };
 }

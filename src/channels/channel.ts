@@ -55,6 +55,8 @@ export interface ChannelAdapter {
   readonly duplicateWindowMs?: number;
   /** Deliver one normalized message to a user on this channel. */
   send(userId: string, message: OutboundMessage, options?: SendOptions): Promise<SendResult>;
+  /** Download a file a user sent (e.g. a WeCom image's media id), where the platform allows it. */
+  fetchMedia?(mediaId: string): Promise<{ bytes: Uint8Array; contentType: string; fileName?: string }>;
 }
 
 /** The platform answered with an error code (grammY's GrammyError). */

@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { serve } from "@hono/node-server";
 import cron from "node-cron";
 import type { DestinationStream } from "pino";
@@ -11,6 +11,7 @@ import { isWebAdapter } from "../channels/web/web-adapter.ts";
 import { productJobs } from "../app/jobs/product-jobs.ts";
 import { createLogger } from "../log/logger.ts";
 import { openDatabase } from "../storage/database.ts";
+import { createFsMediaStore } from "../storage/media-store.ts";
 import { applyMigrations } from "../storage/migrations.ts";
 import { seedDatabase } from "../storage/seed.ts";
 
@@ -41,7 +42,9 @@ export async function startNode(opts: { env: Record<string, string | undefined>;
   const seeded = await seedDatabase(db.prisma, { production: config.env === "production" });
   if (seeded.towns > 0 || seeded.demo) logger.info(seeded, "database seeded");
 
-  const { app, services, domain } = createRuntime({ config, db, logger, clock });
+  // Fetched set-up photos: data/media next to the SQLite file (./data/media on PostgreSQL).
+  const mediaRoot = join(config.database.provider === "sqlite" ? dirname(config.database.url.slice("file:".length)) : "data", "media");
+  const { app, services, domain } = createRuntime({ config, db, logger, clock, mediaStore: createFsMediaStore(mediaRoot) });
   // Sends a killed run left under a lock go first, not after it (SQLite: no other process).
   await services.dispatcher.releaseLocks({ exclusive: config.database.provider === "sqlite" });
   // Events a previous run accepted (answered 200) but did not finish are handled before new

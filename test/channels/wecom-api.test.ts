@@ -292,3 +292,48 @@ describe("wecom adapter: send", () => {
     expect(fake.tokenRequests).toBe(0);
   });
 });
+
+describe("wecom api: media/get (set-up photos)", () => {
+  const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 0xff, 0xd9]);
+
+  it("returns the file's bytes, type and filename", async () => {
+    const { fake, api } = env();
+    fake.registerMedia("MEDIA-1", jpeg, "image/jpeg");
+    const media = await api.getMedia("MEDIA-1");
+    expect([...media.bytes]).toEqual([...jpeg]);
+    expect(media.contentType).toBe("image/jpeg");
+    expect(media.fileName).toBe("MEDIA-1.jpg");
+  });
+
+  it("an unknown or expired media id is a ChannelApiError 40007, not retryable", async () => {
+    const { api } = env();
+    const err = await errorOf(api.getMedia("NO-SUCH-MEDIA"));
+    expect(err).toBeInstanceOf(ChannelApiError);
+    expect(err).toMatchObject({ code: 40007, retryable: false });
+  });
+
+  it("an expired token is refreshed and the file still fetched", async () => {
+    const { fake, api } = env();
+    fake.registerMedia("MEDIA-2", jpeg);
+    await api.getMedia("MEDIA-2");
+    fake.expireToken();
+    expect((await api.getMedia("MEDIA-2")).bytes.byteLength).toBe(jpeg.byteLength);
+    expect(fake.tokenRequests).toBe(2);
+  });
+
+  it("a 5xx is a ChannelHttpError; a file over 10 MB is refused", async () => {
+    const { fake, api } = env();
+    fake.registerMedia("MEDIA-3", jpeg);
+    fake.injectFailure({ kind: "http500", path: "media/get" });
+    expect(await errorOf(api.getMedia("MEDIA-3"))).toBeInstanceOf(ChannelHttpError);
+    fake.registerMedia("BIG", new Uint8Array(10 * 1024 * 1024 + 1));
+    expect(await errorOf(api.getMedia("BIG"))).toMatchObject({ name: "ChannelApiError", retryable: false });
+  });
+
+  it("the adapter exposes it as fetchMedia", async () => {
+    const { fake } = env();
+    fake.registerMedia("MEDIA-4", jpeg, "image/png");
+    const adapter = createWecomAdapter({ corpId, secret, agentId, token: "tok", encodingAesKey: "a".repeat(43), fetch: fake.fetch });
+    expect((await adapter.fetchMedia!("MEDIA-4")).contentType).toBe("image/png");
+  });
+});

@@ -42,7 +42,7 @@ export interface FakeUpdate {
   at: Date;
 }
 
-export type FakePath = "message/send" | "gettoken" | "update_template_card";
+export type FakePath = "message/send" | "gettoken" | "update_template_card" | "media/get";
 
 export interface FakeFailure {
   kind: "http500" | "timeout" | "errcode";
@@ -98,6 +98,8 @@ export interface FakeWecom {
   waitForEvent(match: (e: FakeEvent) => boolean, realMs?: number): Promise<boolean>;
   expireToken(): void;
   setNow(fn: () => Date): void;
+  /** media/get serves these bytes for this media id; any other id gets 40007. */
+  registerMedia(mediaId: string, bytes: Uint8Array, contentType?: string): void;
 }
 
 export const FAKE_ERR_INVALID_PARAM = 40058;
@@ -132,6 +134,7 @@ export function createFakeWecom(opts: FakeWecomOptions): FakeWecom {
   const events: FakeEvent[] = [];
   let tokenRequests = 0;
   let seq = 0;
+  const media = new Map<string, { bytes: Uint8Array; contentType: string }>();
 
   const ok = (extra: Record<string, unknown> = {}) => json({ errcode: 0, errmsg: "ok", ...extra });
   const err = (errcode: number, errmsg: string) => json({ errcode, errmsg });
@@ -301,6 +304,7 @@ export function createFakeWecom(opts: FakeWecomOptions): FakeWecom {
       gettoken: "gettoken",
       "message/send": "message/send",
       "message/update_template_card": "update_template_card",
+      "media/get": "media/get",
     };
     const name = known[path];
     if (!name) return new Response("not found", { status: 404 });
@@ -339,6 +343,13 @@ export function createFakeWecom(opts: FakeWecomOptions): FakeWecom {
     if (name === "gettoken") return gettoken(url);
     const bad = checkToken(url);
     if (bad) return bad;
+    if (name === "media/get") {
+      // The file itself with its type and a filename, as WeCom answers; JSON only on error.
+      const m = media.get(url.searchParams.get("media_id") ?? "");
+      if (!m) return err(40007, "invalid media_id");
+      record({ type: "delivered", path: "media/get" });
+      return new Response(m.bytes.slice(), { status: 200, headers: { "content-type": m.contentType, "content-length": String(m.bytes.byteLength), "content-disposition": `attachment; filename="${url.searchParams.get("media_id")}.jpg"` } });
+    }
     if (!body) return err(47001, "data format error");
     return name === "message/send" ? send(body, canonical(raw)) : update(body);
   }
@@ -375,6 +386,9 @@ export function createFakeWecom(opts: FakeWecomOptions): FakeWecom {
     expireToken: () => tokens.forEach((t) => (t.revoked = true)),
     setNow: (fn) => {
       now = fn;
+    },
+    registerMedia: (mediaId, bytes, contentType = "image/jpeg") => {
+      media.set(mediaId, { bytes: new Uint8Array(bytes), contentType });
     },
   };
 }

@@ -8,6 +8,8 @@ import type { PrismaClient } from "../../storage/database.ts";
 import { remindPendingApprovals } from "./approval-reminders.ts";
 import { escalateServiceRequests, SERVICE_ESCALATION_JOB } from "./service-escalation.ts";
 import { remindStudioRosters, remindStudioSetup } from "./studio-jobs.ts";
+import { fetchPendingMedia, MEDIA_FETCH_JOB } from "../studios/setup-photo-fetch.ts";
+import type { MediaStore } from "../../storage/media-store.ts";
 import { nudgeIdleFlows } from "../../jobs/flow-nudges.ts";
 import { housekeeping } from "../../jobs/housekeeping.ts";
 import { runOncePerSlot } from "../../jobs/job-claims.ts";
@@ -38,6 +40,8 @@ export interface JobDeps {
   domain: { approvals: ApprovalService; flows: FlowRegistry; calendar: WorkingCalendar };
   /** Drains the outbox as of `now` (default: the services' dispatcher on the app's clock). */
   drainOutbox?: (now: Date) => Promise<unknown>;
+  /** Where fetched set-up photos go (default: the services' store; none: nothing fetched). */
+  mediaStore?: MediaStore;
 }
 
 const minuteSlot = (now: Date) => now.toISOString().slice(0, 16);
@@ -53,6 +57,8 @@ export function jobCatalogue(deps: JobDeps): ScheduledJob[] {
   const tz = config.timeZone;
   const studio = { prisma, calendar: domain.calendar, timeZone: tz, logger };
   const drainOutbox = deps.drainOutbox ?? (() => services.kickOutbox());
+  const mediaStore = deps.mediaStore ?? services.mediaStore;
+  const refusedMedia = new Set<string>();
   const defs: Array<Pick<ScheduledJob, "name" | "slot" | "work"> & { cron: string }> = [
     { name: "flow-nudges", cron: "*/15 * * * *", slot: minuteSlot, work: (now) => nudgeIdleFlows({ prisma, flows: domain.flows, calendar: domain.calendar, timeZone: tz, idleHours: config.flowNudgeIdleHours, now, logger }) },
     {
@@ -72,6 +78,8 @@ export function jobCatalogue(deps: JobDeps): ScheduledJob[] {
     { name: "inbound-retry", cron: "*/5 * * * * *", work: () => services.pipeline.retryStuck() },
     // Retries and backoff; the outbox is also drained right after each handled event.
     { name: "outbox", cron: "*/2 * * * * *", work: (now) => drainOutbox(now) },
+    // Set-up photos: download each channel media id (WeCom: valid 3 days) into the media store.
+    { name: MEDIA_FETCH_JOB, cron: "* * * * *", slot: minuteSlot, work: async (now) => (mediaStore ? fetchPendingMedia({ prisma, adapters: services.adapters, store: mediaStore, logger, refused: refusedMedia }, now) : { skipped: "no media store" }) },
     { name: "housekeeping", cron: "30 3 * * *", slot: daySlot, work: (now) => housekeeping(prisma, now) },
   ];
   return defs.map((d) => {

@@ -105,6 +105,7 @@ export function createWecomAdapter(opts: WecomAdapterOptions): WecomAdapter {
     api,
     handleRequest,
     send,
+    fetchMedia: (mediaId) => api.getMedia(mediaId),
   };
 }
 

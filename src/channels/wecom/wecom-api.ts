@@ -32,7 +32,20 @@ export interface WecomApi {
   sendMarkdown(touser: string, content: string): Promise<WecomSendResult>;
   sendTemplateCard(touser: string, card: Card): Promise<WecomSendResult>;
   updateTemplateCardButton(input: { userids: string[]; responseCode: string; replaceName: string }): Promise<void>;
+  /** media/get: a temporary media file (an image message's MediaId, valid 3 days). */
+  getMedia(mediaId: string): Promise<WecomMedia>;
 }
+
+export interface WecomMedia {
+  bytes: Uint8Array;
+  contentType: string;
+  fileName?: string;
+}
+
+/** Larger media files are refused rather than held in memory (WeCom images are at most 10 MB). */
+export const WECOM_MEDIA_MAX_BYTES = 10 * 1024 * 1024;
+/** media/get: invalid (or expired) media_id. */
+export const WECOM_ERR_INVALID_MEDIA_ID = 40007;
 
 /** System busy and the frequency limits: worth retrying later. */
 export const WECOM_RETRYABLE_CODES: ReadonlySet<number> = new Set([-1, 45009, 45033, 45047]);
@@ -145,6 +158,54 @@ export function createWecomApi(opts: WecomApiOptions): WecomApi {
     }
   }
 
+  /** GET media/get: the file's bytes, or a JSON {errcode, errmsg} body on error. */
+  async function getMedia(mediaId: string): Promise<WecomMedia> {
+    if (!mediaId) throw new ValidationError("wecom: media_id is required");
+    const path = "media/get";
+    for (let refreshes = 0; ; refreshes++) {
+      const token = await getAccessToken();
+      let res: Response;
+      try {
+        res = await doFetch(`${base}/cgi-bin/${path}?${new URLSearchParams({ access_token: token, media_id: mediaId })}`, { method: "GET", signal: AbortSignal.timeout(timeoutMs) });
+      } catch (err) {
+        const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
+        throw new ChannelHttpError("wecom", `wecom ${path}: ${timedOut ? `timed out after ${timeoutMs} ms` : "network error"}`);
+      }
+      if (!res.ok) {
+        await res.body?.cancel().catch(() => undefined);
+        throw new ChannelHttpError("wecom", `wecom ${path}: HTTP ${res.status}`, res.status);
+      }
+      const contentType = (res.headers.get("content-type") ?? "application/octet-stream").split(";")[0]!.trim().toLowerCase();
+      const declared = Number(res.headers.get("content-length") ?? NaN);
+      if (declared > WECOM_MEDIA_MAX_BYTES) {
+        await res.body?.cancel().catch(() => undefined);
+        throw new ChannelApiError("wecom", 0, `wecom ${path}: file larger than ${WECOM_MEDIA_MAX_BYTES} bytes`, false);
+      }
+      const bytes = await readCapped(res, WECOM_MEDIA_MAX_BYTES).catch((err: unknown) => {
+        if (err instanceof ChannelApiError) throw err;
+        throw new ChannelHttpError("wecom", `wecom ${path}: body read failed`, res.status);
+      });
+      if (contentType === "application/json" || contentType === "text/plain") {
+        let reply: WecomReply;
+        try {
+          reply = JSON.parse(new TextDecoder().decode(bytes)) as WecomReply;
+        } catch {
+          throw new ChannelHttpError("wecom", `wecom ${path}: unexpected ${contentType} body`, res.status);
+        }
+        const code = Number(reply.errcode ?? 0);
+        if (code === 0) throw new ChannelHttpError("wecom", `wecom ${path}: JSON answer without a file`, res.status);
+        if (!TOKEN_ERRCODES.has(code)) throw apiError(path, reply);
+        if (cached?.token === token) cached = undefined;
+        if (refreshes >= MAX_TOKEN_REFRESHES) throw new ChannelApiError("wecom", code, `wecom ${path}: errcode ${code} after ${refreshes} token refreshes`, true);
+        continue;
+      }
+      const media: WecomMedia = { bytes, contentType };
+      const fileName = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(res.headers.get("content-disposition") ?? "")?.[1];
+      if (fileName) media.fileName = fileName;
+      return media;
+    }
+  }
+
   async function send(touser: string, payload: Record<string, unknown>): Promise<WecomSendResult> {
     if (!touser) throw new ValidationError("wecom: touser is required");
     // Every retry of a message is the same request json, so WeCom drops it if an earlier attempt
@@ -179,7 +240,34 @@ export function createWecomApi(opts: WecomApiOptions): WecomApi {
         button: { replace_name: replaceName },
       });
     },
+    getMedia,
   };
+}
+
+/** The body, refusing (ChannelApiError, not retryable) once it passes `max` bytes. */
+async function readCapped(res: Response, max: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  if (res.body) {
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > max) {
+        await reader.cancel().catch(() => undefined);
+        throw new ChannelApiError("wecom", 0, `wecom media/get: file larger than ${max} bytes`, false);
+      }
+      chunks.push(value);
+    }
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
 }
 
 /** Validate a task_id the way WeCom does: [0-9A-Za-z_-@], at most 128 bytes. */
