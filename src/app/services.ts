@@ -10,7 +10,7 @@ import type { BotHandler } from "./bot/bot-context.ts";
 import { createBot, type Bot } from "./bot/bot.ts";
 import type { AppDeps } from "./deps.ts";
 import { createInboundPipeline, type InboundPipeline } from "./inbound-pipeline.ts";
-import { createAdminSessions, simulatorAuthorizer } from "./simulator/simulator-auth.ts";
+import { createAdminSessions, simulatorAuthorizer, simulatorRefusalAuditor } from "./simulator/simulator-auth.ts";
 import { TaskTracker } from "./task-tracker.ts";
 
 export interface CoreDeps extends AppDeps {
@@ -54,7 +54,7 @@ export function createServices(deps: CoreDeps, handlers: (base: Pick<Services, "
     rateLimits.wecom = WECOM_RATE_LIMITS;
   }
   // The simulator's channel (no rate limit: it is our own page); gated like the page in production.
-  if (config.simulatorEnabled && !adapters.web) adapters.web = createWebAdapter({ now, authorize: simulatorAuthorizer(config, createAdminSessions(db.prisma, now)) });
+  if (config.simulatorEnabled && !adapters.web) adapters.web = createWebAdapter({ now, authorize: simulatorAuthorizer(config, createAdminSessions(db.prisma, now), simulatorRefusalAuditor({ prisma: db.prisma, clock: deps.clock, logger })) });
   const directory = createDirectory(db.prisma);
   const tasks = new TaskTracker(logger, deps.waitUntil);
   const dispatcher = createOutboxDispatcher({ prisma: db.prisma, adapters, rateLimits, now, logger });

@@ -401,10 +401,7 @@ describe("authorization matrix: the simulator in production (admin sign-in only)
     expect((await send(req, { cookie: `${cookie.split("=")[0]}=forged-session-value` })).status).toBe(403);
   });
 
-  // HOLE: a refused simulator request is answered (401/403) but leaves no audit entry today; the
-  // gate (src/app/simulator/simulator-auth.ts, src/app/routes/simulator.ts) belongs to the admin
-  // sign-in work. it.fails keeps the suite green and turns red once fixed: then make it it.each.
-  it.fails.each(REQUESTS)("%s without a session is audited", async (_name, req) => {
+  it.each(REQUESTS)("%s without a session is audited", async (_name, req) => {
     const auditBefore = await lastAuditId();
     expect((await send(req, {})).status).toBe(401);
     expect((await auditSince(auditBefore)).filter((e) => isRefusal(e.action))).toHaveLength(1);

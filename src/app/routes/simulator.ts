@@ -14,7 +14,7 @@ import type { AppDeps } from "../deps.ts";
 import type { Services } from "../services.ts";
 import { resetDemo } from "../simulator/reset-demo.ts";
 import { sameSecret } from "../same-secret.ts";
-import { cookieOf, createAdminSessions, SESSION_SECONDS, SIM_COOKIE, simulatorAuthorizer } from "../simulator/simulator-auth.ts";
+import { cookieOf, createAdminSessions, SESSION_SECONDS, SIM_COOKIE, simulatorAuthorizer, simulatorRefusalAuditor } from "../simulator/simulator-auth.ts";
 import { createSignInLimiter } from "../simulator/sign-in-limiter.ts";
 import { signInPage, simulatorPage } from "../simulator/simulator-page.ts";
 import { newNonce, setPageHeaders } from "./page-security.ts";
@@ -36,7 +36,7 @@ export function simulatorRoutes(deps: SimulatorDeps) {
   const { config, db } = deps;
   const production = config.env === "production";
   const sessions = createAdminSessions(db.prisma, () => deps.clock.now());
-  const authorize = simulatorAuthorizer(config, sessions);
+  const authorize = simulatorAuthorizer(config, sessions, simulatorRefusalAuditor({ prisma: db.prisma, clock: deps.clock, logger: deps.logger }));
   const limiter = createSignInLimiter({ now: () => deps.clock.now().getTime() });
   const html = (c: Context, body: (nonce: string) => string, status: 200 | 401 | 403 | 429 = 200) => {
     const nonce = newNonce();

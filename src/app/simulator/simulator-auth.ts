@@ -1,6 +1,11 @@
 import { ForbiddenError, UnauthenticatedError } from "../../domain/errors.ts";
 import type { Config } from "../../config/config.ts";
 import type { PrismaClient } from "../../storage/database.ts";
+import { maskMobiles } from "../../domain/mask.ts";
+import type { Logger } from "../../log/logger.ts";
+import { appendAudit } from "../../storage/audit-log.ts";
+import type { Clock } from "../deps.ts";
+import { refusalBudget } from "../routes/refusal-budget.ts";
 import { sameSecret } from "../same-secret.ts";
 
 export const SIM_COOKIE = "ipstudio_sim";
@@ -78,14 +83,43 @@ export function cookieOf(req: Request, name: string): string | undefined {
  * expired or revoked session → 403. Resolves to the session id, which the web channel carries on
  * its events so the audit log names the admin acting as a persona. Development: open (undefined).
  */
-export function simulatorAuthorizer(config: Pick<Config, "env" | "adminToken">, sessions: AdminSessions): ((req: Request) => Promise<string>) | undefined {
+export function simulatorAuthorizer(
+  config: Pick<Config, "env" | "adminToken">,
+  sessions: AdminSessions,
+  /** Records a refusal (the audit log), before the 401/403 is answered. */
+  onRefused?: (req: Request, reason: "no_session" | "invalid_session") => Promise<void>,
+): ((req: Request) => Promise<string>) | undefined {
   if (config.env !== "production") return undefined;
   return async (req) => {
     const got = cookieOf(req, SIM_COOKIE);
-    if (!got) throw new UnauthenticatedError("simulator: admin sign-in required");
+    if (!got) {
+      await onRefused?.(req, "no_session");
+      throw new UnauthenticatedError("simulator: admin sign-in required");
+    }
     // No token configured (config refuses that when the simulator is on): fail closed.
     const id = config.adminToken ? await sessions.verify(got) : null;
-    if (!id) throw new ForbiddenError("simulator: admin session is not valid");
+    if (!id) {
+      await onRefused?.(req, "invalid_session");
+      throw new ForbiddenError("simulator: admin session is not valid");
+    }
     return id;
+  };
+}
+
+/**
+ * Audits the simulator gate's refusals as `simulator.refused` (method, path, reason; never the
+ * cookie), up to a budget per minute so an anonymous flood cannot grow the audit log unbounded.
+ */
+export function simulatorRefusalAuditor(deps: { prisma: PrismaClient; clock: Clock; logger: Logger }) {
+  const budget = refusalBudget(deps.clock);
+  return async (req: Request, reason: "no_session" | "invalid_session"): Promise<void> => {
+    const path = maskMobiles(new URL(req.url).pathname.slice(0, 200));
+    const slot = budget.take();
+    if (!slot) {
+      if (budget.firstSkipped) deps.logger.warn({ path }, "simulator refusals over the audit budget this minute: logged, not audited");
+      return;
+    }
+    const detail = { reason, method: req.method, path, ...(slot.skippedBefore ? { unrecordedBefore: slot.skippedBefore } : {}) };
+    await deps.prisma.$transaction((tx) => appendAudit(tx, { at: deps.clock.now(), action: "simulator.refused", subjectType: "Simulator", subjectId: path, channel: "web", detail }));
   };
 }
