@@ -4,6 +4,7 @@ import { createDirectory } from "../../storage/directory.ts";
 import { messagesTo } from "../../storage/outbox.ts";
 import type { ApprovalService } from "../approvals/approval-service.ts";
 import type { BotHandler } from "./bot-context.ts";
+import { refuseInChat } from "./refuse-in-chat.ts";
 
 /**
  * A.1 负责人签名: the head confirms an application in chat (card "确认提交"), or the applicant
@@ -27,7 +28,7 @@ export function headConfirmHandler(deps: { prisma: PrismaClient; approvals: Appr
       }
       const app = await prisma.application.findUniqueOrThrow({ where: { id: appId } });
       if (app.status !== "DRAFT") {
-        await ctx.commit([{ kind: "text", text: "这份申请已经处理过了，无需再确认。" }]);
+        await refuseInChat(ctx, { action: "application.head_confirm_refused", reason: "already_handled", subject: { type: "Application", id: app.id }, text: "这份申请已经处理过了，无需再确认。" });
         return true;
       }
       const applicant = await createDirectory(prisma).recipientsOf(app.applicantId);
@@ -53,7 +54,7 @@ export function headConfirmHandler(deps: { prisma: PrismaClient; approvals: Appr
       if (!app) return false;
       // Once the head has been asked, the head decides: the applicant cannot answer for them.
       if ((await prisma.sentCard.count({ where: { purpose: `head-confirm:${app.id}` } })) > 0) {
-        await ctx.commit([{ kind: "text", text: "已请负责人在聊天中确认，请等待负责人处理。" }]);
+        await refuseInChat(ctx, { action: "declare_authority.refused", reason: "head_already_asked", subject: { type: "Application", id: app.id }, text: "已请负责人在聊天中确认，请等待负责人处理。" });
         return true;
       }
       await ctx.commit([{ kind: "text", text: "已记录您的声明：已获负责人授权代为提交。" }], async (tx) => {
