@@ -123,7 +123,8 @@ describe.each(testProviders())("crash and restart (%s)", (provider) => {
     expect(pendingAtKills).toBeGreaterThan(0);
 
     // Settle: every stored event handled (the last server recovers what the kills left).
-    const deadline = Date.now() + 60_000;
+    // At stress size (1,000 conversations, leases of killed processes to wait out) the backlog is long.
+    const deadline = Date.now() + size(60_000, 600_000);
     while ((await t.db.prisma.inboundEvent.count({ where: { status: { notIn: ["DONE", "SKIPPED"] } } })) > 0 && Date.now() < deadline) await sleep(200);
     // Give the replies a moment to go out. A full form's may wait for WeCom's 30-a-minute cap. On
     // PostgreSQL one a killed process was sending keeps its recipient's lock for 2 minutes (another
