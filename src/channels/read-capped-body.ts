@@ -11,7 +11,18 @@ export async function readCappedBody(req: Request, max: number, channel: string)
     if (Number(declared) > max) throw new PayloadTooLargeError(`${channel}: body over ${max} bytes`, { limit: max });
   }
   if (!req.body) throw new ValidationError(`${channel}: empty body`);
-  const reader = req.body.getReader();
+  const all = await readStreamCapped(req.body, max, () => new PayloadTooLargeError(`${channel}: body over ${max} bytes`, { limit: max }));
+  if (all.byteLength === 0) throw new ValidationError(`${channel}: empty body`);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(all);
+  } catch {
+    throw new ValidationError(`${channel}: body is not UTF-8`);
+  }
+}
+
+/** Reads a stream whole, cancelling it and throwing `tooBig()` once it passes `max` bytes. */
+export async function readStreamCapped(body: ReadableStream<Uint8Array>, max: number, tooBig: () => Error): Promise<Uint8Array> {
+  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
@@ -20,22 +31,17 @@ export async function readCappedBody(req: Request, max: number, channel: string)
     total += value.byteLength;
     if (total > max) {
       await reader.cancel().catch(() => undefined);
-      throw new PayloadTooLargeError(`${channel}: body over ${max} bytes`, { limit: max });
+      throw tooBig();
     }
     chunks.push(value);
   }
-  if (total === 0) throw new ValidationError(`${channel}: empty body`);
   const all = new Uint8Array(total);
   let off = 0;
   for (const c of chunks) {
     all.set(c, off);
     off += c.byteLength;
   }
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(all);
-  } catch {
-    throw new ValidationError(`${channel}: body is not UTF-8`);
-  }
+  return all;
 }
 
 /** True when any string in a parsed JSON value holds a NUL, which PostgreSQL text cannot store. */

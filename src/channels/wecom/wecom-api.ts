@@ -3,6 +3,7 @@
 import type { Card, CardButton } from "../../domain/chat.ts";
 import { MAX_CARD_BUTTONS } from "../../domain/chat.ts";
 import { ValidationError } from "../../domain/errors.ts";
+import { readStreamCapped } from "../read-capped-body.ts";
 import { ChannelApiError, ChannelHttpError } from "../channel.ts";
 
 export interface WecomApiOptions {
@@ -89,16 +90,11 @@ export function createWecomApi(opts: WecomApiOptions): WecomApi {
   let cached: { token: string; refreshAt: number } | undefined;
   let inflight: Promise<string> | undefined;
 
-  async function call(method: "GET" | "POST", path: string, query: Record<string, string>, body?: unknown): Promise<WecomReply> {
-    const url = `${base}/cgi-bin/${path}?${new URLSearchParams(query)}`;
+  /** One HTTP round trip with the timeout; a network error, timeout or non-2xx is a ChannelHttpError. */
+  async function fetchOk(path: string, url: string, init: RequestInit): Promise<Response> {
     let res: Response;
     try {
-      res = await doFetch(url, {
-        method,
-        headers: body === undefined ? undefined : { "content-type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      res = await doFetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
       throw new ChannelHttpError("wecom", `wecom ${path}: ${timedOut ? `timed out after ${timeoutMs} ms` : "network error"}`);
@@ -107,6 +103,16 @@ export function createWecomApi(opts: WecomApiOptions): WecomApi {
       await res.body?.cancel().catch(() => undefined);
       throw new ChannelHttpError("wecom", `wecom ${path}: HTTP ${res.status}`, res.status);
     }
+    return res;
+  }
+
+  async function call(method: "GET" | "POST", path: string, query: Record<string, string>, body?: unknown): Promise<WecomReply> {
+    const url = `${base}/cgi-bin/${path}?${new URLSearchParams(query)}`;
+    const res = await fetchOk(path, url, {
+      method,
+      headers: body === undefined ? undefined : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     let json: unknown;
     try {
       json = await res.json();
@@ -164,17 +170,7 @@ export function createWecomApi(opts: WecomApiOptions): WecomApi {
     const path = "media/get";
     for (let refreshes = 0; ; refreshes++) {
       const token = await getAccessToken();
-      let res: Response;
-      try {
-        res = await doFetch(`${base}/cgi-bin/${path}?${new URLSearchParams({ access_token: token, media_id: mediaId })}`, { method: "GET", signal: AbortSignal.timeout(timeoutMs) });
-      } catch (err) {
-        const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
-        throw new ChannelHttpError("wecom", `wecom ${path}: ${timedOut ? `timed out after ${timeoutMs} ms` : "network error"}`);
-      }
-      if (!res.ok) {
-        await res.body?.cancel().catch(() => undefined);
-        throw new ChannelHttpError("wecom", `wecom ${path}: HTTP ${res.status}`, res.status);
-      }
+      const res = await fetchOk(path, `${base}/cgi-bin/${path}?${new URLSearchParams({ access_token: token, media_id: mediaId })}`, { method: "GET" });
       const contentType = (res.headers.get("content-type") ?? "application/octet-stream").split(";")[0]!.trim().toLowerCase();
       const declared = Number(res.headers.get("content-length") ?? NaN);
       if (declared > WECOM_MEDIA_MAX_BYTES) {
@@ -245,29 +241,9 @@ export function createWecomApi(opts: WecomApiOptions): WecomApi {
 }
 
 /** The body, refusing (ChannelApiError, not retryable) once it passes `max` bytes. */
-async function readCapped(res: Response, max: number): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  if (res.body) {
-    const reader = res.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > max) {
-        await reader.cancel().catch(() => undefined);
-        throw new ChannelApiError("wecom", 0, `wecom media/get: file larger than ${max} bytes`, false);
-      }
-      chunks.push(value);
-    }
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+function readCapped(res: Response, max: number): Promise<Uint8Array> {
+  if (!res.body) return Promise.resolve(new Uint8Array(0));
+  return readStreamCapped(res.body, max, () => new ChannelApiError("wecom", 0, `wecom media/get: file larger than ${max} bytes`, false));
 }
 
 /** Validate a task_id the way WeCom does: [0-9A-Za-z_-@], at most 128 bytes. */
