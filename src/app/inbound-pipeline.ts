@@ -119,18 +119,36 @@ export function createInboundPipeline(opts: {
    * Per-user order, also across processes: the person's earlier events still pending go first.
    * One queued here behind this one (or being taken over) is handled now, in its place; one whose
    * owner is gone (lease run out) is taken over and handled; one a live owner holds is waited for
-   * (bounded: a live owner finishes or stops renewing within a lease).
+   * (bounded: a live owner finishes or stops renewing within a lease). An earlier one that failed
+   * and waits for its retry is retried now, once, in its turn: the person's order outranks the
+   * retry wait (otherwise the newer answer lands on the older one's question and the older one is
+   * then skipped as "moved on").
    */
   async function olderFirst(event: InboundEvent, selfId: string): Promise<void> {
     const giveUpAt = Date.now() + 2 * leaseMs;
+    const retried = new Set<string>();
     for (;;) {
       const older: Row[] = await prisma.inboundEvent.findMany({
-        where: { channel: event.sender.channel, userId: event.sender.userId, status: "PENDING", receivedAt: { lt: event.receivedAt }, id: { not: selfId } },
+        where: {
+          channel: event.sender.channel,
+          userId: event.sender.userId,
+          OR: [{ status: "PENDING" }, { status: "FAILED", attempts: { lt: maxAttempts } }],
+          receivedAt: { lt: event.receivedAt },
+          id: { not: selfId },
+        },
         orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
         take: SWEEP_BATCH,
       });
       let waiting = false;
       for (const row of older) {
+        if (row.status === "FAILED") {
+          if (retried.has(row.id)) continue;
+          retried.add(row.id);
+          // Claimed by a conditional update even when it is ours: a sweep may be about to retry it.
+          const failed = await claim(row, false);
+          if (failed) await runInTurn(row, failed);
+          continue;
+        }
         if (row.leaseOwner === me) {
           handledEarly.add(row.id); // its own turn, later in this person's queue, then does nothing
           await runInTurn(row, revive(row.payloadJson));
@@ -143,7 +161,7 @@ export function createInboundPipeline(opts: {
         }
         await runInTurn(row, claimed);
       }
-      if (!waiting && older.length < SWEEP_BATCH) return;
+      if (!waiting && (older.length < SWEEP_BATCH || older.every((r) => retried.has(r.id)))) return;
       if (waiting && Date.now() > giveUpAt) {
         logger.warn({ channel: event.sender.channel }, "an earlier event of this person is still held elsewhere; handling the newer one");
         return;

@@ -60,9 +60,24 @@ describe("inbound pipeline", () => {
     expect((await t.db.prisma.inboundEvent.findFirstOrThrow()).status).toBe("DONE");
   });
 
-  it("does not replay an old message after the person has moved on, and says so", async () => {
+  it("retries a person's failed message before their newer one, so the newer one answers the next question", async () => {
     const { pipeline, tasks } = make();
     failNext = 1;
+    await pipeline.accept([text("u2", "500")]);
+    await tasks.drain();
+    clock.advance(1_000);
+    await pipeline.accept([text("u2", "600")]);
+    await tasks.drain();
+    expect(handled).toEqual(["500", "600"]);
+    expect((await t.db.prisma.inboundEvent.findMany({ orderBy: { receivedAt: "asc" } })).map((r) => r.status)).toEqual(["DONE", "DONE"]);
+    clock.advance(61_000);
+    expect(await pipeline.retryStuck()).toBe(0); // nothing left to retry
+    expect(handled).toEqual(["500", "600"]);
+  });
+
+  it("does not replay an old message after the person has moved on, and says so", async () => {
+    const { pipeline, tasks } = make();
+    failNext = 2; // fails, and fails again when retried in the newer message's turn
     await pipeline.accept([text("u2", "500")]);
     await tasks.drain();
     clock.advance(1_000);
