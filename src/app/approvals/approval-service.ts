@@ -271,6 +271,10 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   async function withdraw(tx: Tx, applicationId: string, actor: { id: string; channel: string }): Promise<OutgoingMessage[]> {
     const app = await tx.application.findUniqueOrThrow({ where: { id: applicationId } });
     const r = transition(viewOf(app), { type: "WITHDRAW", actorId: actor.id });
+    // The pending step first, then the application: the same lock order as a decision (claim the
+    // step, then move the application), so a withdrawal racing a decision waits instead of
+    // deadlocking on PostgreSQL; the loser then sees the state changed and is told.
+    await tx.approvalStep.updateMany({ where: { applicationId: app.id, status: "PENDING" }, data: { status: "CANCELLED", decidedAt: deps.now() } });
     await moveApp(tx, app, { status: r.view.status, stage: r.view.stage, decidedAt: deps.now() });
     // A revision conversation for it has nothing left to submit.
     await tx.conversationSession.updateMany({ where: { personId: app.applicantId, status: { in: ["ACTIVE", "CANCELLED"] }, contextJson: { contains: app.id } }, data: { status: "DONE", revision: { increment: 1 } } });
