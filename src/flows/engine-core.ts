@@ -86,12 +86,18 @@ export function answerText(run: Run, step: AnswerStep, input: string): void {
   if (suggested && parseYesNo(input) === false) return ask(run, step, ["好的，请回复序号选择。"]);
   const r = parseAnswer(step, input, { now: ctx.now, options: optionsFor(step, ctx), aliases: aliasesFor(step) });
   if (r.ok) return commit(run, step, r.value);
+  refuse(run, step, r.error);
+}
+
+/** A refused answer: the reason and the question again; after 3 tries a way out instead. */
+function refuse(run: Run, step: AnswerStep, error: string): void {
+  const { s, ctx } = run;
   const tries = (s.failures[step.id] ?? 0) + 1;
   s.failures[step.id] = tries;
-  if (tries >= FAILURES_BEFORE_HELP) run.replies.push(text(helpOffer(step, r.error, ctx)));
+  if (tries >= FAILURES_BEFORE_HELP) run.replies.push(text(helpOffer(step, error, ctx)));
   // A run-time list (an application's fields) is long and was just shown: the reason is enough.
-  else if (step.kind === "multi-choice" && step.choiceSource === "context") run.replies.push(text(r.error));
-  else run.replies.push(...questionMessages(run.flow, s, step, ctx, [r.error]));
+  else if (step.kind === "multi-choice" && step.choiceSource === "context") run.replies.push(text(error));
+  else run.replies.push(...questionMessages(run.flow, s, step, ctx, [error]));
 }
 
 /** A button for the current step: its value, skip, or "none". Anything else is stale. */
@@ -100,6 +106,11 @@ export function answerButton(run: Run, step: AnswerStep, value: string): void {
   if (value === "@none" && step.kind === "multi-choice" && step.none) return commit(run, step, []);
   if (step.kind === "yes-no" && (value === "yes" || value === "no")) return commit(run, step, value === "yes");
   if (step.kind === "choice" && optionsFor(step, run.ctx).some((o) => o.value === value)) return commit(run, step, value);
+  if (step.kind === "scale") {
+    // 8.1: a key names its score, and keys can be forged: checked like a typed score.
+    const r = parseAnswer(step, value, { now: run.ctx.now, options: [] });
+    return r.ok ? commit(run, step, r.value) : refuse(run, step, r.error);
+  }
   stale(run);
 }
 
@@ -227,7 +238,8 @@ export function askCancel(run: Run): void {
 export function confirmCancel(run: Run): void {
   run.s.mode = "cancelled";
   run.commands.push({ type: "cancelled", flowId: run.flow.id });
-  run.replies.push(text("已取消申请。已填写的内容已保存，随时回复“继续”可接着填写。"));
+  // forgetOnEnd (8.1): the runner drops the answers of an ended conversation, so none are kept.
+  run.replies.push(text(run.flow.conversation?.forgetOnEnd ? "已取消，已填写的内容不会保存。" : "已取消申请。已填写的内容已保存，随时回复“继续”可接着填写。"));
 }
 
 /** "继续": back to where the person was (the question, with its heading, or the summary). */

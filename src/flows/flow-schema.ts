@@ -1,7 +1,9 @@
 // Flows are data (Typebot style): validated by zod at registration so a broken flow fails fast,
 // and checked for references (when/derive/section/validator names) by the same schema.
 import { z } from "zod";
-import { normalizers, validators } from "./validators.ts";
+import { findReferenceProblems } from "./flow-references.ts";
+
+export { conditionsOf, expandSteps } from "./flow-steps.ts";
 
 /** Step, section and flow ids end up in card ids ([0-9A-Za-z_\-@]) and button keys. */
 const ID_RE = /^[A-Za-z][A-Za-z0-9_-]*$/;
@@ -131,6 +133,20 @@ const MediaStepSchema = z.strictObject({
   /** Accept a typed note instead of a photo (default true). */
   noteAllowed: z.boolean().optional(),
 });
+/**
+ * 8.1 a score on an integer range (1–5, 0–10), stored as a number: buttons where the channel has
+ * them (split over cards when they do not fit one), a number typed otherwise. min < max and at
+ * most 11 values are checked in flow-references.ts.
+ */
+const ScaleStepSchema = z.strictObject({
+  ...answerable,
+  kind: z.literal("scale"),
+  min: z.number().int(),
+  max: z.number().int(),
+  /** What the ends mean, e.g. "很不满意" / "非常满意": shown as "1 = 很不满意，5 = 非常满意". */
+  minLabel: z.string().min(1).optional(),
+  maxLabel: z.string().min(1).optional(),
+});
 const NoticeStepSchema = z.strictObject({ ...base, kind: z.literal("notice") });
 
 export const StepSchema = z.discriminatedUnion("kind", [
@@ -143,6 +159,7 @@ export const StepSchema = z.discriminatedUnion("kind", [
   MultiChoiceStepSchema,
   YesNoStepSchema,
   MediaStepSchema,
+  ScaleStepSchema,
   NoticeStepSchema,
 ]);
 export type Step = z.infer<typeof StepSchema>;
@@ -202,6 +219,12 @@ const FlowObjectSchema = z.strictObject({
       nudges: z.boolean().optional(),
       /** Starting it again while it runs: "replace" drops the running one, "pause" (default) keeps it to resume. */
       restart: z.enum(["replace", "pause"]).optional(),
+      /**
+       * 8.1 anonymous surveys: however it ends (done, cancelled, left, lapsed, replaced) its stored
+       * session keeps no answers and no last input, so no row links the person to what they said.
+       * The completion handler still receives the answers (and must store them itself).
+       */
+      forgetOnEnd: z.boolean().optional(),
     })
     .optional(),
   migrateState: z.custom<MigrateStateFn>((v) => typeof v === "function").optional(),
@@ -211,35 +234,6 @@ export const FlowSchema = FlowObjectSchema.superRefine((flow, ctx) => {
   for (const p of findReferenceProblems(flow)) ctx.addIssue({ code: "custom", message: p.message, path: p.path });
 });
 export type FlowDefinition = z.infer<typeof FlowObjectSchema>;
-
-const expandCache = new WeakMap<FlowDefinition, Step[]>();
-
-/** The flow's steps with each multi-choice "other" follow-up inserted as a text step. */
-export function expandSteps(flow: FlowDefinition): Step[] {
-  const cached = expandCache.get(flow);
-  if (cached) return cached;
-  const out: Step[] = [];
-  for (const step of flow.steps) {
-    out.push(step);
-    if (step.kind === "multi-choice" && step.other) {
-      const o = step.other;
-      out.push({
-        kind: "text",
-        id: o.field,
-        section: step.section,
-        label: o.label,
-        prompt: o.prompt,
-        error: o.error,
-        minLength: o.minLength,
-        maxLength: o.maxLength,
-        clause: step.clause,
-        when: { field: step.id, includes: o.value },
-      });
-    }
-  }
-  expandCache.set(flow, out);
-  return out;
-}
 
 /** The flow's intro and done texts (texts.* over the older intro / final.message). */
 export function flowTexts(flow: FlowDefinition): NonNullable<FlowDefinition["texts"]> & { done: string } {
@@ -256,72 +250,3 @@ export function parseMediaAnswer(value: AnswerValue): { mediaType: string; media
   return m ? { mediaType: m[1]!, mediaId: m[2]! } : null;
 }
 
-export function conditionsOf(when: When | undefined): Condition[] {
-  return when === undefined ? [] : Array.isArray(when) ? when : [when];
-}
-
-interface RefProblem {
-  path: (string | number)[];
-  message: string;
-}
-
-/** Reference checks a type system cannot do: ids, order of `when`, registry names. */
-function findReferenceProblems(flow: FlowDefinition): RefProblem[] {
-  const problems: RefProblem[] = [];
-  const add = (path: (string | number)[], message: string) => problems.push({ path, message });
-  const sectionIds = new Set<string>();
-  flow.sections.forEach((s, i) => {
-    if (sectionIds.has(s.id)) add(["sections", i, "id"], `duplicate section id "${s.id}"`);
-    sectionIds.add(s.id);
-  });
-  const seen = new Map<string, Step>(); // answerable steps defined so far, in order
-  const allIds = new Set<string>();
-  const usedSections = new Set<string>();
-  const indexOf = new Map(flow.steps.map((s, i) => [s, i]));
-  for (const step of expandSteps(flow)) {
-    // Expanded "other" steps report on their multi-choice parent.
-    const i = indexOf.get(step) ?? flow.steps.findIndex((s) => s.kind === "multi-choice" && s.other?.field === step.id);
-    const at = (...rest: (string | number)[]) => ["steps", i, ...rest];
-    if (allIds.has(step.id)) add(at("id"), `duplicate step id "${step.id}"`);
-    allIds.add(step.id);
-    if (!sectionIds.has(step.section)) add(at("section"), `unknown section "${step.section}"`);
-    usedSections.add(step.section);
-    conditionsOf(step.when).forEach((c, j) => {
-      if (!seen.has(c.field)) add(at("when", ...(Array.isArray(step.when) ? [j] : []), "field"), `when.field "${c.field}" is not an earlier step`);
-    });
-    if (step.kind !== "notice") {
-      if (step.normalizer && !(step.normalizer in normalizers)) add(at("normalizer"), `unknown normalizer "${step.normalizer}"`);
-      if (step.validator && !(step.validator in validators)) add(at("validator"), `unknown validator "${step.validator}"`);
-      seen.set(step.id, step);
-    }
-    if (step.kind === "choice" || step.kind === "multi-choice") {
-      if (!step.options === !step.choiceSource) add(at("options"), `a ${step.kind} needs exactly one of options or choiceSource`);
-      if ((step.choiceSource === "context") !== (step.contextKey !== undefined)) add(at("contextKey"), 'contextKey goes with choiceSource "context"');
-    }
-    if (step.kind === "choice") {
-      if (step.suggestFrom && !seen.has(step.suggestFrom)) add(at("suggestFrom"), `suggestFrom "${step.suggestFrom}" is not an earlier step`);
-    }
-    if (step.kind === "choice" || step.kind === "multi-choice") {
-      const values = (step.options ?? []).map((o) => o.value);
-      if (new Set(values).size !== values.length) add(at("options"), "duplicate option values");
-      if (step.kind === "multi-choice" && step.other && !values.includes(step.other.value))
-        add(at("other", "value"), `other.value "${step.other.value}" is not an option`);
-    }
-    if (step.kind === "number" && step.min !== undefined && step.max !== undefined && step.min > step.max)
-      add(at("min"), "min is greater than max");
-  }
-  if (!(flow.texts?.done ?? flow.final?.message)) add(["texts", "done"], "a flow needs a done text (texts.done or final.message)");
-  const asks = (t: string | undefined) => t !== undefined && t.includes("{{");
-  for (const [k, v] of Object.entries(flow.texts ?? {})) if (asks(v)) add(["texts", k], "texts cannot use {{answer}} placeholders");
-  for (const step of expandSteps(flow)) {
-    for (const m of step.prompt.matchAll(/\{\{(\w+)\}\}/g)) if (!seen.has(m[1]!)) add(["steps", flow.steps.indexOf(step), "prompt"], `{{${m[1]}}} is not a step`);
-  }
-  flow.sections.forEach((s, i) => {
-    if (!usedSections.has(s.id)) add(["sections", i], `section "${s.id}" has no steps`);
-  });
-  (flow.derive ?? []).forEach((d, i) => {
-    for (const c of conditionsOf(d.when)) if (!seen.has(c.field)) add(["derive", i, "when"], `when.field "${c.field}" is not a step`);
-    if ("copyFrom" in d && !seen.has(d.copyFrom)) add(["derive", i, "copyFrom"], `copyFrom "${d.copyFrom}" is not a step`);
-  });
-  return problems;
-}

@@ -16,6 +16,7 @@ import {
   toHalfWidth,
   type LabeledOption,
 } from "./normalize.ts";
+import { parseScaleText, scaleLegend } from "./scale.ts";
 import { chinaYear, MOBILE_EXAMPLE, MOBILE_RE, normalizers, USCC_EXAMPLE, usccProblem, validators } from "./validators.ts";
 
 export interface ParseEnv {
@@ -54,6 +55,10 @@ export function expectedHint(step: AnswerStep, optionCount: number): string {
       return "请回复“是”或“否”";
     case "media":
       return step.noteAllowed === false ? "请直接发送照片或文件" : "请直接发送照片；不便拍照时回复文字说明";
+    case "scale": {
+      const legend = scaleLegend(step);
+      return `请回复 ${step.min}–${step.max} 之间的整数${legend ? `：${legend}` : ""}。`;
+    }
   }
 }
 
@@ -140,6 +145,14 @@ function parseByKind(step: AnswerStep, text: string, env: ParseEnv): { value: An
       // A typed note where no photo can be sent; a photo arrives as a media input instead.
       if (step.noteAllowed === false) return { reason: null };
       return chars(text) >= 2 ? { value: text } : { reason: "说明太短" };
+    }
+    case "scale": {
+      // 8.1: "4", "４分", "四星"; the range is the flow's, never the channel's buttons.
+      const n = parseScaleText(text);
+      if (n === null) return { reason: null };
+      if (!Number.isInteger(n)) return { reason: `${n} 不是整数` };
+      if (n < step.min || n > step.max) return { reason: `${n} 不在 ${step.min}–${step.max} 之间` };
+      return { value: n };
     }
   }
 }

@@ -7,6 +7,7 @@ import type { AnswerStep, FlowDefinition } from "./flow-schema.ts";
 import { TOWN_ALIASES, type LabeledOption } from "./normalize.ts";
 import { formatValue } from "./summary.ts";
 import { multiExample } from "./parse-answer.ts";
+import { scaleGroups, scaleLegend } from "./scale.ts";
 
 export const text = (t: string): OutboundMessage => ({ kind: "text", text: t });
 
@@ -150,6 +151,25 @@ export function questionMessages(flow: FlowDefinition, state: FlowState, rawStep
       if (step.none && room >= 1) out.push(card(`${step.label}：都没有？`, [{ key: KEY.none(step.id), label: step.none.label }]));
       break;
     }
+    case "scale": {
+      // 8.1 "scales are buttons where the channel has them, numbers otherwise". A range wider than
+      // one card (0–10: 11 values, 6 buttons a card) goes over consecutive cards, each a real answer.
+      const legend = scaleLegend(step);
+      const groups = room >= 2 ? scaleGroups(step, room) : [];
+      if (groups.length === 0 || groups.length > 3) {
+        out = [text(body([`请回复 ${step.min}–${step.max} 之间的数字${legend ? `（${legend}）` : ""}`]))];
+        break;
+      }
+      const description = [legend, ...notes].filter(Boolean).join("\n") || undefined;
+      out = groups.map((g, i) => {
+        const buttons = g.map((v): CardButton => ({ key: KEY.answer(step.id, String(v)), label: String(v) }));
+        const title = i === 0 ? step.prompt : `${step.label}：${g[0]}–${g.at(-1)}`;
+        return i === groups.length - 1 ? card(title, buttons, description) : { kind: "card", card: { id: nextCardId(flow, state, step.id), title, description, buttons } };
+      });
+      // No room left for 跳过 on the last card: it gets one of its own.
+      if (step.optional && groups.at(-1)!.length >= room) out.push(card(`${step.label}（选填）`, []));
+      break;
+    }
     default:
       out = [text(body([]))];
       // Phones: a tap is easier than typing 跳过.
@@ -183,13 +203,14 @@ export function helpOffer(step: AnswerStep, error: string, ctx: FlowContext): st
 }
 
 export function cancelConfirmMessages(flow: FlowDefinition, state: FlowState, ctx: FlowContext): OutboundMessage[] {
-  const q = "确定要取消申请吗？已填写的内容会保留，之后回复“继续”可接着填。";
-  if (buttonRoom(ctx) < 2) return [text(`${q}\n回复“是”确认取消，回复“否”继续填写。`)];
+  // forgetOnEnd (8.1): a cancelled conversation keeps no answers.
+  const kept = flow.conversation?.forgetOnEnd ? "已填写的内容不会保存。" : "已填写的内容会保留，之后回复“继续”可接着填。";
+  if (buttonRoom(ctx) < 2) return [text(`确定要取消申请吗？${kept}\n回复“是”确认取消，回复“否”继续填写。`)];
   const buttons: CardButton[] = [
     { key: KEY.cancelYes, label: "确定取消", style: "danger" },
     { key: KEY.cancelNo, label: "继续填写", style: "primary" },
   ];
-  return [{ kind: "card", card: { id: nextCardId(flow, state, "cancel"), title: "确定要取消申请吗？", description: "已填写的内容会保留，之后回复“继续”可接着填。", buttons } }];
+  return [{ kind: "card", card: { id: nextCardId(flow, state, "cancel"), title: "确定要取消申请吗？", description: kept, buttons } }];
 }
 
 /** The action under the summary: submit / edit / cancel. */

@@ -45,6 +45,8 @@ export function formatValue(step: AnswerStep, value: AnswerValue | undefined, to
       const m = parseMediaAnswer(value);
       return m ? (m.mediaType === "image" ? "（已发送照片）" : "（已发送文件）") : String(value);
     }
+    case "scale":
+      return `${value} / ${step.max}`; // 8.1: "4 / 5", "8 / 10"
     default:
       return String(value);
   }
