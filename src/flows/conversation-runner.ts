@@ -8,6 +8,7 @@ import { ConflictError, DomainError } from "../domain/errors.ts";
 import { startFlow, step, type FlowContext, type FlowInput, type FlowState } from "./engine.ts";
 import type { FlowRegistry } from "./flow-registry.ts";
 import { flowTexts, type Answers, type FlowDefinition } from "./flow-schema.ts";
+import { forgetPatch } from "./forget-on-end.ts";
 import { normalizeWord } from "./normalize.ts";
 import { answerTaken, isRepeatedAnswer, REPEAT_NOTICE } from "./repeat-guard.ts";
 import { globalCompletions, type CompletionArgs, type CompletionHandler, type CompletionOptions, type Outgoing, type Registered, type Sender } from "./completions.ts";
@@ -99,9 +100,12 @@ export function createConversationRunner<Db, P extends { id: string }>(deps: Run
     return [{ channel: paused.channel as ChannelName, userId: paused.userId, personId: paused.personId, message: { kind: "text", text: texts.resumed ?? DEFAULT_RESUMED } }];
   }
 
+  /** What ending `s` also writes: nothing, or (forgetOnEnd, 8.1) the state without answers. */
+  const forgetting = (s: StoredSession) => forgetPatch(resolve(s).flow, s.state);
+
   /** Ends a session (lock-checked) and resumes the one it paused. */
   async function end(tx: Db, s: StoredSession, status: SessionStatus, now: Date): Promise<Outgoing[]> {
-    if (!(await deps.store(tx).save(s.id, s.revision, { status, lastActivityAt: now }))) throw new SessionChangedError();
+    if (!(await deps.store(tx).save(s.id, s.revision, { status, lastActivityAt: now, ...forgetting(s) }))) throw new SessionChangedError();
     return resumePaused(tx, s);
   }
 
@@ -121,7 +125,7 @@ export function createConversationRunner<Db, P extends { id: string }>(deps: Run
     }
     const minutes = resolve(s).flow.conversation?.lifetimeMinutes;
     if (minutes === undefined || now.getTime() - s.lastActivityAt.getTime() <= minutes * 60_000) return s;
-    if (await store.save(s.id, s.revision, { status: "EXPIRED" })) await resumePaused(deps.db, s);
+    if (await store.save(s.id, s.revision, { status: "EXPIRED", ...forgetting(s) })) await resumePaused(deps.db, s);
     return store.active(person.id);
   }
 
@@ -140,7 +144,7 @@ export function createConversationRunner<Db, P extends { id: string }>(deps: Run
     const before: OutboundMessage[] = [];
     if (running) {
       const replace = running.flowId === flow.id && flow.conversation?.restart === "replace";
-      if (!(await store.save(running.id, running.revision, { status: replace ? "ABANDONED" : "PAUSED" }))) throw new SessionChangedError();
+      if (!(await store.save(running.id, running.revision, replace ? { status: "ABANDONED", ...forgetting(running) } : { status: "PAUSED" }))) throw new SessionChangedError();
       if (replace) {
         if (running.context.pausedSessionId) context.pausedSessionId = running.context.pausedSessionId;
       } else {
@@ -208,7 +212,9 @@ export function createConversationRunner<Db, P extends { id: string }>(deps: Run
           out.push(...(await (completion.handler as CompletionHandler<Db, P>)(args(tx))));
           dropDone(out);
         }
-        const saved = await deps.store(tx).save(s.id, s.revision, { state: result.state, status, channel: turn.sender.channel, userId: turn.sender.userId, lastActivityAt: turn.now, ...answerTaken(state, result.state, input, turn.receivedAt) });
+        // Ended: a forgetOnEnd flow's answers go only after its handler (above) had them (8.1).
+        const ended = status === "DONE" || status === "CANCELLED" ? forgetPatch(flow, result.state) : {};
+        const saved = await deps.store(tx).save(s.id, s.revision, { state: result.state, status, channel: turn.sender.channel, userId: turn.sender.userId, lastActivityAt: turn.now, ...answerTaken(state, result.state, input, turn.receivedAt), ...ended });
         // Another device or channel of the same person answered first. Retrying this message against
         // the newer state would file it under the next question: tell the person instead.
         if (!saved) throw new SessionChangedError();
