@@ -9,6 +9,7 @@ import { startFlow, step, type FlowContext, type FlowInput, type FlowState } fro
 import type { FlowRegistry } from "./flow-registry.ts";
 import { flowTexts, type Answers, type FlowDefinition } from "./flow-schema.ts";
 import { forgetPatch } from "./forget-on-end.ts";
+import { lapseIdleConversations } from "./lapse-sweep.ts";
 import { normalizeWord } from "./normalize.ts";
 import { answerTaken, isRepeatedAnswer, REPEAT_NOTICE } from "./repeat-guard.ts";
 import { globalCompletions, type CompletionArgs, type CompletionHandler, type CompletionOptions, type Outgoing, type Registered, type Sender } from "./completions.ts";
@@ -265,6 +266,8 @@ export function createConversationRunner<Db, P extends { id: string }>(deps: Run
       own.set(flowId, { handler: handler as CompletionHandler<never, never>, opts });
     },
     current,
+    /** The lapse sweep of forgetOnEnd flows (8.1), for a scheduled job; see lapse-sweep.ts. */
+    lapseIdle: (now: Date, take?: number) => lapseIdleConversations({ flows, store: deps.store(deps.db), now, take }),
     answer,
     start,
     startConversation,

@@ -58,6 +58,8 @@ export interface SessionStore {
   create(s: { personId: string; channel: string; userId: string; state: FlowState; context: SessionContext; now: Date }): Promise<StoredSession>;
   /** Saves only if the revision is still `revision` (nobody saved since it was read); false otherwise. */
   save(id: string, revision: number, patch: SessionSave): Promise<boolean>;
+  /** ACTIVE sessions of `flowId` idle since before `before`, oldest first, at most `take` (the lapse sweep). */
+  idleActive(flowId: string, before: Date, take: number): Promise<StoredSession[]>;
   /** Was anything sent to this recipient delivered between `since` and `until`? (the repeat guard) */
   deliveredSince(channel: string, userId: string, since: Date, until: Date): Promise<boolean>;
 }

@@ -65,6 +65,10 @@ export function prismaSessionStore(db: PrismaClient | Tx): SessionStore {
       });
       return r.count === 1;
     },
+    async idleActive(flowId, before, take) {
+      const rows = await sessions.findMany({ where: { flowId, status: "ACTIVE", lastActivityAt: { lt: before } }, orderBy: { lastActivityAt: "asc" }, take });
+      return rows.map(toSession);
+    },
     async deliveredSince(channel, userId, since, until) {
       return (await db.outboxMessage.count({ where: { channel, externalUserId: userId, status: "SENT", sentAt: { gte: since, lte: until } } })) > 0;
     },

@@ -122,6 +122,26 @@ describe("[8.1] conversation.forgetOnEnd: an ended anonymous survey keeps no ans
     expect(replaced.lastInput).toBeNull();
   });
 
+  it("[8.1] abandoned half-way: the lapse sweep ends it without waiting for the person's next message", async () => {
+    h = await start();
+    await h.text("u5", "匿名问卷");
+    await h.text("u5", "2");
+    await h.text("u5", COMMENT);
+    await h.text("u6", "实名问卷"); // not forgetOnEnd: the sweep leaves it alone
+    await h.text("u6", "3");
+    const conversations = h.runtime.domain.conversations;
+    h.clock.advance(29 * 60_000);
+    expect(await conversations.lapseIdle(h.clock.now())).toBe(0);
+    expect(JSON.parse((await row(anonymous.id)).stateJson).answers).toEqual({ score: 2, comment: COMMENT });
+    h.clock.advance(2 * 60_000);
+    expect(await conversations.lapseIdle(h.clock.now())).toBe(1);
+    await expectForgotten(anonymous.id, "EXPIRED");
+    const other = await row(named.id);
+    expect(other.status).toBe("ACTIVE");
+    expect(JSON.parse(other.stateJson).answers).toEqual({ score: 3 });
+    expect(await conversations.lapseIdle(h.clock.now())).toBe(0);
+  });
+
   it("without the option nothing changes: the ended row keeps its answers and last input", async () => {
     h = await start();
     await h.text("u4", "实名问卷");
