@@ -6,6 +6,7 @@ import { adminAuditRoutes } from "./routes/admin-audit.ts";
 import { adminJobRoutes } from "./routes/admin-jobs.ts";
 import { adminDirectoryRoutes } from "./routes/admin-directory.ts";
 import { adminOutboxRoutes } from "./routes/admin-outbox.ts";
+import { adminReportRoutes } from "./routes/admin-reports.ts";
 import { adminStudioRoutes } from "./routes/admin-studios.ts";
 import { printRoutes } from "./routes/application-print.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -28,6 +29,7 @@ export function createApp(deps: AppDeps & { services: Services; domain: Domain }
   app.route("/", adminDirectoryRoutes(deps));
   app.route("/", adminStudioRoutes(deps)); // agencies, studio rosters (6.4)
   app.route("/", adminJobRoutes(deps)); // scheduled jobs: list, run now, ?at= outside production
+  app.route("/", adminReportRoutes(deps)); // 8.2 survey reports: JSON, PNG chart, CSV and XLSX
   app.get("/", (c) => c.text("IP Studio Bot (知识产权流动工作室助手) is running. See /healthz."));
   return app;
 }

@@ -1,0 +1,84 @@
+import { Hono, type Context } from "hono";
+import { businessDate } from "../../domain/calendar/working-days.ts";
+import { ValidationError } from "../../domain/errors.ts";
+import { loadResponseRows, surveyFiguresFor } from "../../storage/survey-report-store.ts";
+import type { AppDeps } from "../deps.ts";
+import { renderScoreChart, type MonthlyScores } from "../reports/score-chart.ts";
+import { responsesCsv, responsesXlsx } from "../reports/survey-exports.ts";
+import { findStudio } from "../studios/studio-records.ts";
+import { requireAdmin } from "./admin-auth.ts";
+
+// 8.2 reports for administrators (Bearer ADMIN_TOKEN, absent without it): the figures as JSON, the
+// scores per month as a PNG chart, and the answers as CSV and XLSX. All take ?from=&to= (business
+// dates, inclusive; default this month up to today) and ?studio= (id or number).
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MAX_MONTHS = 120;
+
+function date(name: string, value: string): string {
+  const m = DATE.exec(value);
+  const ok = m && new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).getUTCDate() === Number(m[3]) && Number(m[2]) >= 1 && Number(m[2]) <= 12;
+  if (!ok) throw new ValidationError(`${name} must be a date YYYY-MM-DD, e.g. ${name}=2026-11-01 (got "${value.slice(0, 40)}")`);
+  return value;
+}
+
+export function adminReportRoutes(deps: Pick<AppDeps, "config" | "db" | "clock">) {
+  const app = new Hono();
+  const token = deps.config.adminToken;
+  if (!token) return app;
+  const { prisma } = deps.db;
+  const tz = deps.config.timeZone;
+  app.use("/admin/*", requireAdmin(token));
+
+  /** The period and scope of a request; 400 on a bad date, from after to, a too long period or an unknown studio. */
+  async function filters(c: Context) {
+    const today = businessDate(deps.clock.now(), tz);
+    const q = (k: string) => c.req.query(k);
+    const from = q("from") !== undefined ? date("from", q("from")!) : `${today.slice(0, 8)}01`;
+    const to = q("to") !== undefined ? date("to", q("to")!) : today;
+    if (from > to) throw new ValidationError(`from (${from}) is after to (${to})`);
+    const months = (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7)) + 1;
+    if (months > MAX_MONTHS) throw new ValidationError(`the period spans ${months} months; at most ${MAX_MONTHS}`);
+    const studioParam = q("studio");
+    let studio: { id: string; number: string } | null = null;
+    if (studioParam !== undefined) {
+      studio = studioParam.trim() ? await findStudio(prisma, studioParam.trim().slice(0, 100)) : null;
+      if (!studio) throw new ValidationError(`no studio "${studioParam.slice(0, 60)}": give its id or number, e.g. studio=ZSIPS-2026-001`);
+    }
+    return { from, to, today, studio, studioIds: studio ? [studio.id] : undefined, timeZone: tz };
+  }
+  const fileName = (f: { from: string; to: string; studio: { number: string } | null }, ext: string) =>
+    `survey-responses_${f.studio ? `${f.studio.number}_` : ""}${f.from}_${f.to}.${ext}`.replace(/[^A-Za-z0-9._-]/g, "_");
+
+  app.get("/admin/reports/surveys", async (c) => {
+    const f = await filters(c);
+    const report = await surveyFiguresFor(prisma, f);
+    return c.json({ timeZone: tz, scope: f.studio ? { studio: f.studio.number } : { studio: null }, ...report });
+  });
+
+  app.get("/admin/reports/surveys.png", async (c) => {
+    const f = await filters(c);
+    const report = await surveyFiguresFor(prisma, f);
+    const months = report.byMonth.map((m): MonthlyScores => ({ month: m.key, responses: m.responses, overall: m.overall, timeliness: m.timeliness, professionalism: m.professionalism, nps: m.nps }));
+    const png = await renderScoreChart({ title: `服务评价 ${f.studio ? `${f.studio.number} ` : ""}${f.from} 至 ${f.to}`, months });
+    return c.body(png as Uint8Array<ArrayBuffer>, 200, { "content-type": "image/png", "cache-control": "no-store" });
+  });
+
+  app.get("/admin/reports/survey-responses.csv", async (c) => {
+    const f = await filters(c);
+    const csv = responsesCsv(await loadResponseRows(prisma, f));
+    return c.body(csv, 200, { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${fileName(f, "csv")}"`, "cache-control": "no-store" });
+  });
+
+  app.get("/admin/reports/survey-responses.xlsx", async (c) => {
+    const f = await filters(c);
+    const xlsx = await responsesXlsx(await loadResponseRows(prisma, f), `服务评价答复 ${f.from} 至 ${f.to}`);
+    return c.body(xlsx as Uint8Array<ArrayBuffer>, 200, {
+      "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "content-disposition": `attachment; filename="${fileName(f, "xlsx")}"`,
+      "cache-control": "no-store",
+    });
+  });
+
+  return app;
+}
