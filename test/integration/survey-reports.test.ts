@@ -2,6 +2,7 @@
 // studios, agency staff, services closed, a combined survey, a studio-wide survey with anonymous
 // answers, follow-ups), the JSON figures computed by hand, the CSV and XLSX exports, auth and 400s.
 import ExcelJS from "exceljs";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { surveyReportText } from "../../src/app/reports/survey-report-text.ts";
 import type { SurveyReport } from "../../src/domain/surveys/survey-report.ts";
@@ -176,6 +177,17 @@ describe("admin reports of surveys [8.2]", () => {
         expect(((await res.json()) as { message: string }).message).toMatch(reason);
       }
     }
+  });
+
+  it("[8.2] any query string gets a 200 or a 400, never a 5xx", async () => {
+    const value = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom("2026-11-01", "2026-02-29", "2026-13-01", "0000-00-00", "9999-12-31", s1.number, "%", "'; drop table x"));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom("surveys", "survey-responses.csv"), fc.dictionary(fc.constantFrom("from", "to", "studio"), value), async (route, params) => {
+        const res = await get(`/admin/reports/${route}?${new URLSearchParams(params)}`);
+        expect([200, 400]).toContain(res.status);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it("[8.2] [8.1] the CSV: BOM, one row per answer, quoting, formula guard; an anonymous answer shows 匿名 and nothing of its person", async () => {
