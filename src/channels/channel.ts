@@ -6,6 +6,8 @@ export interface ChannelCapabilities {
   markdown: boolean;
   cardUpdate: boolean;
   maxButtons: number;
+  /** Shows an image message as a picture; without it the adapter sends the image's alt text. */
+  images?: boolean;
 }
 
 /** The result of turning a platform's HTTP callback into normalized events. */

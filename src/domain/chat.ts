@@ -1,5 +1,6 @@
 // The normalized chat model every channel speaks (WeCom, DingTalk, Telegram, web simulator).
 // Flows and the approval workflow only ever see these types, never a platform's payloads.
+import { ValidationError } from "./errors.ts";
 
 export const CHANNELS = ["wecom", "dingtalk", "telegram", "web"] as const;
 export type ChannelName = (typeof CHANNELS)[number];
@@ -61,6 +62,51 @@ export type OutboundMessage =
    * Replace a card already sent with a finished state (e.g. "已同意").
    * `responseCode` is WeCom's single-use code from the click, when there is one.
    */
-  | { kind: "card_update"; cardId: string; replaceName: string; responseCode?: string };
+  | { kind: "card_update"; cardId: string; replaceName: string; responseCode?: string }
+  /**
+   * A picture (e.g. the 8.2 score chart). The PNG travels inside the message, base64, so the
+   * outbox row is the whole message (retries, history, dead letters) without a file to keep in
+   * step; capped at MAX_IMAGE_BYTES. `alt` is what a channel without images shows instead.
+   */
+  | { kind: "image"; png: string; alt: string };
 
 export const MAX_CARD_BUTTONS = 6;
+
+/** A chart is 30–80 KB; this keeps an outbox row sane (WeCom itself takes up to 10 MB). */
+export const MAX_IMAGE_BYTES = 1024 * 1024;
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** The image message for PNG bytes. Throws ValidationError for anything but a PNG within the cap. */
+export function imageMessage(png: Uint8Array, alt: string): Extract<OutboundMessage, { kind: "image" }> {
+  checkPng(png);
+  if (!alt.trim()) throw new ValidationError("image: alt text is required");
+  let bin = "";
+  for (let i = 0; i < png.length; i += 0x8000) bin += String.fromCharCode(...png.subarray(i, i + 0x8000));
+  return { kind: "image", png: btoa(bin), alt };
+}
+
+/** The PNG bytes of an image message, checked (it came back from the outbox as JSON). */
+export function imagePngBytes(message: Extract<OutboundMessage, { kind: "image" }>): Uint8Array {
+  if (typeof message.png !== "string" || message.png.length > Math.ceil(MAX_IMAGE_BYTES / 3) * 4) {
+    throw new ValidationError(`image: at most ${MAX_IMAGE_BYTES} bytes`);
+  }
+  let bin: string;
+  try {
+    bin = atob(message.png);
+  } catch {
+    throw new ValidationError("image: png is not base64");
+  }
+  const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  checkPng(bytes);
+  return bytes;
+}
+
+/** What a channel that cannot show pictures sends instead. */
+export function imageAsText(message: Extract<OutboundMessage, { kind: "image" }>): { kind: "text"; text: string } {
+  return { kind: "text", text: message.alt };
+}
+
+function checkPng(png: Uint8Array): void {
+  if (png.length > MAX_IMAGE_BYTES) throw new ValidationError(`image: at most ${MAX_IMAGE_BYTES} bytes`, { bytes: png.length });
+  if (png.length < 33 || PNG_SIGNATURE.some((b, i) => png[i] !== b)) throw new ValidationError("image: not a PNG");
+}

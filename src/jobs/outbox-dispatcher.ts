@@ -1,5 +1,5 @@
 import { ChannelApiError, ChannelHttpError, type ChannelAdapter, type SendResult } from "../channels/channel.ts";
-import type { ChannelName, OutboundMessage } from "../domain/chat.ts";
+import { imageAsText, type ChannelName, type OutboundMessage } from "../domain/chat.ts";
 import type { Logger } from "../log/logger.ts";
 import type { PrismaClient } from "../storage/database.ts";
 import { createDirectory } from "../storage/directory.ts";
@@ -196,7 +196,9 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
     let result: SendResult;
     try {
       if (!adapter) throw new ChannelApiError(channel, 0, `channel ${channel} is not configured`, false);
-      result = await adapter.send(row.externalUserId, message, { idempotencyKey: row.id, variant });
+      // A channel without pictures gets an image's alt text (8.2 chart).
+      const out = message.kind === "image" && !adapter.capabilities.images ? imageAsText(message) : message;
+      result = await adapter.send(row.externalUserId, out, { idempotencyKey: row.id, variant });
     } catch (err) {
       const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       const nextAt = new Date(opts.now().getTime() + backoffMs(attempt, baseMs, maxMs));

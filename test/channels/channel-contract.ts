@@ -1,9 +1,10 @@
 // Reusable contract every ChannelAdapter must pass (WeCom now; DingTalk, Telegram, web later).
 // The harness hides how a platform signs requests and how its fake records deliveries.
+import { Resvg } from "@resvg/resvg-js";
 import { describe, expect, it } from "vitest";
 import type { ChannelAdapter } from "../../src/channels/channel.ts";
 import { ChannelApiError, ChannelHttpError } from "../../src/channels/channel.ts";
-import type { Card, InboundEvent } from "../../src/domain/chat.ts";
+import { imageAsText, imageMessage, type Card, type InboundEvent } from "../../src/domain/chat.ts";
 import { DomainError, ValidationError } from "../../src/domain/errors.ts";
 
 /** A platform-neutral view of what reached the (fake) platform. */
@@ -11,7 +12,9 @@ export type DeliveredMessage =
   | { kind: "text"; text: string }
   | { kind: "markdown"; markdown: string }
   | { kind: "card"; card: { id: string; title: string; buttons: Array<{ key: string; label: string }> } }
-  | { kind: "card_update"; cardId?: string; replaceName: string };
+  | { kind: "card_update"; cardId?: string; replaceName: string }
+  /** The picture's bytes as the platform received them. */
+  | { kind: "image"; bytes: Uint8Array };
 
 export interface ChannelContractHarness {
   adapter: ChannelAdapter;
@@ -35,6 +38,12 @@ function cardWith(buttons: number): Card {
     facts: [{ label: "申请人", value: "张三" }],
     buttons: Array.from({ length: buttons }, (_, i) => ({ key: `k${i}:${id}`, label: `选项${i + 1}` })),
   };
+}
+
+/** A small real PNG (a bar in two colours), different for each `seed`. */
+export function testPng(seed = 1): Uint8Array {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="64" height="32"><rect width="64" height="32" fill="#fff"/><rect x="4" y="4" width="${(seed * 7) % 56 + 4}" height="24" fill="#2f6fdf"/></svg>`;
+  return new Uint8Array(new Resvg(svg, { font: { loadSystemFonts: false } }).render().asPng());
 }
 
 async function eventsOf(adapter: ChannelAdapter, req: Request): Promise<InboundEvent[]> {
@@ -94,6 +103,32 @@ export function runChannelContract(label: string, setup: () => ChannelContractHa
       if (sentCard.kind !== "card") throw new Error("expected a card");
       expect(sentCard.card.id).toBe(card.id);
       expect(sentCard.card.buttons.map((b) => b.key)).toEqual(card.buttons.map((b) => b.key));
+    });
+
+    // A channel without images is handed the alt text by the outbox dispatcher (test/jobs/outbox-images.test.ts).
+    it("[8.2] an image reaches the platform as that very picture, or as its alt text where the channel has no images", async () => {
+      const h = await setup();
+      const png = testPng(3);
+      const message = imageMessage(png, "服务评价图表：2026-11 整体满意度 4.2");
+      await h.adapter.send("user_i", h.adapter.capabilities.images ? message : imageAsText(message), { idempotencyKey: "contract-image-1" });
+      const got = h.delivered().filter((d) => d.userId === "user_i");
+      expect(got).toHaveLength(1);
+      const m = got[0]!.message;
+      if (h.adapter.capabilities.images) {
+        if (m.kind !== "image") throw new Error(`expected an image, got ${m.kind}`);
+        expect(Buffer.from(m.bytes).equals(Buffer.from(png))).toBe(true);
+      } else {
+        expect(m).toEqual({ kind: "text", text: "服务评价图表：2026-11 整体满意度 4.2" });
+      }
+    });
+
+    it("[8.2] an image that is not a PNG, or not base64, is refused before reaching the platform", async () => {
+      const h = await setup();
+      const before = h.delivered().length;
+      const gif = btoa("GIF89a" + "\u0000".repeat(40));
+      await expect(h.adapter.send("user_j", { kind: "image", png: gif, alt: "图" })).rejects.toBeInstanceOf(ValidationError);
+      await expect(h.adapter.send("user_j", { kind: "image", png: "%%% not base64 %%%", alt: "图" })).rejects.toBeInstanceOf(ValidationError);
+      expect(h.delivered().length).toBe(before);
     });
 
     it("a 7-button card is refused before reaching the platform", async () => {

@@ -45,6 +45,7 @@ function toView(e: WebPushEvent): DeliveredMessage {
   if (e.type !== "message") throw new Error("unexpected push");
   const m = e.message;
   if (m.kind === "card") return { kind: "card", card: { id: m.card.id, title: m.card.title, buttons: m.card.buttons.map((b) => ({ key: b.key, label: b.label })) } };
+  if (m.kind === "image") return { kind: "image", bytes: new Uint8Array(Buffer.from(m.png, "base64")) };
   return m.kind === "markdown" ? { kind: "markdown", markdown: m.markdown } : { kind: "text", text: m.text };
 }
 

@@ -3,9 +3,10 @@ import { describe, expect, it } from "vitest";
 import { ChannelApiError, ChannelHttpError } from "../../src/channels/channel.ts";
 import { WECOM_RATE_LIMITS, createWecomAdapter } from "../../src/channels/wecom/wecom-adapter.ts";
 import { buildButtonInteractionCard, createWecomApi } from "../../src/channels/wecom/wecom-api.ts";
-import type { Card } from "../../src/domain/chat.ts";
+import { imageMessage, type Card } from "../../src/domain/chat.ts";
 import { ValidationError } from "../../src/domain/errors.ts";
 import { FAKE_ERR_INVALID_PARAM, createFakeWecom } from "../fakes/fake-wecom-api.ts";
+import { testPng } from "./channel-contract.ts";
 
 const corpId = "ww1234567890abcdef";
 const secret = "very-secret-value";
@@ -263,7 +264,7 @@ describe("wecom adapter: send", () => {
 
   it("maps every message kind and returns the msgid", async () => {
     const { fake, adapter } = adapterEnv();
-    expect(adapter.capabilities).toEqual({ buttons: true, markdown: true, cardUpdate: true, maxButtons: 6 });
+    expect(adapter.capabilities).toEqual({ buttons: true, markdown: true, cardUpdate: true, maxButtons: 6, images: true });
     const r = await adapter.send("u1", { kind: "text", text: "hi" });
     expect(r.externalId).toBe(fake.sent[0]!.msgid);
     await adapter.send("u1", { kind: "markdown", markdown: "# t" });
@@ -335,5 +336,77 @@ describe("wecom api: media/get (set-up photos)", () => {
     fake.registerMedia("MEDIA-4", jpeg, "image/png");
     const adapter = createWecomAdapter({ corpId, secret, agentId, token: "tok", encodingAesKey: "a".repeat(43), fetch: fake.fetch });
     expect((await adapter.fetchMedia!("MEDIA-4")).contentType).toBe("image/png");
+  });
+});
+
+describe("[8.2] wecom: image messages (media/upload, then message/send msgtype image)", () => {
+  const png = testPng(5);
+  function adapterEnv() {
+    const e = env();
+    const adapter = createWecomAdapter({ corpId, agentId, secret, token: "t", encodingAesKey: "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", fetch: e.fake.fetch, now: e.now });
+    return { ...e, adapter };
+  }
+
+  it("[8.2] uploads the PNG as multipart field media (chart.png, type=image), then sends its media_id", async () => {
+    const { fake, api } = env();
+    const mediaId = await api.uploadImage(png, "chart.png");
+    expect(fake.uploads).toHaveLength(1);
+    expect(fake.uploads[0]).toMatchObject({ mediaId, type: "image", size: png.length, contentType: "image/png", fileName: "chart.png" });
+    expect(Buffer.from(fake.uploads[0]!.bytes).equals(Buffer.from(png))).toBe(true);
+    const r = await api.sendImage("u1", mediaId);
+    expect(fake.sent[0]).toMatchObject({ touser: "u1", msgtype: "image", mediaId, msgid: r.msgid });
+    expect(fake.sent[0]!.body).toMatchObject({ image: { media_id: mediaId }, agentid: agentId, enable_duplicate_check: 1 });
+  });
+
+  it("[8.2] the adapter sends an image message as upload + send and returns the msgid", async () => {
+    const { fake, adapter } = adapterEnv();
+    const r = await adapter.send("u1", imageMessage(png, "服务评价图表"));
+    expect(fake.events.filter((e) => e.type === "delivered").map((e) => e.path)).toEqual(["media/upload", "message/send"]);
+    expect(r.externalId).toBe(fake.sent[0]!.msgid);
+    expect(fake.sent[0]!.mediaId).toBe(fake.uploads[0]!.mediaId);
+  });
+
+  it("[8.2] an expired token during the upload is refreshed and the upload retried once", async () => {
+    const { fake, adapter } = adapterEnv();
+    await adapter.send("u1", { kind: "text", text: "先发一条" });
+    fake.expireToken();
+    await adapter.send("u1", imageMessage(png, "图表"));
+    expect(fake.tokenRequests).toBe(2);
+    expect(fake.uploads).toHaveLength(1);
+    expect(fake.sent.map((s) => s.msgtype)).toEqual(["text", "image"]);
+  });
+
+  it("[8.2] upload failures: busy (45009) is retryable, a refused file is not, a 5xx is a ChannelHttpError; nothing is sent", async () => {
+    const { fake, adapter, api } = adapterEnv();
+    fake.injectFailure({ kind: "errcode", errcode: 45009, path: "media/upload" });
+    expect(await errorOf(adapter.send("u1", imageMessage(png, "图表")))).toMatchObject({ name: "ChannelApiError", code: 45009, retryable: true });
+    fake.injectFailure({ kind: "http500", path: "media/upload" });
+    expect(await errorOf(adapter.send("u1", imageMessage(png, "图表")))).toBeInstanceOf(ChannelHttpError);
+    // The fake, like WeCom, takes only JPG and PNG as images.
+    const gif = new TextEncoder().encode("GIF89a-not-an-image-we-send");
+    expect(await errorOf(api.uploadImage(gif, "x.gif"))).toMatchObject({ name: "ChannelApiError", code: 40005, retryable: false });
+    expect(fake.uploads).toHaveLength(0);
+    expect(fake.events.some((e) => e.path === "message/send" && e.type === "call")).toBe(false);
+  });
+
+  it("[8.2] a retry of the same outbox message reuses its upload, so WeCom's duplicate check absorbs a send whose answer was lost", async () => {
+    const { fake, adapter } = adapterEnv();
+    fake.injectFailure({ kind: "http500", when: "after", path: "message/send" });
+    const message = imageMessage(png, "图表");
+    expect(await errorOf(adapter.send("u1", message, { idempotencyKey: "row-1" }))).toBeInstanceOf(ChannelHttpError);
+    await adapter.send("u1", message, { idempotencyKey: "row-1" });
+    expect(fake.uploads).toHaveLength(1);
+    expect(fake.sent.filter((s) => s.msgtype === "image")).toHaveLength(1);
+    expect(fake.events.filter((e) => e.type === "duplicate")).toHaveLength(1);
+    // Another message with the same picture is a new upload and is seen.
+    await adapter.send("u1", message, { idempotencyKey: "row-2" });
+    expect(fake.uploads).toHaveLength(2);
+    expect(fake.sent.filter((s) => s.msgtype === "image")).toHaveLength(2);
+  });
+
+  it("[8.2] sendImage refuses an empty media_id and the fake refuses an unknown one (40007)", async () => {
+    const { api } = env();
+    expect(await errorOf(api.sendImage("u1", ""))).toBeInstanceOf(ValidationError);
+    expect(await errorOf(api.sendImage("u1", "NO-SUCH"))).toMatchObject({ code: 40007, retryable: false });
   });
 });

@@ -38,7 +38,11 @@ function setup(): ChannelContractHarness {
         }),
       ),
     delivered: () => [
-      ...fake.sent.map((s) => ({ userId: s.touser, message: toView(s.msgtype, s.content, s.templateCard) })),
+      ...fake.sent.map((s) => ({
+        userId: s.touser,
+        // An image message names an upload: what the member sees is that file.
+        message: s.msgtype === "image" ? ({ kind: "image", bytes: fake.uploads.find((u) => u.mediaId === s.mediaId)?.bytes ?? new Uint8Array() } as DeliveredMessage) : toView(s.msgtype, s.content, s.templateCard),
+      })),
       ...fake.updates.map((u) => ({
         userId: u.userids[0] ?? "",
         message: { kind: "card_update", cardId: u.taskId, replaceName: u.replaceName ?? "" } as DeliveredMessage,

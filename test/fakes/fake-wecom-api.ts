@@ -1,7 +1,8 @@
 // In-process fake of the WeCom server API (qyapi.weixin.qq.com), used as a `fetch`.
 // Behaves like WeCom where it matters to us: access_token life cycle (40014 / 42001), per-member
 // frequency limits that silently drop the excess, single-use 72 h response codes, message/send's
-// duplicate check (enable_duplicate_check), task_id uniqueness, and JSON {errcode, errmsg}
+// duplicate check (enable_duplicate_check), task_id uniqueness, media/upload (multipart) and image
+// messages of uploaded media ids, and JSON {errcode, errmsg}
 // answers. Faults can be injected before delivery (nothing delivered) or after it (delivered,
 // but the answer is lost), which is what makes a retry ambiguous.
 
@@ -26,6 +27,8 @@ export interface FakeSent {
   /** text.content or markdown.content, as sent (invisible variant marks included). */
   content?: string;
   templateCard?: Record<string, unknown>;
+  /** An image message's media_id (one from media/upload). */
+  mediaId?: string;
   body: Record<string, unknown>;
   msgid: string;
   responseCode?: string;
@@ -42,7 +45,19 @@ export interface FakeUpdate {
   at: Date;
 }
 
-export type FakePath = "message/send" | "gettoken" | "update_template_card" | "media/get";
+export type FakePath = "message/send" | "gettoken" | "update_template_card" | "media/get" | "media/upload";
+
+/** A file taken by media/upload. */
+export interface FakeUpload {
+  mediaId: string;
+  /** The `type` query parameter (image, voice, video, file). */
+  type: string;
+  size: number;
+  contentType: string;
+  fileName: string;
+  bytes: Uint8Array;
+  at: Date;
+}
 
 export interface FakeFailure {
   kind: "http500" | "timeout" | "errcode";
@@ -82,6 +97,8 @@ export interface FakeWecom {
   fetch: typeof globalThis.fetch;
   /** Messages delivered to members (what they see), in order. */
   sent: FakeSent[];
+  /** Files taken by media/upload, in order. */
+  uploads: FakeUpload[];
   updates: FakeUpdate[];
   dropped: FakeSent[];
   events: FakeEvent[];
@@ -129,6 +146,7 @@ export function createFakeWecom(opts: FakeWecomOptions): FakeWecom {
   const hangs = new Set<(err: unknown) => void>();
   const waiters = new Set<{ match: (e: FakeEvent) => boolean; resolve: (v: boolean) => void }>();
   const sent: FakeSent[] = [];
+  const uploads: FakeUpload[] = [];
   const updates: FakeUpdate[] = [];
   const dropped: FakeSent[] = [];
   const events: FakeEvent[] = [];
@@ -206,6 +224,10 @@ export function createFakeWecom(opts: FakeWecomOptions): FakeWecom {
       content = c;
     } else if (msgtype === "template_card") {
       templateCard = body["template_card"] as Record<string, unknown> | undefined;
+    } else if (msgtype === "image") {
+      const id = (body["image"] as { media_id?: unknown } | undefined)?.media_id;
+      if (typeof id !== "string" || !media.has(id)) return err(40007, "invalid media_id");
+      content = undefined;
     } else {
       return err(40008, "invalid message type");
     }
@@ -230,6 +252,7 @@ export function createFakeWecom(opts: FakeWecomOptions): FakeWecom {
     const msgid = `fake_msg_${++seq}`;
     const rec: FakeSent = { touser, msgtype, body, msgid, at: now() };
     if (content !== undefined) rec.content = content;
+    if (msgtype === "image") rec.mediaId = String((body["image"] as { media_id: string }).media_id);
     if (templateCard) {
       rec.templateCard = templateCard;
       const taskId = String(templateCard["task_id"]);
@@ -305,9 +328,13 @@ export function createFakeWecom(opts: FakeWecomOptions): FakeWecom {
       "message/send": "message/send",
       "message/update_template_card": "update_template_card",
       "media/get": "media/get",
+      "media/upload": "media/upload",
     };
     const name = known[path];
     if (!name) return new Response("not found", { status: 404 });
+    // media/upload is multipart: decode it the way a server would, from the encoded request.
+    let form: FormData | undefined;
+    if (name === "media/upload") form = await new Request(url, { method: "POST", body: init?.body ?? null }).formData().catch(() => undefined);
     let body: Record<string, unknown> | undefined;
     try {
       body = typeof rawBody === "string" ? (JSON.parse(rawBody) as Record<string, unknown>) : undefined;
@@ -318,8 +345,8 @@ export function createFakeWecom(opts: FakeWecomOptions): FakeWecom {
     record({ type: "call", path: name, ...(touser ? { touser } : {}) });
 
     const msgtype = typeof body?.["msgtype"] === "string" ? body["msgtype"] : "";
-    const part = body?.[msgtype] as { content?: unknown; task_id?: unknown } | undefined;
-    const content = typeof part?.content === "string" ? part.content : typeof part?.task_id === "string" ? part.task_id : undefined;
+    const part = body?.[msgtype] as { content?: unknown; task_id?: unknown; media_id?: unknown } | undefined;
+    const content = typeof part?.content === "string" ? part.content : typeof part?.task_id === "string" ? part.task_id : typeof part?.media_id === "string" ? part.media_id : undefined;
     const failure = takeFailure({ path: name, ...(touser ? { touser } : {}), ...(content !== undefined ? { content } : {}) });
     const after = failure?.when === "after" && failure.kind !== "errcode";
     if (failure && !after) {
@@ -331,13 +358,32 @@ export function createFakeWecom(opts: FakeWecomOptions): FakeWecom {
       return err(failure.errcode ?? -1, "injected failure");
     }
 
-    const res = await handle(name, url, body, typeof rawBody === "string" ? rawBody : "");
+    const res = name === "media/upload" ? (checkToken(url) ?? (await upload(url, form))) : await handle(name, url, body, typeof rawBody === "string" ? rawBody : "");
     if (!failure || !after) return res;
     // Delivered, but the caller never learns it.
     if (failure.kind === "timeout") return hang(signal, name, touser);
     record({ type: "http500", path: name, ...(touser ? { touser } : {}) });
     return new Response("Bad Gateway", { status: 502 });
   };
+
+  /** media/upload: field "media", an image 5 B–10 MB of PNG or JPEG; answers {type, media_id, created_at}. */
+  async function upload(url: URL, form: FormData | undefined): Promise<Response> {
+    const type = url.searchParams.get("type") ?? "";
+    if (!["image", "voice", "video", "file"].includes(type)) return err(40004, "invalid media type");
+    const file = form?.get("media");
+    if (!(file instanceof Blob)) return err(41005, "media data missing");
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const png = bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
+    const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
+    const refuse = (errcode: number, errmsg: string) => (record({ type: "refused", path: "media/upload", errcode }), err(errcode, errmsg));
+    if (type === "image" && (bytes.length < 5 || bytes.length > 10 * 1024 * 1024)) return refuse(40006, "invalid file size");
+    if (type === "image" && !png && !jpeg) return refuse(40005, "invalid file type");
+    const mediaId = `fake_media_${++seq}_${Math.random().toString(36).slice(2, 8)}`;
+    media.set(mediaId, { bytes, contentType: file.type || "application/octet-stream" });
+    uploads.push({ mediaId, type, size: bytes.length, contentType: file.type, fileName: file instanceof File ? file.name : "", bytes, at: now() });
+    record({ type: "delivered", path: "media/upload" });
+    return ok({ type, media_id: mediaId, created_at: String(Math.floor(now().getTime() / 1000)) });
+  }
 
   async function handle(name: FakePath, url: URL, body: Record<string, unknown> | undefined, raw: string): Promise<Response> {
     if (name === "gettoken") return gettoken(url);
@@ -357,6 +403,7 @@ export function createFakeWecom(opts: FakeWecomOptions): FakeWecom {
   return {
     fetch: fakeFetch as typeof globalThis.fetch,
     sent,
+    uploads,
     updates,
     dropped,
     events,

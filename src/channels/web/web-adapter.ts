@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { containsNul, readCappedBody } from "../read-capped-body.ts";
 import type { InboundEvent, OutboundMessage, Sender } from "../../domain/chat.ts";
-import { MAX_CARD_BUTTONS } from "../../domain/chat.ts";
+import { imagePngBytes, MAX_CARD_BUTTONS } from "../../domain/chat.ts";
 import { PayloadTooLargeError, ValidationError } from "../../domain/errors.ts";
 import { ChannelApiError, ChannelHttpError, type ChannelAdapter, type InboundResult, type SendResult } from "../channel.ts";
 
@@ -133,6 +133,8 @@ export function createWebAdapter(opts: WebAdapterOptions = {}): WebAdapter {
     if (message.kind === "card" && message.card.buttons.length > MAX_CARD_BUTTONS) {
       throw new ValidationError(`web: a card has at most ${MAX_CARD_BUTTONS} buttons`);
     }
+    // The page shows it as a data: URL; a PNG that is not one would only show a broken picture.
+    if (message.kind === "image") imagePngBytes(message);
     const id = `web-${newId()}`;
     const at = now().toISOString();
     const event: WebPushEvent =
@@ -149,7 +151,7 @@ export function createWebAdapter(opts: WebAdapterOptions = {}): WebAdapter {
 
   return {
     name: "web",
-    capabilities: { buttons: true, markdown: true, cardUpdate: true, maxButtons: MAX_CARD_BUTTONS },
+    capabilities: { buttons: true, markdown: true, cardUpdate: true, maxButtons: MAX_CARD_BUTTONS, images: true },
     handleRequest,
     send,
     subscribe: (userId, listener) => hub.subscribe(userId, listener),

@@ -1,10 +1,10 @@
 // The WeCom (企业微信 self-built app) channel: callback verification/decryption in, API out.
 import type { InboundEvent, OutboundMessage, Sender } from "../../domain/chat.ts";
 import { readCappedBody } from "../read-capped-body.ts";
-import { MAX_CARD_BUTTONS } from "../../domain/chat.ts";
+import { imagePngBytes, MAX_CARD_BUTTONS } from "../../domain/chat.ts";
 import { ValidationError } from "../../domain/errors.ts";
 import { ChannelApiError, type ChannelAdapter, type InboundResult, type SendOptions, type SendResult } from "../channel.ts";
-import { createWecomApi, WECOM_DUPLICATE_CHECK_MAX_SECONDS, type WecomApi } from "./wecom-api.ts";
+import { createWecomApi, WECOM_DUPLICATE_CHECK_MAX_SECONDS, WECOM_ERR_INVALID_MEDIA_ID, type WecomApi } from "./wecom-api.ts";
 import { assertEncodingAesKey, openEnvelope, type EnvelopeConfig } from "./wecom-crypto.ts";
 import { parseWecomXml } from "./wecom-xml.ts";
 
@@ -29,6 +29,9 @@ export const WECOM_RATE_LIMITS = { perMinute: 30, perHour: 1000 } as const;
 
 /** Local (non-WeCom) code for a card_update we cannot perform: nothing was sent. */
 export const WECOM_ERR_NO_RESPONSE_CODE = -2;
+
+/** Uploaded images kept per outbox message (see send): at most this many, never past the duplicate window. */
+const UPLOAD_MEMO_MAX = 100;
 
 export interface WecomAdapter extends ChannelAdapter {
   readonly name: "wecom";
@@ -78,6 +81,38 @@ export function createWecomAdapter(opts: WecomAdapterOptions): WecomAdapter {
     return { response: new Response(null, { status: 200 }), events: normalize(inner, now()) };
   }
 
+  // An image is uploaded, then sent by media_id. A retry of the same outbox message reuses its
+  // media_id, so its message/send is the same request json and WeCom's duplicate check still
+  // absorbs a resend whose first answer was lost (a new upload would be a new media_id). Only
+  // for as long as that check lasts; media_ids themselves live 3 days.
+  const uploads = new Map<string, { mediaId: string; until: number }>();
+  async function mediaIdFor(bytes: Uint8Array, key: string | undefined): Promise<string> {
+    const t = now().getTime();
+    const memo = key ? uploads.get(key) : undefined;
+    if (memo && memo.until > t) return memo.mediaId;
+    const mediaId = await api.uploadImage(bytes, "chart.png");
+    if (key) {
+      for (const [k, v] of uploads) if (v.until <= t || uploads.size >= UPLOAD_MEMO_MAX) uploads.delete(k);
+      uploads.set(key, { mediaId, until: t + WECOM_DUPLICATE_CHECK_MAX_SECONDS * 1000 });
+    }
+    return mediaId;
+  }
+
+  async function sendImage(userId: string, png: Uint8Array, options: SendOptions): Promise<SendResult> {
+    const key = options.idempotencyKey;
+    const mediaId = await mediaIdFor(png, key);
+    try {
+      return toResult(await api.sendImage(userId, mediaId));
+    } catch (err) {
+      // The upload is gone (should not happen within 3 days): upload again on the next try.
+      if (err instanceof ChannelApiError && err.code === WECOM_ERR_INVALID_MEDIA_ID && key) {
+        uploads.delete(key);
+        throw new ChannelApiError("wecom", err.code, err.message, true);
+      }
+      throw err;
+    }
+  }
+
   async function send(userId: string, message: OutboundMessage, options: SendOptions = {}): Promise<SendResult> {
     // Variant n: n word joiners (U+2060, invisible) make an intended repeat a different request
     // json for WeCom's duplicate check, while every retry of it stays byte-identical.
@@ -95,12 +130,14 @@ export function createWecomAdapter(opts: WecomAdapterOptions): WecomAdapter {
         }
         await api.updateTemplateCardButton({ userids: [userId], responseCode: message.responseCode, replaceName: message.replaceName });
         return {};
+      case "image":
+        return sendImage(userId, imagePngBytes(message), options);
     }
   }
 
   return {
     name: "wecom",
-    capabilities: { buttons: true, markdown: true, cardUpdate: true, maxButtons: MAX_CARD_BUTTONS },
+    capabilities: { buttons: true, markdown: true, cardUpdate: true, maxButtons: MAX_CARD_BUTTONS, images: true },
     duplicateWindowMs: WECOM_DUPLICATE_CHECK_MAX_SECONDS * 1000,
     api,
     handleRequest,

@@ -1,4 +1,5 @@
-// WeCom server API client (self-built app): access_token cache, message/send, update_template_card.
+// WeCom server API client (self-built app): access_token cache, message/send, update_template_card,
+// media/get and media/upload.
 // Deliberately logs nothing: errors carry what went wrong, never a token or the secret.
 import type { Card, CardButton } from "../../domain/chat.ts";
 import { MAX_CARD_BUTTONS } from "../../domain/chat.ts";
@@ -35,6 +36,10 @@ export interface WecomApi {
   updateTemplateCardButton(input: { userids: string[]; responseCode: string; replaceName: string }): Promise<void>;
   /** media/get: a temporary media file (an image message's MediaId, valid 3 days). */
   getMedia(mediaId: string): Promise<WecomMedia>;
+  /** media/upload?type=image: a temporary image (valid 3 days); returns its media_id. */
+  uploadImage(bytes: Uint8Array, fileName?: string): Promise<string>;
+  /** message/send msgtype image, of an uploaded media_id. */
+  sendImage(touser: string, mediaId: string): Promise<WecomSendResult>;
 }
 
 export interface WecomMedia {
@@ -45,6 +50,8 @@ export interface WecomMedia {
 
 /** Larger media files are refused rather than held in memory (WeCom images are at most 10 MB). */
 export const WECOM_MEDIA_MAX_BYTES = 10 * 1024 * 1024;
+/** media/upload: an image is at least 5 bytes and at most 10 MB (JPG or PNG). */
+export const WECOM_IMAGE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
 /** media/get: invalid (or expired) media_id. */
 export const WECOM_ERR_INVALID_MEDIA_ID = 40007;
 
@@ -106,12 +113,14 @@ export function createWecomApi(opts: WecomApiOptions): WecomApi {
     return res;
   }
 
+  /** A JSON body, or multipart form data (media/upload: fetch sets the boundary). */
   async function call(method: "GET" | "POST", path: string, query: Record<string, string>, body?: unknown): Promise<WecomReply> {
     const url = `${base}/cgi-bin/${path}?${new URLSearchParams(query)}`;
+    const form = body instanceof FormData;
     const res = await fetchOk(path, url, {
       method,
-      headers: body === undefined ? undefined : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: body === undefined || form ? undefined : { "content-type": "application/json" },
+      body: body === undefined ? undefined : form ? body : JSON.stringify(body),
     });
     let json: unknown;
     try {
@@ -147,10 +156,10 @@ export function createWecomApi(opts: WecomApiOptions): WecomApi {
     return inflight;
   }
 
-  async function authed(path: string, body: unknown): Promise<WecomReply> {
+  async function authed(path: string, body: unknown, query: Record<string, string> = {}): Promise<WecomReply> {
     for (let refreshes = 0; ; refreshes++) {
       const token = await getAccessToken();
-      const reply = await call("POST", path, { access_token: token }, body);
+      const reply = await call("POST", path, { access_token: token, ...query }, body);
       const code = Number(reply.errcode ?? 0);
       if (code === 0) return reply;
       if (!TOKEN_ERRCODES.has(code)) throw apiError(path, reply);
@@ -202,6 +211,19 @@ export function createWecomApi(opts: WecomApiOptions): WecomApi {
     }
   }
 
+  /** POST media/upload?type=image, multipart field "media": the media_id (valid 3 days). */
+  async function uploadImage(bytes: Uint8Array, fileName = "chart.png"): Promise<string> {
+    if (bytes.length < 5 || bytes.length > WECOM_IMAGE_UPLOAD_MAX_BYTES) throw new ValidationError(`wecom: an image is 5 bytes to ${WECOM_IMAGE_UPLOAD_MAX_BYTES} bytes`);
+    const type = /\.png$/i.test(fileName) ? "image/png" : "image/jpeg";
+    // A FormData of a Blob is encoded anew by each fetch, so a retry after a token refresh resends it whole.
+    const form = new FormData();
+    form.append("media", new Blob([bytes as Uint8Array<ArrayBuffer>], { type }), fileName);
+    const reply = await authed("media/upload", form, { type: "image" });
+    const mediaId = reply["media_id"];
+    if (typeof mediaId !== "string" || !mediaId) throw new ChannelHttpError("wecom", "wecom media/upload: no media_id in response");
+    return mediaId;
+  }
+
   async function send(touser: string, payload: Record<string, unknown>): Promise<WecomSendResult> {
     if (!touser) throw new ValidationError("wecom: touser is required");
     // Every retry of a message is the same request json, so WeCom drops it if an earlier attempt
@@ -237,6 +259,11 @@ export function createWecomApi(opts: WecomApiOptions): WecomApi {
       });
     },
     getMedia,
+    uploadImage,
+    sendImage: async (touser, mediaId) => {
+      if (!mediaId) throw new ValidationError("wecom: media_id is required");
+      return send(touser, { msgtype: "image", image: { media_id: mediaId } });
+    },
   };
 }
 
