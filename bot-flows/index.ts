@@ -9,6 +9,8 @@ import { studioSetupReturnFlow } from "./studio-setup-return.ts";
 import { studioSetupFlow } from "./studio-setup.ts";
 import { serviceActionFlow } from "./service-action.ts";
 import { serviceRequestFlow } from "./service-request.ts";
+import { serviceSurveyFlow } from "./service-survey.ts";
+import { followUpCloseFlow } from "./follow-up-close.ts";
 
 /** Each flow with the file that defines it, so `npm run flows:check` can say where a problem is. */
 export const flowSources: { file: string; flow: FlowDefinition }[] = [
@@ -20,6 +22,8 @@ export const flowSources: { file: string; flow: FlowDefinition }[] = [
   { file: "bot-flows/studio-roster.ts", flow: studioRosterFlow },
   { file: "bot-flows/service-request.ts", flow: serviceRequestFlow },
   { file: "bot-flows/service-action.ts", flow: serviceActionFlow },
+  { file: "bot-flows/service-survey.ts", flow: serviceSurveyFlow },
+  { file: "bot-flows/follow-up-close.ts", flow: followUpCloseFlow },
 ];
 
 export const allFlows: FlowDefinition[] = flowSources.map((s) => s.flow);

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { validateStudioNumberFormat } from "../domain/approval/studio-number.ts";
 
 /** The scheduled jobs' names (src/app/jobs/product-jobs.ts); each has a JOB_<NAME>_CRON variable. */
-export const JOB_NAMES = ["flow-nudges", "approval-reminders", "service-escalation", "studio-setup", "studio-rosters", "inbound-retry", "outbox", "media-fetch", "housekeeping"] as const;
+export const JOB_NAMES = ["flow-nudges", "approval-reminders", "service-escalation", "studio-setup", "studio-rosters", "inbound-retry", "outbox", "media-fetch", "surveys", "survey-follow-ups", "housekeeping"] as const;
 
 /** "studio-setup" → "JOB_STUDIO_SETUP_CRON". */
 export function jobEnvName(job: string): string {
@@ -37,6 +37,10 @@ const EXAMPLES: Record<string, string> = {
   HELP_CONTACT: "市市场监管局知识产权科 0760-88888888",
   FLOW_NUDGE_IDLE_HOURS: "24",
   APPROVAL_SLA_WORKING_DAYS: "3",
+  SURVEY_DELAY_MINUTES: "60",
+  SURVEY_EXPIRY_DAYS: "7",
+  SURVEY_FATIGUE_DAYS: "7",
+  FOLLOW_UP_WORKING_DAYS: "5",
   STUDIO_NUMBER_FORMAT: "ZSIPS-{year}-{seq:3}",
   SIMULATOR_ENABLED: "true",
   ADMIN_TOKEN: "(a long random string)",
@@ -88,6 +92,10 @@ const envSchema = z.object({
   HELP_CONTACT: z.string().min(1).default("中山市市场监督管理局知识产权科"),
   FLOW_NUDGE_IDLE_HOURS: z.coerce.number().positive("must be a positive number of hours").default(24),
   APPROVAL_SLA_WORKING_DAYS: z.coerce.number().int().min(1).max(30).default(3),
+  SURVEY_DELAY_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60),
+  SURVEY_EXPIRY_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+  SURVEY_FATIGUE_DAYS: z.coerce.number().int().min(0).max(90).default(7),
+  FOLLOW_UP_WORKING_DAYS: z.coerce.number().int().min(1).max(30).default(5),
   STUDIO_NUMBER_FORMAT: z
     .string()
     .default("ZSIPS-{year}-{seq:3}")
@@ -129,6 +137,8 @@ export interface Config {
   helpContact: string;
   flowNudgeIdleHours: number;
   approvalSlaWorkingDays: number;
+  /** 8.1 surveys: sent this long after a service is closed (then in working hours only). */
+  surveys: { delayMinutes: number; expiryDays: number; fatigueDays: number; followUpWorkingDays: number };
   studioNumberFormat: string;
   simulatorEnabled: boolean;
   adminToken: string | null;
@@ -212,6 +222,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     helpContact: e.HELP_CONTACT,
     flowNudgeIdleHours: e.FLOW_NUDGE_IDLE_HOURS,
     approvalSlaWorkingDays: e.APPROVAL_SLA_WORKING_DAYS,
+    surveys: { delayMinutes: e.SURVEY_DELAY_MINUTES, expiryDays: e.SURVEY_EXPIRY_DAYS, fatigueDays: e.SURVEY_FATIGUE_DAYS, followUpWorkingDays: e.FOLLOW_UP_WORKING_DAYS },
     studioNumberFormat: e.STUDIO_NUMBER_FORMAT,
     simulatorEnabled: e.SIMULATOR_ENABLED ? e.SIMULATOR_ENABLED === "true" : !production,
     adminToken: e.ADMIN_TOKEN ?? null,

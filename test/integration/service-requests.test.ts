@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { escalateServiceRequests } from "../../src/app/jobs/service-escalation.ts";
 import { SERVICE_CATEGORIES } from "../../src/domain/studio/service-catalogue.ts";
 import { verifyAuditChain } from "../../src/storage/audit-log.ts";
-import { approvedStudio, linkDemoOfficers } from "../support/approved-studio.ts";
-import { createWecomHarness, testClock, WECOM, type WecomHarness } from "../support/wecom-harness.ts";
+import * as support from "../support/operating-studio.ts";
+import { WECOM, type WecomHarness } from "../support/wecom-harness.ts";
 
 // Wednesday 2026-11-25 10:00 in Zhongshan (a working day).
 const WED_10 = new Date("2026-11-25T02:00:00Z");
@@ -23,13 +23,7 @@ const texts = (u: string) => h.to(u).map((m) => m.content ?? "");
 const lastText = (u: string) => texts(u).filter(Boolean).at(-1) ?? "";
 /** The last few messages to `u`, texts and cards alike, as one string. */
 const recent = (u: string, n = 3) => h.to(u).slice(-n).map((m) => m.content ?? JSON.stringify(m.templateCard)).join("\n");
-/** Taps the button labelled `label` on the newest card sent to `u`. */
-async function tap(u: string, label: string) {
-  const card = h.to(u).filter((s) => s.msgtype === "template_card").at(-1)!.templateCard as { task_id: string; button_list: { key: string; text: string }[] };
-  const b = card.button_list.find((x) => x.text === label);
-  if (!b) throw new Error(`no button ${label} on ${JSON.stringify(card.button_list)}`);
-  await h.click(u, b.key, card.task_id);
-}
+const tap = (u: string, label: string) => support.tap(h, u, label);
 /** The newest service card sent to `u` (its task_id and its buttons). */
 function serviceCard(u: string): { id: string; title: string; keys: string[] } {
   const cards = h.to(u).filter((s) => s.msgtype === "template_card").map((s) => s.templateCard as { task_id: string; main_title?: { title?: string }; button_list?: { key: string }[] });
@@ -39,31 +33,12 @@ function serviceCard(u: string): { id: string; title: string; keys: string[] } {
 }
 const runJob = (now: Date) => escalateServiceRequests({ prisma: prisma(), calendar: h.runtime.domain.calendar, timeZone: h.config.timeZone, newId: () => crypto.randomUUID().replaceAll("-", "") }, now).then(async (r) => (await h.settle(), r));
 
-/** An OPERATING studio for applicant1 with two agency staff (刘洋 liuyang, 陈静 chenjing) on its roster. */
 async function operatingStudio(opts: { industry?: string } = {}) {
-  h = await createWecomHarness({ clock: testClock(WED_10) });
-  await linkDemoOfficers(h);
-  const { studio, applicant } = await approvedStudio(h);
-  await prisma().studio.update({ where: { id: studio.id }, data: { status: "OPERATING", setupConfirmedAt: h.clock.now() } });
-  if (opts.industry) await prisma().enterprise.update({ where: { id: studio.enterpriseId }, data: { industry: opts.industry } });
-  const chen = await prisma().person.create({ data: { name: "陈静", education: "bachelor", identities: { create: [{ channel: "wecom", externalId: "chenjing" }] }, roles: { create: [{ role: "AGENCY_STAFF", agencyId: "demo-agency" }] } } });
-  for (const personId of ["demo-agency-staff", chen.id]) await prisma().studioMember.create({ data: { studioId: studio.id, personId, side: "AGENCY", employment: "FULL_TIME", agencyId: "demo-agency" } });
-  // Conversations other flows start on approval (set-up, manager designation) are not this test's.
-  await prisma().conversationSession.updateMany({ where: { status: { in: ["ACTIVE", "PAUSED"] } }, data: { status: "DONE" } });
-  h.clock.set(WED_10);
-  return { studio, applicant, chen };
+  const r = await support.operatingStudio({ start: WED_10, ...opts });
+  h = r.h;
+  return r;
 }
-
-/** 申请服务 → service n → sub-item m (or none for 7.1 g) → need → 跳过 → 是. */
-async function requestService(service: number, subItem: number | null, need = "下月参加广交会，需要排查参展产品的专利风险") {
-  await h.text("applicant1", "申请服务");
-  await h.text("applicant1", String(service));
-  if (subItem !== null) await h.text("applicant1", String(subItem));
-  await h.text("applicant1", need);
-  await h.text("applicant1", "跳过");
-  await h.text("applicant1", "是");
-  return prisma().serviceRequest.findFirstOrThrow({ orderBy: { createdAt: "desc" } });
-}
+const requestService = (service: number, subItem: number | null, need?: string) => support.requestService(h, service, subItem, need);
 
 const image = (u: string, mediaId: string) =>
   h.post(`<xml><ToUserName><![CDATA[${WECOM.corpId}]]></ToUserName><FromUserName><![CDATA[${u}]]></FromUserName><CreateTime>${Math.floor(h.clock.now().getTime() / 1000)}</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[https://example.invalid/p.jpg]]></PicUrl><MediaId><![CDATA[${mediaId}]]></MediaId><MsgId>${Date.now()}${Math.floor(Math.random() * 1000)}</MsgId><AgentID>${WECOM.agentId}</AgentID></xml>`);

@@ -19,6 +19,13 @@ import { designationStarter } from "./manager-designation-handler.ts";
 import { registerStudioCompletions, studioHandler } from "./studio-commands.ts";
 import { registerServiceDesk, serviceRequestHandler } from "./service-request-handler.ts";
 import type { ServiceDesk } from "../service-requests/service-desk.ts";
+import { SURVEY_FLOW } from "../../../bot-flows/service-survey.ts";
+import { FOLLOW_UP_FLOW } from "../../../bot-flows/follow-up-close.ts";
+import { createFollowUps, type FollowUps } from "../surveys/follow-ups.ts";
+import { surveyCompletion } from "../surveys/survey-answers.ts";
+import { createSurveyService, type SurveyService } from "../surveys/survey-service.ts";
+import { chatReports } from "../reports/chat-reports.ts";
+import { surveyHandler } from "./survey-handler.ts";
 
 export interface Domain {
   flows: FlowRegistry;
@@ -29,6 +36,9 @@ export interface Domain {
   conversations: Conversations;
   /** Service requests (clause 4, 7.1, 7.2). */
   serviceDesk: ServiceDesk;
+  /** Feedback surveys (8.1) and their follow-ups (8.2). */
+  surveys: SurveyService;
+  followUps: FollowUps;
 }
 
 /** The product's services behind the bot: flows, approvals, signed links. */
@@ -58,7 +68,12 @@ export function createDomain(deps: CoreDeps & Pick<Services, "directory" | "adap
   conversations.registerCompletion(APPROVAL_OPINION_FLOW, opinionCompletion(approvals), { afterCommit: true });
   registerStudioCompletions(conversations, { prisma: deps.db.prisma, conversations: () => conversations, newId, timeZone: deps.config.timeZone });
   const serviceDesk = registerServiceDesk({ prisma: deps.db.prisma, calendar, timeZone: deps.config.timeZone, now, newId, conversations });
-  return { flows, calendar, approvals, linkSigner, conversations, serviceDesk };
+  const surveyDeps = { prisma: deps.db.prisma, calendar, timeZone: deps.config.timeZone, settings: deps.config.surveys, newId, logger: deps.logger };
+  const surveys = createSurveyService({ ...surveyDeps, flows });
+  const followUps = createFollowUps(surveyDeps);
+  conversations.registerCompletion(SURVEY_FLOW, surveyCompletion({ surveys, followUps, newId, timeZone: deps.config.timeZone }));
+  conversations.registerCompletion(FOLLOW_UP_FLOW, followUps.completion());
+  return { flows, calendar, approvals, linkSigner, conversations, serviceDesk, surveys, followUps };
 }
 
 /**
@@ -72,6 +87,7 @@ export function defaultHandlers(deps: CoreDeps & Pick<Services, "directory" | "a
   const headConfirm = headConfirmHandler({ prisma, approvals: domain.approvals });
   const applicantActions = applicantActionsHandler({ prisma, approvals: domain.approvals });
   const service = serviceRequestHandler({ prisma, desk: domain.serviceDesk, conversations });
+  const survey = surveyHandler({ prisma, surveys: domain.surveys, followUps: domain.followUps, conversations, reports: chatReports({ prisma, timeZone: deps.config.timeZone }), timeZone: deps.config.timeZone });
 
   const studio = studioHandler({ prisma, conversations: () => conversations, newId: deps.newId ?? randomId, timeZone: deps.config.timeZone });
 
@@ -129,6 +145,8 @@ export function defaultHandlers(deps: CoreDeps & Pick<Services, "directory" | "a
         return service(ctx);
       case "studio":
         return studio(ctx);
+      case "survey":
+        return survey(ctx);
       case "menu":
         return false;
     }

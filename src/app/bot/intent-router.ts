@@ -9,6 +9,7 @@ import { KEY_TO_DECISION } from "./approval-handler.ts";
 import { menuIntent } from "./menu.ts";
 import { isStudioMessage } from "./studio-commands.ts";
 import { isServiceMessage } from "./service-request-handler.ts";
+import { isSurveyMessage } from "./survey-handler.ts";
 
 const APPLICANT_WORDS = ["催办", "催一下", "urge", "撤回", "撤回申请", "withdraw", "确认撤回"];
 
@@ -35,6 +36,8 @@ export type Intent =
   | { kind: "apply"; resume: boolean }
   /** 申请服务, 我的服务, 进展 …, 办结 …, and the service cards' buttons (clause 4). */
   | { kind: "service" }
+  /** 8.1 / 8.2: 评价, 匿名评价, the survey and follow-up cards' buttons, 服务评价 (officers), 发起满意度调查. */
+  | { kind: "survey" }
   /** 工作室建设 / 工作室成员 / 工作室情况 and the set-up card's 确认 / 退回补充 (6.3 b, 6.4). */
   | { kind: "studio" }
   /** Nothing else: the menu answers. */
@@ -62,6 +65,7 @@ export function classify(event: InboundEvent, facts: Facts): Intent {
     if ((key === "hc:confirm" || key === "hc:decline") && event.cardId) return { kind: "head-confirm" };
     if (isServiceMessage(event, active?.flow.id)) return { kind: "service" };
     if (isStudioMessage(event)) return { kind: "studio" };
+    if (isSurveyMessage(event)) return { kind: "survey" };
     if (key.startsWith("flow:")) return active ? { kind: "conversation", session: active.session } : { kind: "stale-flow-button" };
     const m = menuIntent(null, key);
     if (m === "pending") return { kind: "pending" };
@@ -79,6 +83,7 @@ export function classify(event: InboundEvent, facts: Facts): Intent {
   if (active && ownsEveryText(active.flow)) return { kind: "conversation", session: active.session };
   if (isStudioMessage(event)) return { kind: "studio" };
   if (isServiceMessage(event, active?.flow.id)) return { kind: "service" };
+  if (isSurveyMessage(event)) return { kind: "survey" };
   // Commands that stay commands mid-form (as before): an approver's list, a declaration for a
   // draft awaiting its head, urging and withdrawing, the status query.
   if (intent === "pending") return facts.approver || !active ? { kind: "pending" } : { kind: "conversation", session: active.session };

@@ -10,6 +10,9 @@ import { escalateServiceRequests, SERVICE_ESCALATION_JOB } from "./service-escal
 import { remindStudioRosters, remindStudioSetup } from "./studio-jobs.ts";
 import { fetchPendingMedia, MEDIA_FETCH_JOB } from "../studios/setup-photo-fetch.ts";
 import type { MediaStore } from "../../storage/media-store.ts";
+import type { Conversations } from "../bot/conversations.ts";
+import type { FollowUps } from "../surveys/follow-ups.ts";
+import type { SurveyService } from "../surveys/survey-service.ts";
 import { nudgeIdleFlows } from "../../jobs/flow-nudges.ts";
 import { housekeeping } from "../../jobs/housekeeping.ts";
 import { runOncePerSlot } from "../../jobs/job-claims.ts";
@@ -37,7 +40,7 @@ export interface JobDeps {
   config: Config;
   logger: Logger;
   services: Services;
-  domain: { approvals: ApprovalService; flows: FlowRegistry; calendar: WorkingCalendar };
+  domain: { approvals: ApprovalService; flows: FlowRegistry; calendar: WorkingCalendar; surveys: SurveyService; followUps: FollowUps; conversations: Conversations };
   /** Drains the outbox as of `now` (default: the services' dispatcher on the app's clock). */
   drainOutbox?: (now: Date) => Promise<unknown>;
   /** Where fetched set-up photos go (default: the services' store; none: nothing fetched). */
@@ -80,6 +83,16 @@ export function jobCatalogue(deps: JobDeps): ScheduledJob[] {
     { name: "outbox", cron: "*/2 * * * * *", work: (now) => drainOutbox(now) },
     // Set-up photos: download each channel media id (WeCom: valid 3 days) into the media store.
     { name: MEDIA_FETCH_JOB, cron: "* * * * *", slot: minuteSlot, work: async (now) => (mediaStore ? fetchPendingMedia({ prisma, adapters: services.adapters, store: mediaStore, logger, refused: refusedMedia }, now) : { skipped: "no media store" }) },
+    // 8.1: surveys after closed services (office hours; fatigue cap), reminders, expiry; a survey
+    // abandoned half-way is ended once idle past its lifetime, so its session keeps no answers.
+    {
+      name: "surveys",
+      cron: "*/10 * * * *",
+      slot: minuteSlot,
+      work: async (now) => ({ ...(await domain.surveys.sendDue(now)), ...(await domain.surveys.remindAndExpire(now)), lapsed: await domain.conversations.lapseIdle(now) }),
+    },
+    // 8.2: a follow-up's reminder on its due day, escalation to ADMIN after it.
+    { name: "survey-follow-ups", cron: "5 9-17 * * *", slot: minuteSlot, work: (now) => domain.followUps.remindAndEscalate(now) },
     { name: "housekeeping", cron: "30 3 * * *", slot: daySlot, work: (now) => housekeeping(prisma, now) },
   ];
   return defs.map((d) => {

@@ -3,7 +3,8 @@ import { businessDate } from "../../domain/calendar/working-days.ts";
 import { ValidationError } from "../../domain/errors.ts";
 import { loadResponseRows, surveyFiguresFor } from "../../storage/survey-report-store.ts";
 import type { AppDeps } from "../deps.ts";
-import { renderScoreChart, type MonthlyScores } from "../reports/score-chart.ts";
+import { monthlyScores } from "../reports/monthly-scores.ts";
+import { renderScoreChart } from "../reports/score-chart.ts";
 import { responsesCsv, responsesXlsx } from "../reports/survey-exports.ts";
 import { findStudio } from "../studios/studio-records.ts";
 import { requireAdmin } from "./admin-auth.ts";
@@ -59,8 +60,7 @@ export function adminReportRoutes(deps: Pick<AppDeps, "config" | "db" | "clock">
   app.get("/admin/reports/surveys.png", async (c) => {
     const f = await filters(c);
     const report = await surveyFiguresFor(prisma, f);
-    const months = report.byMonth.map((m): MonthlyScores => ({ month: m.key, responses: m.responses, overall: m.overall, timeliness: m.timeliness, professionalism: m.professionalism, nps: m.nps }));
-    const png = await renderScoreChart({ title: `服务评价 ${f.studio ? `${f.studio.number} ` : ""}${f.from} 至 ${f.to}`, months });
+    const png = await renderScoreChart({ title: `服务评价 ${f.studio ? `${f.studio.number} ` : ""}${f.from} 至 ${f.to}`, months: monthlyScores(report) });
     return c.body(png as Uint8Array<ArrayBuffer>, 200, { "content-type": "image/png", "cache-control": "no-store" });
   });
 

@@ -5,6 +5,7 @@ import { acceptanceDue, dueEscalation } from "../../domain/studio/service-deadli
 import { appendAudit } from "../../storage/audit-log.ts";
 import type { PrismaClient, Tx } from "../../storage/database.ts";
 import { enqueue, messagesTo, type OutgoingMessage } from "../../storage/outbox.ts";
+import { finishCards } from "../../storage/sent-cards.ts";
 import { recipientsOfPeople, studioCityIpOfficers } from "../studios/studio-records.ts";
 import { requestCard, requestNo, texts } from "./service-texts.ts";
 
@@ -93,19 +94,8 @@ export function createServiceDesk(deps: ServiceDeskDeps) {
   }
 
   /** The round's cards not yet final show `text` (updated where WeCom still allows, else a line of text). */
-  async function finalizeCards(tx: Tx, requestId: string, text: (c: { personId: string | null }) => string, exceptCardId?: string): Promise<OutgoingMessage[]> {
-    const cards = await tx.sentCard.findMany({ where: { subjectType: SUBJECT, subjectId: requestId, finalText: null } });
-    const now = deps.now();
-    const out: OutgoingMessage[] = [];
-    for (const c of cards) {
-      const t = text(c);
-      const usable = c.channel !== "wecom" || (c.responseCode && !c.responseCodeUsedAt && c.responseCodeAt && now.getTime() - c.responseCodeAt.getTime() < 72 * 3600_000);
-      await tx.sentCard.update({ where: { id: c.id }, data: { finalText: t, responseCodeUsedAt: usable ? now : c.responseCodeUsedAt } });
-      const to = { channel: c.channel as OutgoingMessage["channel"], userId: c.externalUserId, personId: c.personId };
-      if (usable) out.push({ ...to, message: { kind: "card_update", cardId: c.id, replaceName: t, responseCode: c.responseCode ?? undefined } });
-      else if (c.id !== exceptCardId) out.push({ ...to, message: { kind: "text", text: `【服务申请 ${requestNo(requestId)}】${t}` } });
-    }
-    return out;
+  function finalizeCards(tx: Tx, requestId: string, text: (c: { personId: string | null }) => string, exceptCardId?: string): Promise<OutgoingMessage[]> {
+    return finishCards(tx, { type: SUBJECT, id: requestId }, deps.now(), text, (c, t) => (c.id !== exceptCardId ? { kind: "text", text: `【服务申请 ${requestNo(requestId)}】${t}` } : null));
   }
 
   const toRequester = async (tx: Tx, req: RequestRow, text: string) => messagesTo(await recipientsOfPeople(tx, [req.requestedById]), { kind: "text", text });

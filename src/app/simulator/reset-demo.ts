@@ -19,6 +19,7 @@ export async function resetDemo(prisma: PrismaClient, services: Pick<Services, "
     tx.followUp.deleteMany(),
     tx.surveyResponse.deleteMany(),
     tx.surveyInvitation.deleteMany(),
+    tx.surveyService.deleteMany(),
     tx.survey.deleteMany(),
     tx.serviceLog.deleteMany(),
     tx.serviceRequest.deleteMany(),
