@@ -27,6 +27,10 @@ main{flex:1;overflow-y:auto;padding:12px 10px;display:flex;flex-direction:column
 .msg.tap{align-self:flex-end;background:none;color:#666;font-size:13px;padding:0 4px}
 .msg.system{align-self:center;background:none;color:#999;font-size:12px;padding:0}
 .msg.card{padding:0;overflow:hidden;width:86%}
+.msg.image{padding:6px;width:86%}
+.msg.image img{display:block;width:100%;height:auto;border-radius:4px;cursor:zoom-in}
+.msg.image.full{max-width:100%;width:100%}
+.msg.image .alt{font-size:12px;color:#888;padding:4px 2px 0}
 .card .title{font-weight:600;padding:10px 12px 4px}
 .card .title:last-child{padding-bottom:10px}
 .card .desc{padding:0 12px 8px;color:#444}

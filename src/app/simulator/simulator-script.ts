@@ -65,6 +65,18 @@ export const SCRIPT = String.raw`
     cards[card.id] = box;
     return box;
   }
+  // A chart (8.2): the PNG as a data: URL (the page's CSP allows img-src data:); tap to open it full size.
+  function renderImage(m) {
+    var box = el("div", "msg bot image");
+    if (typeof m.png !== "string" || !/^[A-Za-z0-9+\/]+=*$/.test(m.png)) { box.textContent = m.alt || ""; return box; }
+    var img = el("img");
+    img.alt = m.alt || "";
+    img.src = "data:image/png;base64," + m.png;
+    img.addEventListener("click", function () { box.classList.toggle("full"); });
+    box.appendChild(img);
+    if (m.alt) box.appendChild(el("div", "alt", m.alt));
+    return box;
+  }
   function setFinal(cardId, text) {
     finals[cardId] = text;
     var box = cards[cardId];
@@ -79,6 +91,7 @@ export const SCRIPT = String.raw`
     var m = item.message, node;
     if (m.kind === "card") node = renderCard(m.card);
     else if (m.kind === "markdown") { node = el("div", "msg bot"); node.innerHTML = md(m.markdown); }
+    else if (m.kind === "image") node = renderImage(m);
     else node = el("div", "msg bot", m.text);
     add(node, item.id);
     if (m.kind === "card" && (item.finalText || finals[m.card.id])) setFinal(m.card.id, item.finalText || finals[m.card.id]);
