@@ -55,11 +55,27 @@ export const SERIES_NAMES = { overall: "整体满意度", timeliness: "及时性
 // In series order: the NPS bars (pale, behind), then the three lines.
 const COLORS = ["#b8c7e0", "#2f6fdf", "#1aa367", "#e08a1e"];
 
-let found: string[] | undefined;
+/**
+ * A TrueType Latin face for digits and Latin letters. resvg outlines Noto CJK's CFF glyphs slowly
+ * (a few ms each, measured), and most of a chart's text is digits: with this, ~0.25 s instead of ~0.5 s.
+ */
+const LATIN_CANDIDATES: Array<{ family: string; files: string[] }> = [
+  { family: "Liberation Sans", files: ["/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf", "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"] },
+  { family: "DejaVu Sans", files: ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"] },
+];
+
+let found: { cjk: string[]; latin?: { family: string; files: string[] } } | undefined;
+function machineFonts() {
+  found ??= {
+    cjk: FONT_CANDIDATES.filter((p) => existsSync(p)),
+    latin: LATIN_CANDIDATES.map((c) => ({ ...c, files: c.files.filter((p) => existsSync(p)) })).find((c) => c.files.length > 0),
+  };
+  return found;
+}
+
 /** The Noto Sans CJK files on this machine (looked up once; loading only them is faster than every system font). */
 export function cjkFontFiles(): string[] {
-  found ??= FONT_CANDIDATES.filter((p) => existsSync(p));
-  return found;
+  return machineFonts().cjk;
 }
 
 /** PNG bytes of the scores per month: three 1–5 averages on the left axis, NPS as bars on the right. */
@@ -73,10 +89,13 @@ export async function renderScoreChart(input: ScoreChartInput, options: ScoreCha
   const bad = input.months.find((m) => !MONTH.test(m.month));
   if (bad) throw new ValidationError("chart: month must be YYYY-MM", { month: String(bad.month).slice(0, 20) });
 
-  const svg = chartSvg(input.title, input.months, width, height);
-  const fontFiles = options.fontFiles ?? cjkFontFiles();
+  const fonts = machineFonts();
+  // Labels: the Latin face first, CJK characters fall back to Noto. The title stays all Noto (bold).
+  const latin = options.fontFiles === undefined && fonts.cjk.length > 0 ? fonts.latin : undefined;
+  const fontFiles = options.fontFiles ?? [...fonts.cjk, ...(latin?.files ?? [])];
+  const svg = chartSvg(input.title, input.months, width, height, latin ? `${latin.family}, ${SCORE_CHART_FONT}` : SCORE_CHART_FONT);
   // No known CJK file: let resvg look through the system's fonts (slower, may still find one).
-  const font = options.fontFiles === undefined && fontFiles.length === 0
+  const font = options.fontFiles === undefined && fonts.cjk.length === 0
     ? { loadSystemFonts: true, defaultFontFamily: SCORE_CHART_FONT }
     : { loadSystemFonts: false, fontFiles, defaultFontFamily: SCORE_CHART_FONT, sansSerifFamily: SCORE_CHART_FONT };
   const image = await renderAsync(svg, { font, background: "#ffffff", fitTo: { mode: "original" }, logLevel: "off" });
@@ -88,18 +107,18 @@ function point(v: number | null, min: number, max: number): number | string {
   return v === null || !Number.isFinite(v) ? "-" : Math.round(Math.min(max, Math.max(min, v)) * 100) / 100;
 }
 
-function chartSvg(title: string, months: MonthlyScores[], width: number, height: number): string {
+function chartSvg(title: string, months: MonthlyScores[], width: number, height: number, labelFont: string): string {
   const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width, height });
   try {
     const hasData = months.some((m) => [m.overall, m.timeliness, m.professionalism, m.nps].some((v) => v !== null && Number.isFinite(v)));
-    const textStyle = { fontFamily: SCORE_CHART_FONT };
+    const textStyle = { fontFamily: labelFont };
     const empty = {
       type: "text",
       left: "center",
       top: "middle",
       style: { text: "暂无数据", fontSize: 22, fill: "#999999", fontFamily: SCORE_CHART_FONT },
     };
-    const titleOpt = { text: title.slice(0, 60), left: "center", top: 12, textStyle: { ...textStyle, fontSize: 18 } };
+    const titleOpt = { text: title.slice(0, 60), left: "center", top: 12, textStyle: { fontFamily: SCORE_CHART_FONT, fontSize: 18 } };
     if (months.length === 0) {
       chart.setOption({ animation: false, backgroundColor: "#ffffff", textStyle, title: titleOpt, graphic: [empty] });
       return chart.renderToSVGString();
@@ -125,7 +144,7 @@ function chartSvg(title: string, months: MonthlyScores[], width: number, height:
         type: "category",
         // The month and how many answered it: an average of 2 answers reads differently from one of 200.
         data: months.map((m) => `${m.month}\n${m.responses} 份`),
-        axisLabel: { fontFamily: SCORE_CHART_FONT, interval: months.length > 18 ? "auto" : 0 },
+        axisLabel: { fontFamily: labelFont, interval: months.length > 18 ? "auto" : 0 },
       },
       yAxis: [
         { type: "value", name: "平均分", min: 0, max: 5, interval: 1, nameTextStyle: textStyle },
