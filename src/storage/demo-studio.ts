@@ -2,11 +2,13 @@ import { formatStudioNumber } from "../domain/approval/studio-number.ts";
 import { businessDate } from "../domain/calendar/working-days.ts";
 import type { PrismaClient } from "./database.ts";
 import { DEMO_ENTERPRISES, DEMO_PEOPLE } from "./demo-directory.ts";
+import { seedDemoServiceHistory } from "./demo-surveys.ts";
 
 // The simulator's running studio: 榄盛五金 (demo-ent-xiaolan) approved, set up (6.3 b confirmed),
 // OPERATING, its manager 梁婉仪 designated with the three 6.4 b facts, and a roster one city IP
 // officer short of 6.4 a — so a visitor can ask for a service at once, see the agency's 受理 card,
-// and see 工作室情况 name a gap. Kept apart from seedDemo so tests that count the demo directory's
+// and see 工作室情况 name a gap; with months of answered surveys (8.1, 8.2) for 服务评价 图表.
+// Kept apart from seedDemo so tests that count the demo directory's
 // rows (and studio numbers) see no studio; only the simulator adds it.
 
 export const DEMO_APPLICATION_ID = "demo-app-xiaolan";
@@ -85,6 +87,7 @@ export async function seedDemoStudio(prisma: PrismaClient, deps: { now: Date; ti
           { studioId: studio.id, personId: "demo-agency-staff-2", side: "AGENCY", employment: "FULL_TIME", agencyId: "demo-agency" },
         ],
       });
+      await seedDemoServiceHistory(tx, { studioId: studio.id, enterpriseId: ENTERPRISE.id, now: deps.now, timeZone: deps.timeZone });
     });
   } catch (err) {
     // Two first page loads at once: the other one added it.

@@ -44,7 +44,7 @@ async function sim(opts: { seed?: boolean } = {}) {
     const rows = await t.db.prisma.outboxMessage.findMany({ where: { channel: "web", externalUserId: userId }, orderBy: { seq: "asc" } });
     return rows.map((r) => JSON.parse(r.payloadJson) as { kind: string; text?: string }).filter((m) => m.kind === "text").at(-1)?.text ?? "";
   };
-  return { prisma: t.db.prisma, app: runtime.app, say, tap, card, lastText };
+  return { prisma: t.db.prisma, app: runtime.app, runtime, say, tap, card, lastText };
 }
 
 describe("the simulator's demo studio", () => {
@@ -124,5 +124,38 @@ describe("the simulator's demo studio", () => {
     await s.tap("demo-city-ip", "ss:confirm", confirm.id);
     expect((await s.prisma.studio.findUniqueOrThrow({ where: { id: studio.id } })).status).toBe("OPERATING");
     expect((await s.prisma.outboxMessage.findMany({ where: { channel: "web", externalUserId: guest } })).some((r) => r.payloadJson.includes("工作室正式运行"))).toBe(true);
+  });
+});
+
+describe("the simulator's surveys (8.1, 8.2)", () => {
+  it("[8.1] [8.2] the demo studio's service closed yesterday is surveyed on the web channel: the invitation card, the scale cards, the city IP officer's follow-up card, 服务评价 and its chart", async () => {
+    const s = await sim();
+    await s.app.request("/simulator/api/personas"); // the first visit adds the demo studio and its history
+    const manager = "demo-manager-xiaolan";
+    const surveys = s.runtime.domain.surveys;
+    expect(await surveys.sendDue(new Date("2026-11-25T02:00:00Z"))).toEqual({ sent: 1, deferred: 0 });
+    await s.runtime.services.dispatcher.drain();
+    const invitation = await s.card(manager, "sv-");
+    expect(invitation.buttons.map((b) => b.label)).toEqual(["实名评价", "匿名评价"]);
+    await s.tap(manager, "sv:anon", invitation.id);
+    for (const [step, value] of [["overall", "2"], ["timeliness", "3"], ["professionalism", "3"], ["recommend", "7"]] as const) {
+      const c = await s.card(manager, `service-survey-${step}`);
+      const b = c.buttons.find((x) => x.label === value);
+      if (!b) throw new Error(JSON.stringify(c));
+      await s.tap(manager, b.key, c.id);
+    }
+    await s.say(manager, "保险方案讲得不够清楚");
+    expect(await s.lastText(manager)).toContain("已转给市局知识产权科");
+    const followUp = await s.card("demo-city-ip", "fu-");
+    expect(followUp.buttons.map((b) => b.label)).toEqual(["登记处理结果"]);
+
+    // 服务评价: this month's figures; 服务评价 图表: a picture of the demo's months.
+    await s.say("demo-city-ip", "服务评价");
+    expect(await s.lastText("demo-city-ip")).toMatch(/答复 1 份/);
+    await s.say("demo-city-ip", "服务评价 图表");
+    const rows = await s.prisma.outboxMessage.findMany({ where: { channel: "web", externalUserId: "demo-city-ip" }, orderBy: { seq: "asc" } });
+    const image = rows.map((r) => JSON.parse(r.payloadJson) as { kind: string; png?: string; alt?: string }).filter((m) => m.kind === "image").at(-1)!;
+    expect(image.alt).toContain("服务评价图表");
+    expect(Buffer.from(image.png!, "base64").subarray(1, 4).toString()).toBe("PNG");
   });
 });
