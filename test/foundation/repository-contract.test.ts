@@ -54,7 +54,7 @@ describe.each(testProviders())("repository contract on %s", (provider) => {
   it("keeps money as exact integers and deadlines as calendar dates", async () => {
     await seedDatabase(t.db.prisma, { production: true });
     const e = await t.db.prisma.enterprise.create({ data: { name: "测试企业", townId: "xiaolan", registeredCapitalYuan: 123_456_789_012n } });
-    const a = await t.db.prisma.ipAsset.create({ data: { enterpriseId: e.id, kind: "PATENT_INVENTION", title: "一种装置", expiryDate: "2031-02-29".replace("29", "28") } });
+    const a = await t.db.prisma.ipAsset.create({ data: { enterpriseId: e.id, kind: "PATENT_INVENTION", title: "一种装置", naturalKey: "ZL202110000001.0", expiryDate: "2031-02-29".replace("29", "28") } });
     const back = await t.db.prisma.enterprise.findUniqueOrThrow({ where: { id: e.id } });
     expect(back.registeredCapitalYuan).toBe(123_456_789_012n);
     expect((await t.db.prisma.ipAsset.findUniqueOrThrow({ where: { id: a.id } })).expiryDate).toBe("2031-02-28");

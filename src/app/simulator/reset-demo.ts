@@ -31,6 +31,7 @@ export async function resetDemo(prisma: PrismaClient, services: Pick<Services, "
     tx.application.deleteMany(),
     tx.studioNumberSequence.deleteMany(),
     tx.reminderDelivery.deleteMany(),
+    tx.reminderDigest.deleteMany(),
     tx.reminder.deleteMany(),
     tx.ipAsset.deleteMany(),
     tx.conversationSession.deleteMany(),
