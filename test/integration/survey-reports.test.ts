@@ -200,10 +200,11 @@ describe("admin reports of surveys [8.2]", () => {
     const csv = new TextDecoder().decode(bytes.slice(3));
     const lines = csv.split("\r\n");
     expect(lines[0]).toBe("问卷编号,类型,工作室编号,企业,涵盖服务,答复日期,总体满意度(1-5),及时性(1-5),专业性(1-5),推荐意愿(0-10),意见,答复人");
-    expect(lines[1]).toBe(`sv-0,服务评价,${s1.number},中山市甲电器有限公司,000005 a 管理体系建设,2026-11-02,4,3,5,8,"'=HYPERLINK(""http://x"")",匿名`);
+    // [8.1] anonymous: neither the survey nor the request numbers (they lead back to who was asked), the service type only.
+    expect(lines[1]).toBe(`匿名,服务评价,${s1.number},中山市甲电器有限公司,a 管理体系建设,2026-11-02,4,3,5,8,"'=HYPERLINK(""http://x"")",匿名`);
     // A comment with quotes, a comma and a line break stays one field.
     expect(csv).toContain(`sv-1,服务评价,${s1.number},中山市甲电器有限公司,000001 a 管理体系建设；000002 c 快速维权,2026-11-06,2,3,4,5,"响应慢，""再快点""\n第二行, 好",陈立新\r\n`);
-    expect(csv).toContain(`sv-3,工作室整体评价,${s1.number},中山市甲电器有限公司,,2026-11-11,5,5,5,10,,匿名\r\n`);
+    expect(csv).toContain(`匿名,工作室整体评价,${s1.number},中山市甲电器有限公司,,2026-11-11,5,5,5,10,,匿名\r\n`);
     expect(csv).toContain(",2026-11-12,4,5,4,9,很好,梁婉仪\r\n");
     expect(csv).toContain(",2026-11-12,3,4,4,6,'-1 分也不想给,匿名\r\n");
     expect(csv.endsWith("\r\n")).toBe(true);
@@ -230,7 +231,7 @@ describe("admin reports of surveys [8.2]", () => {
     expect(rows).toHaveLength(6);
     expect(rows[0]![10]).toBe("意见");
     // Text, never a formula: the leading = stays inert.
-    expect(rows[1]).toEqual(["sv-0", "服务评价", s1.number, "中山市甲电器有限公司", "000005 a 管理体系建设", "2026-11-02", 4, 3, 5, 8, '=HYPERLINK("http://x")', "匿名"]);
+    expect(rows[1]).toEqual(["匿名", "服务评价", s1.number, "中山市甲电器有限公司", "a 管理体系建设", "2026-11-02", 4, 3, 5, 8, '=HYPERLINK("http://x")', "匿名"]);
     expect(rows[2]).toEqual(["sv-1", "服务评价", s1.number, "中山市甲电器有限公司", "000001 a 管理体系建设；000002 c 快速维权", "2026-11-06", 2, 3, 4, 5, '响应慢，"再快点"\n第二行, 好', "陈立新"]);
     expect(rows.slice(3).map((r) => r[11]).sort()).toEqual(["匿名", "匿名", "梁婉仪"]);
     const everything = JSON.stringify(rows);

@@ -3,6 +3,7 @@
 // the scores per month of the last 12 months as a picture.
 import type { SurveyReports } from "../bot/survey-handler.ts";
 import { businessDate } from "../../domain/calendar/working-days.ts";
+import { imageMessage } from "../../domain/chat.ts";
 import type { PrismaClient } from "../../storage/database.ts";
 import type { PersonView } from "../../storage/directory.ts";
 import { studiosInScope, surveyFiguresFor } from "../../storage/survey-report-store.ts";
@@ -27,8 +28,9 @@ export function chatReports(deps: { prisma: PrismaClient; timeZone: string }): S
     },
     async chartMessage(person, now) {
       const { report, label } = await figures(person, now, 12);
-      const png = await renderScoreChart({ title: `服务评价（${label}）`, months: monthlyScores(report) });
-      return { kind: "image", png: Buffer.from(png).toString("base64"), alt: `服务评价图表（${label}）：${surveyReportText(report, label)}` };
+      // Phone-sized: a chat picture is read on a 390-pixel-wide screen.
+      const png = await renderScoreChart({ title: `服务评价（${label}）`, months: monthlyScores(report), width: 720, height: 480 });
+      return imageMessage(png, `服务评价图表（${label}）：${surveyReportText(report, label)}`);
     },
   };
 }

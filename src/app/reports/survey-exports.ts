@@ -11,10 +11,12 @@ const HEADERS = ["问卷编号", "类型", "工作室编号", "企业", "涵盖�
 const KIND_LABELS: Record<string, string> = { SERVICE: "服务评价", STUDIO: "工作室整体评价" };
 
 /** "ABC123 a 管理体系建设；DEF456 c 快速维权" (the request numbers of chat, 7.1 letters and labels). */
-const servicesText = (r: ResponseRow) => r.services.map((s) => `${requestNo(s.id)} ${s.category} ${serviceCategory(s.category)?.label ?? ""}`.trim()).join("；");
+// 8.1: an anonymous answer's survey and request numbers would lead back to the requester who was
+// asked: it shows the service types only.
+const servicesText = (r: ResponseRow) => r.services.map((s) => `${r.anonymous ? "" : `${requestNo(s.id)} `}${s.category} ${serviceCategory(s.category)?.label ?? ""}`.trim()).join("；");
 
 function cells(r: ResponseRow): (string | number)[] {
-  return [r.surveyId, KIND_LABELS[r.kind] ?? r.kind, r.studioNumber, r.enterprise, servicesText(r), r.answeredOn, r.overall, r.timeliness, r.professionalism, r.recommend, r.comment ?? "", r.anonymous ? ANONYMOUS : (r.respondentName ?? "")];
+  return [r.anonymous ? ANONYMOUS : r.surveyId, KIND_LABELS[r.kind] ?? r.kind, r.studioNumber, r.enterprise, servicesText(r), r.answeredOn, r.overall, r.timeliness, r.professionalism, r.recommend, r.comment ?? "", r.anonymous ? ANONYMOUS : (r.respondentName ?? "")];
 }
 
 /** Spreadsheets run a cell starting with = + - @ (or tab, CR) as a formula: an apostrophe keeps it text. */
