@@ -154,4 +154,26 @@ describe("[8.1] [8.2] feedback surveys and the improvement loop", () => {
     expect(report.totals.cycleHoursAverage).toBe(3.5);
     expect((await verifyAuditChain(prisma())).ok).toBe(true);
   });
+
+  it("[8.2] a named low score: the city IP officer sees who answered, closes the follow-up, and the respondent is told directly", async () => {
+    ({ h } = await operatingStudio({ start: at("2026-10-12", "09:00") }));
+    await closedService(at("2026-10-12", "09:00"), at("2026-10-12", "10:00"));
+    expect(await runJob("surveys", at("2026-10-12", "11:05"))).toMatchObject({ sent: 1 });
+    h.clock.set(at("2026-10-12", "14:00"));
+    await tap(h, "applicant1", "实名评价", "sv-");
+    for (const s of ["4", "4", "2"]) await tap(h, "applicant1", s, "service-survey-");
+    await tap(h, "applicant1", "9", "service-survey-");
+    await h.text("applicant1", "跳过");
+    const applicant = await prisma().person.findFirstOrThrow({ where: { identities: { some: { externalId: "applicant1" } } } });
+    const card = cards("zhanglei", "fu-")[0]!;
+    expect(cardText(card)).toContain(applicant.name);
+    expect(cardText(card)).toContain("专业性 2/5");
+    expect(cardText(card)).toContain("（未填写）");
+    h.clock.set(at("2026-10-13", "10:00"));
+    await tap(h, "zhanglei", "登记处理结果", "fu-");
+    await h.text("zhanglei", "已与服务机构复盘，更换项目负责人");
+    expect(texts("zhanglei").at(-1)).toBe("已记录处理结果，并已告知评价人。");
+    expect(texts("applicant1").at(-1)).toBe("您此前的服务评价我们已跟进处理（8.2）：已与服务机构复盘，更换项目负责人\n感谢您的意见！");
+    expect(await prisma().followUp.findFirstOrThrow()).toMatchObject({ status: "CLOSED", closedById: "demo-city-ip", openedOn: "2026-10-12", dueOn: "2026-10-19" });
+  });
 });
