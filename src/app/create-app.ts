@@ -3,6 +3,7 @@ import { createDomain, defaultHandlers, type Domain } from "./bot/handlers.ts";
 import type { AppDeps } from "./deps.ts";
 import { createErrorHandler, refuseNulInUrl } from "./error-handler.ts";
 import { adminAuditRoutes } from "./routes/admin-audit.ts";
+import { adminCalendarRoutes } from "./routes/admin-calendar.ts";
 import { adminJobRoutes } from "./routes/admin-jobs.ts";
 import { adminDirectoryRoutes } from "./routes/admin-directory.ts";
 import { adminOutboxRoutes } from "./routes/admin-outbox.ts";
@@ -30,6 +31,7 @@ export function createApp(deps: AppDeps & { services: Services; domain: Domain }
   app.route("/", adminStudioRoutes(deps)); // agencies, studio rosters (6.4)
   app.route("/", adminJobRoutes(deps)); // scheduled jobs: list, run now, ?at= outside production
   app.route("/", adminReportRoutes(deps)); // 8.2 survey reports: JSON, PNG chart, CSV and XLSX
+  app.route("/", adminCalendarRoutes(deps)); // working-day calendar years: GET/PUT/DELETE /admin/calendar/:year
   app.get("/", (c) => c.text("IP Studio Bot (知识产权流动工作室助手) is running. See /healthz."));
   return app;
 }

@@ -7,6 +7,7 @@ import { createOutboxDispatcher, type OutboxDispatcher, type RateLimit } from ".
 import { createDirectory, type Directory } from "../storage/directory.ts";
 import type { MediaStore } from "../storage/media-store.ts";
 import type { BotHandler } from "./bot/bot-context.ts";
+import type { YearCalendar } from "./calendar/year-calendar.ts";
 import { createBot, type Bot } from "./bot/bot.ts";
 import type { AppDeps } from "./deps.ts";
 import { createInboundPipeline, type InboundPipeline } from "./inbound-pipeline.ts";
@@ -25,6 +26,8 @@ export interface CoreDeps extends AppDeps {
   flows?: FlowDefinition[];
   /** Where fetched files (set-up photos) go; without one they are not fetched. */
   mediaStore?: MediaStore;
+  /** The working-day calendar, loaded by the entry (start-node); default: the package's years until reload(). */
+  calendar?: YearCalendar;
 }
 
 export interface Services {

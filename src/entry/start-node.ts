@@ -4,12 +4,14 @@ import { serve } from "@hono/node-server";
 import cron from "node-cron";
 import type { DestinationStream } from "pino";
 import { createRuntime } from "../app/create-app.ts";
+import { createYearCalendar } from "../app/calendar/year-calendar.ts";
 import { LEASE_MS } from "../app/inbound-pipeline.ts";
 import { systemClock, type Clock } from "../app/deps.ts";
 import { loadConfig } from "../config/config.ts";
 import { isWebAdapter } from "../channels/web/web-adapter.ts";
 import { productJobs } from "../app/jobs/product-jobs.ts";
 import { createLogger } from "../log/logger.ts";
+import { listCalendarYears } from "../storage/calendar-years.ts";
 import { openDatabase } from "../storage/database.ts";
 import { createFsMediaStore } from "../storage/media-store.ts";
 import { applyMigrations } from "../storage/migrations.ts";
@@ -21,6 +23,7 @@ export interface RunningServer {
 }
 
 const ROOT = join(import.meta.dirname, "../..");
+const CALENDAR_RELOAD_MS = 60_000;
 
 export function migrationSet(provider: "sqlite" | "postgresql") {
   return provider === "sqlite"
@@ -44,7 +47,13 @@ export async function startNode(opts: { env: Record<string, string | undefined>;
 
   // Fetched set-up photos: data/media next to the SQLite file (./data/media on PostgreSQL).
   const mediaRoot = join(config.database.provider === "sqlite" ? dirname(config.database.url.slice("file:".length)) : "data", "media");
-  const { app, services, domain } = createRuntime({ config, db, logger, clock, mediaStore: createFsMediaStore(mediaRoot) });
+  // Working days: the chinese-days package plus the admin-entered years, read before serving and
+  // re-read every minute (a year saved on another instance; this one reloads at once).
+  const calendar = createYearCalendar({ logger, load: () => listCalendarYears(db.prisma) });
+  await calendar.reload();
+  const calendarTimer = setInterval(() => void calendar.reload().catch((err) => logger.error({ err }, "reloading the working-day calendar failed")), CALENDAR_RELOAD_MS);
+  calendarTimer.unref();
+  const { app, services, domain } = createRuntime({ config, db, logger, clock, mediaStore: createFsMediaStore(mediaRoot), calendar });
   // Sends a killed run left under a lock go first, not after it (SQLite: no other process).
   await services.dispatcher.releaseLocks({ exclusive: config.database.provider === "sqlite" });
   // Events a previous run accepted (answered 200) but did not finish are handled before new
@@ -53,6 +62,7 @@ export async function startNode(opts: { env: Record<string, string | undefined>;
   const renewTimer = setInterval(() => void services.pipeline.renewLeases().catch((err) => logger.error({ err }, "renewing inbound leases failed")), LEASE_MS / 3);
   await services.pipeline.recover({ exclusive: config.database.provider === "sqlite" }).catch((err: unknown) => {
     clearInterval(renewTimer);
+    clearInterval(calendarTimer);
     throw err;
   });
   const server = await new Promise<Server>((resolve) => {
@@ -84,6 +94,7 @@ export async function startNode(opts: { env: Record<string, string | undefined>;
         });
         await services.settle();
         clearInterval(renewTimer);
+        clearInterval(calendarTimer);
         await db.close();
         logger.info("stopped");
       })();

@@ -11,7 +11,8 @@
 // Coverage: chinese-days 1.5.7 carries holidays and 调休 for 2004–2026. A year the package does
 // not cover falls back to weekends-only (no statutory holidays, no make-up days) because the
 // schedule for a year is only published by the State Council around November of the year
-// before: update the package when it is. chineseDaysCoverage() lets a job warn about it.
+// before: update the package when it is. Admins load a year the package lacks (or correct one)
+// through PUT /admin/calendar/:year: src/app/calendar/year-calendar.ts merges both sources.
 
 import data from "chinese-days/dist/chinese-days.json" with { type: "json" };
 import { createWorkingCalendar, type WorkingCalendar } from "../domain/calendar/working-days.ts";
@@ -36,9 +37,31 @@ export function chineseDaysCoverage(): { firstYear: number; lastYear: number } {
   return coverage;
 }
 
+let byYear: Map<number, { holidays: string[]; makeupWorkdays: string[] }> | undefined;
+
+/** The package's days off and make-up working days of each year it covers, sorted. */
+export function chineseDaysByYear(): ReadonlyMap<number, { holidays: readonly string[]; makeupWorkdays: readonly string[] }> {
+  if (!byYear) {
+    const m = new Map<number, { holidays: string[]; makeupWorkdays: string[] }>();
+    const of = (d: string) => {
+      const y = Number(d.slice(0, 4));
+      let e = m.get(y);
+      if (!e) m.set(y, (e = { holidays: [], makeupWorkdays: [] }));
+      return e;
+    };
+    for (const d of Object.keys(source.holidays).sort()) of(d).holidays.push(d);
+    for (const d of Object.keys(source.workdays).sort()) of(d).makeupWorkdays.push(d);
+    byYear = m;
+  }
+  return byYear;
+}
+
 let calendar: WorkingCalendar | undefined;
 
-/** One shared calendar per process: the data is static, and the calendar memoises per date. */
+/**
+ * The package's data alone, one shared calendar per process (static data; memoised per date).
+ * The app uses createYearCalendar (package + admin-entered years) instead.
+ */
 export function createChineseWorkingCalendar(): WorkingCalendar {
   calendar ??= createWorkingCalendar({
     holidays: new Set(Object.keys(source.holidays)),

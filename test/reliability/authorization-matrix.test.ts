@@ -136,6 +136,9 @@ const ADMIN_ROUTES: [method: string, path: string, body?: string][] = [
   ["GET", "/admin/reports/surveys.png"],
   ["GET", "/admin/reports/survey-responses.csv"],
   ["GET", "/admin/reports/survey-responses.xlsx"],
+  ["GET", "/admin/calendar/2027"], // working-day calendar years
+  ["PUT", "/admin/calendar/2027", "{}"],
+  ["DELETE", "/admin/calendar/2027"],
 ];
 const TOKEN = "matrix-admin-token-0123456789";
 const CREDENTIALS: [name: string, headers: Record<string, string>, allowed: boolean][] = [

@@ -2,8 +2,8 @@ import { allFlows } from "../../../bot-flows/index.ts";
 import { APPROVAL_OPINION_FLOW } from "../../../bot-flows/approval-opinion.ts";
 import type { FlowInput } from "../../flows/engine-types.ts";
 import { createFlowRegistry, type FlowRegistry } from "../../flows/flow-registry.ts";
-import type { WorkingCalendar } from "../../domain/calendar/working-days.ts";
-import { createChineseWorkingCalendar } from "../../jobs/chinese-calendar.ts";
+import { createYearCalendar, type YearCalendar } from "../calendar/year-calendar.ts";
+import { listCalendarYears } from "../../storage/calendar-years.ts";
 import { createApprovalService, type ApprovalService } from "../approvals/approval-service.ts";
 import { createLinkSigner } from "../link-signer.ts";
 import { randomId, type CoreDeps, type Services } from "../services.ts";
@@ -29,7 +29,7 @@ import { surveyHandler } from "./survey-handler.ts";
 
 export interface Domain {
   flows: FlowRegistry;
-  calendar: WorkingCalendar;
+  calendar: YearCalendar;
   approvals: ApprovalService;
   linkSigner: ReturnType<typeof createLinkSigner>;
   /** The one conversation runner every flow runs on. */
@@ -48,7 +48,7 @@ export function createDomain(deps: CoreDeps & Pick<Services, "directory" | "adap
   const flows = createFlowRegistry(deps.flows ?? allFlows);
   const linkSigner = createLinkSigner(deps.config.signingSecret, now);
   const capabilitiesOf = (channel: string) => deps.adapters[channel as keyof typeof deps.adapters]?.capabilities ?? { buttons: false, markdown: false, cardUpdate: false, maxButtons: 0 };
-  const calendar = createChineseWorkingCalendar();
+  const calendar = deps.calendar ?? createYearCalendar({ logger: deps.logger, load: () => listCalendarYears(deps.db.prisma) });
   const conversations = createConversations({ prisma: deps.db.prisma, flows, helpContact: deps.config.helpContact, newId, capabilitiesOf });
   const approvals = createApprovalService({
     prisma: deps.db.prisma,

@@ -1,7 +1,8 @@
 import type { ApprovalService } from "../approvals/approval-service.ts";
 import { randomId, type Services } from "../services.ts";
 import { jobEnvName, type Config } from "../../config/config.ts";
-import type { WorkingCalendar } from "../../domain/calendar/working-days.ts";
+import { CALENDAR_CHECK_JOB, checkNextYearCalendar } from "../calendar/calendar-check.ts";
+import type { YearCalendar } from "../calendar/year-calendar.ts";
 import type { FlowRegistry } from "../../flows/flow-registry.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { PrismaClient } from "../../storage/database.ts";
@@ -40,7 +41,7 @@ export interface JobDeps {
   config: Config;
   logger: Logger;
   services: Services;
-  domain: { approvals: ApprovalService; flows: FlowRegistry; calendar: WorkingCalendar; surveys: SurveyService; followUps: FollowUps; conversations: Conversations };
+  domain: { approvals: ApprovalService; flows: FlowRegistry; calendar: YearCalendar; surveys: SurveyService; followUps: FollowUps; conversations: Conversations };
   /** Drains the outbox as of `now` (default: the services' dispatcher on the app's clock). */
   drainOutbox?: (now: Date) => Promise<unknown>;
   /** Where fetched set-up photos go (default: the services' store; none: nothing fetched). */
@@ -77,6 +78,8 @@ export function jobCatalogue(deps: JobDeps): ScheduledJob[] {
     { name: "studio-setup", cron: "0 9 * * *", slot: daySlot, work: (now) => remindStudioSetup(studio, now) },
     // Weekly: runs daily, sends once per studio and ISO week, on the week's first working day.
     { name: "studio-rosters", cron: "10 9 * * *", slot: daySlot, work: (now) => remindStudioRosters(studio, now) },
+    // Daily: re-reads admin-entered calendar years; in December warns ADMIN once if next year has none.
+    { name: CALENDAR_CHECK_JOB, cron: "20 9 * * *", slot: daySlot, work: (now) => checkNextYearCalendar({ prisma, calendar: domain.calendar, directory: services.directory, timeZone: tz, logger }, now) },
     // Takes over failed events after their wait and a dead instance's events after its lease.
     { name: "inbound-retry", cron: "*/5 * * * * *", work: () => services.pipeline.retryStuck() },
     // Retries and backoff; the outbox is also drained right after each handled event.
