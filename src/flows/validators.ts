@@ -56,6 +56,21 @@ export function chinaYear(now: Date): number {
   return new Date(now.getTime() + 8 * 3600_000).getUTCFullYear();
 }
 
+// --- calendar dates ("YYYY-MM-DD", the IP register's business dates) ---------------------------
+
+/** 2021-06-01, 2021/6/1, 2021.6.1, 2021年6月1日, 20210601 (full-width digits too) → "2021-06-01"; null if not a real date. */
+export function parseDateText(text: string): string | null {
+  const t = text.normalize("NFKC").replace(/\s+/g, "");
+  const m = /^(\d{4})(?:[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{2})(\d{2}))$/.exec(t);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2] ?? m[4]), Number(m[3] ?? m[5])];
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  if (y < 1900 || y > 2199 || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) return null;
+  return `${m[1]}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+export const DATE_EXAMPLE = "2021-06-01（也可写 2021/6/1 或 2021年6月1日）";
+
 // Validators return the specific problem only; the engine appends the step's "expected + example".
 export const validators: Record<string, Validator> = {
   uscc: (v) => (typeof v === "string" ? usccProblem(v) : "不是统一社会信用代码"),
@@ -68,6 +83,8 @@ export const validators: Record<string, Validator> = {
   address: (v) => (typeof v === "string" && HAN.test(v) && [...v].length >= 6 ? null : "地址太简单了，请写到路名门牌"),
   notFutureYear: (v, ctx) =>
     typeof v === "number" && v > chinaYear(ctx.now) ? `年份不能晚于今年（${chinaYear(ctx.now)} 年）` : null,
+  /** A real calendar date, as the "date" normalizer leaves it. */
+  date: (v) => (typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v) && parseDateText(v) === v ? null : "这不是一个有效的日期"),
   /** An explicit confirmation of a final step (不同意): only these words, never a bare "好吧". */
   confirmWord: (v) => (typeof v === "string" && ["确认", "确定", "是", "confirm", "yes"].includes(v.normalize("NFKC").trim().toLowerCase().replace(/[。.!！]+$/, "")) ? null : ""),
 };
@@ -77,4 +94,6 @@ export const normalizers: Record<string, Normalizer> = {
   companyName: (s) => collapseSpaces(s.replace(/\(/g, "（").replace(/\)/g, "）")),
   upperCase: (s) => s.toUpperCase(),
   removeSpaces: (s) => s.replace(/\s+/g, ""),
+  /** Dates as people type them → "YYYY-MM-DD" (left as typed when not a date: the "date" validator says so). */
+  date: (s) => parseDateText(s) ?? s.trim(),
 };
