@@ -71,7 +71,12 @@ export function createYearCalendar(deps: { logger: Logger; load: () => Promise<C
       );
     }
   };
+  let signature = "[]";
   const apply = (rows: CalendarYearRecord[]) => {
+    // The minute timer mostly re-reads an unchanged table: keep the memoised calendar then.
+    const next = JSON.stringify(rows.map((r) => [r.year, r.holidays, r.makeupWorkdays, r.note, r.updatedAt.getTime()]));
+    if (next === signature) return;
+    signature = next;
     state = build(new Map(rows.map((r) => [r.year, r])));
   };
   return {
