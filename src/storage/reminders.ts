@@ -1,0 +1,130 @@
+// The reminder tables behind small functions: deadlines (Reminder), what was sent to whom
+// (ReminderDelivery, unique per deadline, milestone and recipient) and the numbered digests.
+import type { PrismaClient, Tx } from "./database.ts";
+
+type Db = PrismaClient | Tx;
+
+export interface ReminderUpsert {
+  enterpriseId: string;
+  assetId: string;
+  kind: string;
+  dueDate: string;
+  graceEndDate: string | null;
+  detailJson: string;
+  nextRemindOn: string | null;
+  dedupeKey: string;
+}
+
+/** Creates the deadline's row unless it exists (then only its figures are refreshed); true when created. */
+export async function upsertReminder(tx: Tx, r: ReminderUpsert): Promise<boolean> {
+  const existing = await tx.reminder.findUnique({ where: { dedupeKey: r.dedupeKey }, select: { id: true, status: true } });
+  if (existing) {
+    if (existing.status === "CANCELLED") await tx.reminder.update({ where: { id: existing.id }, data: { status: "PENDING", detailJson: r.detailJson, graceEndDate: r.graceEndDate, nextRemindOn: r.nextRemindOn } });
+    else await tx.reminder.update({ where: { id: existing.id }, data: { detailJson: r.detailJson, graceEndDate: r.graceEndDate } });
+    return false;
+  }
+  await tx.reminder.create({ data: { ...r, status: "PENDING" } });
+  return true;
+}
+
+/** The asset's pending deadlines not in `keep` become CANCELLED (the asset changed). */
+export async function cancelOtherReminders(tx: Tx, assetId: string, keep: string[]): Promise<number> {
+  return (await tx.reminder.updateMany({ where: { assetId, status: "PENDING", dedupeKey: { notIn: keep } }, data: { status: "CANCELLED", nextRemindOn: null } })).count;
+}
+
+export function assetById(db: Db, id: string) {
+  return db.ipAsset.findUnique({ where: { id } });
+}
+
+/** Pending deadlines with something to send by `today`, in id order after `cursor` (bounded batches). */
+export function dueReminders(db: Db, today: string, cursor: string | null, take: number) {
+  return db.reminder.findMany({
+    where: { status: "PENDING", nextRemindOn: { lte: today }, ...(cursor ? { id: { gt: cursor } } : {}) },
+    include: { asset: { select: { title: true, number: true, kind: true } }, deliveries: { select: { milestone: true, personId: true } } },
+    orderBy: { id: "asc" },
+    take,
+  });
+}
+export type DueReminder = Awaited<ReturnType<typeof dueReminders>>[number];
+
+export async function setNextRemindOn(tx: Tx, id: string, nextRemindOn: string | null, status?: "LAPSED"): Promise<void> {
+  await tx.reminder.update({ where: { id }, data: { nextRemindOn, ...(status ? { status } : {}) } });
+}
+
+/** The people who get an enterprise's reminders: its studio's designated managers, else its ENTERPRISE_MANAGERs. */
+export async function enterpriseManagers(db: Db, enterpriseId: string): Promise<string[]> {
+  const designated = await db.studioMember.findMany({ where: { studio: { enterpriseId }, side: "ENTERPRISE", isManager: true, leftAt: null }, select: { personId: true } });
+  if (designated.length > 0) return [...new Set(designated.map((m) => m.personId))];
+  const grants = await db.roleGrant.findMany({ where: { role: "ENTERPRISE_MANAGER", enterpriseId, revokedAt: null }, select: { personId: true } });
+  return [...new Set(grants.map((g) => g.personId))];
+}
+
+/** The agency staff on the roster of the enterprise's studio(s). */
+export async function enterpriseAgencyStaff(db: Db, enterpriseId: string): Promise<string[]> {
+  const rows = await db.studioMember.findMany({ where: { studio: { enterpriseId }, side: "AGENCY", leftAt: null }, select: { personId: true } });
+  return [...new Set(rows.map((r) => r.personId))];
+}
+
+/** The enterprise's OPERATING studio (需要帮助 opens a service request there). */
+export function operatingStudioOf(db: Db, enterpriseId: string) {
+  return db.studio.findFirst({ where: { enterpriseId, status: "OPERATING" }, select: { id: true, number: true } });
+}
+
+/** Claims today's digest of a person; false when one was sent already (another run, another instance). */
+export async function claimDigest(tx: Tx, d: { id: string; personId: string; sentOn: string; items: string[] }): Promise<boolean> {
+  const exists = await tx.reminderDigest.findUnique({ where: { personId_sentOn: { personId: d.personId, sentOn: d.sentOn } }, select: { id: true } });
+  if (exists) return false;
+  await tx.reminderDigest.create({ data: { id: d.id, personId: d.personId, sentOn: d.sentOn, itemsJson: JSON.stringify(d.items) } });
+  return true;
+}
+
+export async function recordDelivery(tx: Tx, d: { reminderId: string; personId: string; milestone: string; sentOn: string; digestId: string | null }): Promise<void> {
+  await tx.reminderDelivery.create({ data: d });
+}
+
+/** The person's latest digest (typed 已处理 N refers to its items). */
+export function latestDigest(db: Db, personId: string) {
+  return db.reminderDigest.findFirst({ where: { personId }, orderBy: { sentOn: "desc" } });
+}
+
+export function reminderById(db: Db, id: string) {
+  return db.reminder.findUnique({ where: { id }, include: { asset: true } });
+}
+
+/** 已处理: DONE once. */
+export async function ackReminder(tx: Tx, id: string, byId: string, now: Date): Promise<boolean> {
+  return (await tx.reminder.updateMany({ where: { id, status: "PENDING" }, data: { status: "DONE", ackedAt: now, ackedById: byId, nextRemindOn: null } })).count === 1;
+}
+
+export async function snoozeReminder(tx: Tx, id: string, until: string): Promise<boolean> {
+  return (await tx.reminder.updateMany({ where: { id, status: "PENDING" }, data: { snoozedUntil: until, nextRemindOn: until } })).count === 1;
+}
+
+/** An item still unacknowledged near its deadline goes to the agency staff once. */
+export async function claimEscalation(tx: Tx, id: string, now: Date): Promise<boolean> {
+  return (await tx.reminder.updateMany({ where: { id, status: "PENDING", escalatedAt: null }, data: { escalatedAt: now } })).count === 1;
+}
+
+/** Records what 已处理 changed on the asset (the annuity year paid, the renewed expiry). */
+export async function updateAsset(tx: Tx, id: string, data: { annuityPaidYear?: number; expiryDate?: string; status?: string }): Promise<void> {
+  await tx.ipAsset.update({ where: { id }, data });
+}
+
+/** An enterprise's pending deadlines by due date (我的知识产权, the register's list). */
+export function pendingRemindersOf(db: Db, enterpriseId: string, take = 50) {
+  return db.reminder.findMany({ where: { enterpriseId, status: "PENDING" }, orderBy: { dueDate: "asc" }, take, include: { asset: { select: { title: true, number: true, kind: true } } } });
+}
+
+export function deliveriesOf(db: Db, reminderId: string) {
+  return db.reminderDelivery.findMany({ where: { reminderId }, select: { milestone: true, personId: true } });
+}
+
+export async function enterpriseName(db: Db, id: string): Promise<string> {
+  return (await db.enterprise.findUnique({ where: { id }, select: { name: true } }))?.name ?? "";
+}
+
+/** Whether the person speaks for the enterprise: its manager, or on its studio's enterprise side. */
+export async function speaksForEnterprise(db: Db, personId: string, enterpriseId: string): Promise<boolean> {
+  if (await db.roleGrant.count({ where: { personId, role: "ENTERPRISE_MANAGER", enterpriseId, revokedAt: null } })) return true;
+  return (await db.studioMember.count({ where: { personId, side: "ENTERPRISE", leftAt: null, studio: { enterpriseId } } })) > 0;
+}
