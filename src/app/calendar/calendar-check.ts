@@ -48,7 +48,10 @@ export async function checkNextYearCalendar(deps: CalendarCheckDeps, now: Date):
     deps.logger.warn({ year: nextYear, fix: calendarFixRoute(nextYear) }, "next year's holiday schedule is missing and no ADMIN can be told");
     return { nextYear, source, warned: false, reason: "no ADMIN to tell" };
   }
-  const warned = await claimAndEnqueue(deps.prisma, CALENDAR_WARNING_CLAIM, String(nextYear), messagesTo(admins, { kind: "text", text: missingYearText(nextYear) }), now);
+  // The JobRun claim makes it once per year; the dedupe keys keep it so should housekeeping drop
+  // the claim (after 30 days) while December lasts: sent messages stay 180 days.
+  const messages = messagesTo(admins, { kind: "text", text: missingYearText(nextYear) }).map((m) => ({ ...m, dedupeKey: `${CALENDAR_WARNING_CLAIM}:${nextYear}:${m.channel}:${m.userId}` }));
+  const warned = await claimAndEnqueue(deps.prisma, CALENDAR_WARNING_CLAIM, String(nextYear), messages, now);
   if (warned) deps.logger.warn({ year: nextYear, admins: admins.length }, "ADMIN told that next year's holiday schedule is missing");
   return { nextYear, source, warned };
 }
