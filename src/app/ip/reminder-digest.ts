@@ -106,6 +106,16 @@ export function createReminderDigest(deps: ReminderDeps) {
   }
 
   async function sendDigest(personId: string, enterpriseId: string, items: { r: store.DueReminder; milestone: string }[], today: string, now: Date): Promise<boolean> {
+    try {
+      return await writeDigest(personId, enterpriseId, items, today, now);
+    } catch (err) {
+      // Another instance's pass wrote this person's digest (or a delivery) at the same moment.
+      if ((err as { code?: string }).code === "P2002") return false;
+      throw err;
+    }
+  }
+
+  async function writeDigest(personId: string, enterpriseId: string, items: { r: store.DueReminder; milestone: string }[], today: string, now: Date): Promise<boolean> {
     const digestItems = items.map(({ r }) => itemOf(r, today));
     return prisma.$transaction(async (tx) => {
       const digestId = deps.newId();
