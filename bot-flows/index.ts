@@ -11,6 +11,7 @@ import { serviceActionFlow } from "./service-action.ts";
 import { serviceRequestFlow } from "./service-request.ts";
 import { serviceSurveyFlow } from "./service-survey.ts";
 import { followUpCloseFlow } from "./follow-up-close.ts";
+import { ipAssetFlow } from "./ip-asset.ts";
 
 /** Each flow with the file that defines it, so `npm run flows:check` can say where a problem is. */
 export const flowSources: { file: string; flow: FlowDefinition }[] = [
@@ -24,6 +25,7 @@ export const flowSources: { file: string; flow: FlowDefinition }[] = [
   { file: "bot-flows/service-action.ts", flow: serviceActionFlow },
   { file: "bot-flows/service-survey.ts", flow: serviceSurveyFlow },
   { file: "bot-flows/follow-up-close.ts", flow: followUpCloseFlow },
+  { file: "bot-flows/ip-asset.ts", flow: ipAssetFlow },
 ];
 
 export const allFlows: FlowDefinition[] = flowSources.map((s) => s.flow);

@@ -9,6 +9,7 @@ import { adminDirectoryRoutes } from "./routes/admin-directory.ts";
 import { adminOutboxRoutes } from "./routes/admin-outbox.ts";
 import { adminReportRoutes } from "./routes/admin-reports.ts";
 import { adminStudioRoutes } from "./routes/admin-studios.ts";
+import { ipAssetRoutes } from "./routes/ip-assets.ts";
 import { printRoutes } from "./routes/application-print.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { simulatorRoutes } from "./routes/simulator.ts";
@@ -31,6 +32,7 @@ export function createApp(deps: AppDeps & { services: Services; domain: Domain }
   app.route("/", adminStudioRoutes(deps)); // agencies, studio rosters (6.4)
   app.route("/", adminJobRoutes(deps)); // scheduled jobs: list, run now, ?at= outside production
   app.route("/", adminReportRoutes(deps)); // 8.2 survey reports: JSON, PNG chart, CSV and XLSX
+  app.route("/", ipAssetRoutes({ ...deps, calendar: deps.domain.calendar })); // IP register: template (public) and bulk import
   app.route("/", adminCalendarRoutes(deps)); // working-day calendar years: GET/PUT/DELETE /admin/calendar/:year
   app.get("/", (c) => c.text("IP Studio Bot (知识产权流动工作室助手) is running. See /healthz."));
   return app;

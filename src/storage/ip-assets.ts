@@ -64,9 +64,9 @@ export function pendingReminders(db: Db, assetId: string, take = 3) {
  */
 export async function registerWithNextDeadlines(db: Db, enterpriseId: string, take: number) {
   const total = await db.ipAsset.count({ where: { enterpriseId } });
-  const soonest = await db.reminder.findMany({ where: { enterpriseId, status: "PENDING", assetId: { not: null } }, orderBy: [{ dueDate: "asc" }, { id: "asc" }], take: take * 10, select: { assetId: true, kind: true, dueDate: true } });
-  const next = new Map<string, { kind: string; dueDate: string }>();
-  for (const r of soonest) if (!next.has(r.assetId!) && next.size < take) next.set(r.assetId!, { kind: r.kind, dueDate: r.dueDate });
+  const soonest = await db.reminder.findMany({ where: { enterpriseId, status: "PENDING", assetId: { not: null } }, orderBy: [{ dueDate: "asc" }, { id: "asc" }], take: take * 10, select: { assetId: true, kind: true, dueDate: true, detailJson: true } });
+  const next = new Map<string, { kind: string; dueDate: string; detailJson: string }>();
+  for (const r of soonest) if (!next.has(r.assetId!) && next.size < take) next.set(r.assetId!, { kind: r.kind, dueDate: r.dueDate, detailJson: r.detailJson });
   const select = { id: true, kind: true, title: true, number: true, startDate: true } as const;
   const withDeadline = await db.ipAsset.findMany({ where: { id: { in: [...next.keys()] } }, select });
   const rest = withDeadline.length < take ? await db.ipAsset.findMany({ where: { enterpriseId, id: { notIn: [...next.keys()] } }, orderBy: [{ kind: "asc" }, { createdAt: "asc" }], take: take - withDeadline.length, select }) : [];

@@ -58,6 +58,9 @@ const CHAT_MATRIX: [row: string, say: string, refusal: string | null][] = [
   ["✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓ ✓", "我的服务", null], // one's own requests, and what one holds
   ["✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "进展 已完成检索", "service.refused"], // only a request's owner
   ["✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "办结 已出具报告", "service.refused"],
+  // The IP register: an enterprise's manager only (ENTERPRISE_MANAGER, or the studio's enterprise side).
+  ["✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "登记知识产权", "ip_asset.refused"],
+  ["✓ ✗ ✗ ✗ ✗ ✗ ✗ ✗ ✗", "我的知识产权", "ip_asset.refused"],
   // 6.3 b / 6.4: nobody here has a studio yet (a studio's manager, officers and roster edits are in
   // test/integration/studio-setup-chat.test.ts and studio-roster.test.ts). Officers and admins may
   // keep rosters: they are told there is none to keep; the others are refused.
@@ -78,6 +81,8 @@ const CHAT_ANSWERS: Record<string, (a: Actor) => RegExp> = {
   撤回申请: () => /确定要撤回/,
   确认撤回: () => /已撤回/,
   我的服务: () => /您还没有服务申请/,
+  登记知识产权: () => /请选择要登记的知识产权类型/,
+  我的知识产权: () => /还没有登记知识产权/,
   工作室成员: () => /目前没有您可以维护成员的工作室/,
 };
 const CHAT_REFUSALS: Record<string, RegExp> = {
@@ -86,6 +91,7 @@ const CHAT_REFUSALS: Record<string, RegExp> = {
   "urge.refused": /只有申请人本人可以催办或撤回/,
   "withdraw.refused": /只有申请人本人可以催办或撤回/,
   "service.refused": /还没有工作室|没有正在办理的服务申请/,
+  "ip_asset.refused": /知识产权登记面向企业管理者/,
   "studio_setup.refused": /还没有获批的工作室/,
   "studio_status.refused": /还没有可以查看的工作室/,
   "studio_roster.refused": /只对市局知识产权科室/,
@@ -136,6 +142,7 @@ const ADMIN_ROUTES: [method: string, path: string, body?: string][] = [
   ["GET", "/admin/reports/surveys.png"],
   ["GET", "/admin/reports/survey-responses.csv"],
   ["GET", "/admin/reports/survey-responses.xlsx"],
+  ["POST", "/admin/enterprises/nobody/ip-assets/import", "{}"], // IP register import (GET /ip-assets/template.xlsx is public)
   ["GET", "/admin/calendar/2027"], // working-day calendar years
   ["PUT", "/admin/calendar/2027", "{}"],
   ["DELETE", "/admin/calendar/2027"],
@@ -224,6 +231,7 @@ describe("authorization matrix: chat commands", () => {
       expectAllowed(r, CHAT_ANSWERS[say]!(a));
       if (say === "菜单") expect(r.told.includes("待我审批"), "the menu offers 待我审批 to approvers only").toBe(["town", "townOther", "cityIp", "leader"].includes(a));
       if (say === "申请工作室") await prisma().conversationSession.updateMany({ where: { flowId: APPLICATION_FLOW, status: "ACTIVE" }, data: { status: "DONE" } });
+      if (say === "登记知识产权") await prisma().conversationSession.updateMany({ where: { flowId: "ip-asset", status: "ACTIVE" }, data: { status: "DONE" } });
     } else {
       expectRefusal(a, r, refusal!, CHAT_REFUSALS[refusal!]!);
       expect(await state()).toEqual(before);

@@ -26,6 +26,8 @@ import { surveyCompletion } from "../surveys/survey-answers.ts";
 import { createSurveyService, type SurveyService } from "../surveys/survey-service.ts";
 import { chatReports } from "../reports/chat-reports.ts";
 import { surveyHandler } from "./survey-handler.ts";
+import { ipAssetCompletion, ipAssetHandler } from "./ip-asset-handler.ts";
+import { IP_ASSET_FLOW } from "../../../bot-flows/ip-asset.ts";
 
 export interface Domain {
   flows: FlowRegistry;
@@ -73,6 +75,7 @@ export function createDomain(deps: CoreDeps & Pick<Services, "directory" | "adap
   const followUps = createFollowUps(surveyDeps);
   conversations.registerCompletion(SURVEY_FLOW, surveyCompletion({ surveys, followUps, newId, timeZone: deps.config.timeZone }));
   conversations.registerCompletion(FOLLOW_UP_FLOW, followUps.completion());
+  conversations.registerCompletion(IP_ASSET_FLOW, ipAssetCompletion({ timeZone: deps.config.timeZone, calendar }));
   return { flows, calendar, approvals, linkSigner, conversations, serviceDesk, surveys, followUps };
 }
 
@@ -87,6 +90,7 @@ export function defaultHandlers(deps: CoreDeps & Pick<Services, "directory" | "a
   const headConfirm = headConfirmHandler({ prisma, approvals: domain.approvals });
   const applicantActions = applicantActionsHandler({ prisma, approvals: domain.approvals });
   const service = serviceRequestHandler({ prisma, desk: domain.serviceDesk, conversations });
+  const ip = ipAssetHandler({ prisma, conversations });
   const survey = surveyHandler({ prisma, surveys: domain.surveys, followUps: domain.followUps, conversations, reports: chatReports({ prisma, timeZone: deps.config.timeZone }), timeZone: deps.config.timeZone });
 
   const studio = studioHandler({ prisma, conversations: () => conversations, newId: deps.newId ?? randomId, timeZone: deps.config.timeZone });
@@ -147,6 +151,8 @@ export function defaultHandlers(deps: CoreDeps & Pick<Services, "directory" | "a
         return studio(ctx);
       case "survey":
         return survey(ctx);
+      case "ip":
+        return ip(ctx);
       case "menu":
         return false;
     }

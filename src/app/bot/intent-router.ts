@@ -10,6 +10,7 @@ import { menuIntent } from "./menu.ts";
 import { isStudioMessage } from "./studio-commands.ts";
 import { isServiceMessage } from "./service-request-handler.ts";
 import { isSurveyMessage } from "./survey-handler.ts";
+import { isIpMessage } from "./ip-asset-handler.ts";
 
 const APPLICANT_WORDS = ["催办", "催一下", "urge", "撤回", "撤回申请", "withdraw", "确认撤回"];
 
@@ -38,6 +39,8 @@ export type Intent =
   | { kind: "service" }
   /** 8.1 / 8.2: 评价, 匿名评价, the survey and follow-up cards' buttons, 服务评价 (officers), 发起满意度调查. */
   | { kind: "survey" }
+  /** The IP register: 登记知识产权, 我的知识产权. */
+  | { kind: "ip" }
   /** 工作室建设 / 工作室成员 / 工作室情况 and the set-up card's 确认 / 退回补充 (6.3 b, 6.4). */
   | { kind: "studio" }
   /** Nothing else: the menu answers. */
@@ -84,6 +87,7 @@ export function classify(event: InboundEvent, facts: Facts): Intent {
   if (isStudioMessage(event)) return { kind: "studio" };
   if (isServiceMessage(event, active?.flow.id)) return { kind: "service" };
   if (isSurveyMessage(event)) return { kind: "survey" };
+  if (isIpMessage(event)) return { kind: "ip" };
   // Commands that stay commands mid-form (as before): an approver's list, a declaration for a
   // draft awaiting its head, urging and withdrawing, the status query.
   if (intent === "pending") return facts.approver || !active ? { kind: "pending" } : { kind: "conversation", session: active.session };

@@ -2,6 +2,7 @@
 // import's columns and the template, so the three ways of entering an asset agree on what each
 // kind needs. Pure: no prisma, no hono.
 import { ASSET_KIND_LABELS, ASSET_KINDS, type AssetFacts, type AssetKind } from "../../domain/ip/ip-types.ts";
+import { validateAssetFacts } from "../../domain/ip/deadlines.ts";
 import { parseDateText } from "../../flows/validators.ts";
 
 /** What the register stores of one asset (the IpAsset row's editable fields). */
@@ -156,9 +157,9 @@ const EMPTY: Omit<AssetInput, "kind"> = {
 /**
  * An asset of `kind` from raw values by field (a sheet row's cells, chat answers as text): the
  * kind's fields only (others are ignored), each parsed, the required ones present, then the
- * register's own checks. Either the input or the problems, never both.
+ * rules' checks (validateAssetFacts; `today` adds "not in the future"). Either the input or the problems, never both.
  */
-export function buildAsset(kind: AssetKind, raw: Partial<Record<AssetField, string | number | boolean | null>>): { input: AssetInput; problems: [] } | { input: null; problems: FieldProblem[] } {
+export function buildAsset(kind: AssetKind, raw: Partial<Record<AssetField, string | number | boolean | null>>, today?: string): { input: AssetInput; problems: [] } | { input: null; problems: FieldProblem[] } {
   const spec = KIND_FIELDS[kind];
   const input: AssetInput = { kind, ...EMPTY };
   const problems: FieldProblem[] = [];
@@ -177,19 +178,23 @@ export function buildAsset(kind: AssetKind, raw: Partial<Record<AssetField, stri
   if (input.number) input.number = normalizeNumber(input.number);
   if (input.tmClass) input.tmClass = input.tmClass.normalize("NFKC").replace(/\s+/g, "");
   if (!input.title) input.title = kind === "INSURANCE" && input.insurer ? `${input.insurer} 海外知识产权保险` : ASSET_KIND_LABELS[kind];
-  problems.push(...orderProblems(input));
+  // The rules' own checks (dates out of order or in the future, impossible annuity years).
+  if (problems.length === 0) problems.push(...validateAssetFacts(factsOf(input), today).map((message) => ({ field: fieldOfProblem(message), message })));
   return problems.length > 0 ? { input: null, problems } : { input, problems: [] };
 }
 
-/** Dates that contradict each other: the register's own minimal checks (the rules module adds its own). */
-export function orderProblems(a: AssetInput): FieldProblem[] {
-  const out: FieldProblem[] = [];
-  if (a.filingDate && a.grantDate && a.grantDate < a.filingDate && isPatent(a.kind)) out.push({ field: "grantDate", message: "授权日不能早于申请日" });
-  if (a.priorityDate && a.filingDate && a.priorityDate > a.filingDate) out.push({ field: "priorityDate", message: "优先权日不能晚于国际申请日" });
-  if (a.startDate && a.endDate && a.endDate < a.startDate) out.push({ field: "endDate", message: "结束日期不能早于开始日期" });
-  if (a.grantDate && a.expiryDate && a.expiryDate < a.grantDate) out.push({ field: "expiryDate", message: "到期日不能早于注册日" });
-  return out;
-}
+/** The column a rule's problem is about, by the label it starts with ("结束日期早于开始日期" → 结束日期). */
+const PROBLEM_FIELDS: [RegExp, AssetField][] = [
+  [/^(国际)?申请日/, "filingDate"],
+  [/^优先权日/, "priorityDate"],
+  [/^(注册日|认定（发证）日|发证日|登记日|生效日|授权日)/, "grantDate"],
+  [/^到期日/, "expiryDate"],
+  [/^开始日期/, "startDate"],
+  [/^结束日期/, "endDate"],
+  [/^已缴年费/, "annuityPaidYear"],
+  [/^费减比例/, "feeReductionPct"],
+];
+export const fieldOfProblem = (message: string): AssetField | "kind" => PROBLEM_FIELDS.find(([re]) => re.test(message))?.[1] ?? "kind";
 
 /** Numbers as written on certificates vary in spacing, case and the ZL prefix of granted patents. */
 export function normalizeNumber(n: string): string {
