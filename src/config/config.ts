@@ -3,7 +3,7 @@ import { z } from "zod";
 import { validateStudioNumberFormat } from "../domain/approval/studio-number.ts";
 
 /** The scheduled jobs' names (src/app/jobs/product-jobs.ts); each has a JOB_<NAME>_CRON variable. */
-export const JOB_NAMES = ["flow-nudges", "approval-reminders", "service-escalation", "studio-setup", "studio-rosters", "calendar-check", "inbound-retry", "outbox", "media-fetch", "surveys", "survey-follow-ups", "housekeeping"] as const;
+export const JOB_NAMES = ["flow-nudges", "approval-reminders", "service-escalation", "studio-setup", "studio-rosters", "calendar-check", "inbound-retry", "outbox", "media-fetch", "surveys", "survey-follow-ups", "ip-reminders", "housekeeping"] as const;
 
 /** "studio-setup" → "JOB_STUDIO_SETUP_CRON". */
 export function jobEnvName(job: string): string {

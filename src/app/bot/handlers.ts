@@ -28,6 +28,9 @@ import { chatReports } from "../reports/chat-reports.ts";
 import { surveyHandler } from "./survey-handler.ts";
 import { ipAssetCompletion, ipAssetHandler } from "./ip-asset-handler.ts";
 import { IP_ASSET_FLOW } from "../../../bot-flows/ip-asset.ts";
+import { createReminderActions, type ReminderActions } from "../ip/reminder-actions.ts";
+import { createReminderDigest, type ReminderDigest } from "../ip/reminder-digest.ts";
+import { ipReminderHandler } from "./ip-reminder-handler.ts";
 
 export interface Domain {
   flows: FlowRegistry;
@@ -41,6 +44,9 @@ export interface Domain {
   /** Feedback surveys (8.1) and their follow-ups (8.2). */
   surveys: SurveyService;
   followUps: FollowUps;
+  /** IP risk reminders: the daily digest pass and what a manager does with an item. */
+  reminders: ReminderDigest;
+  reminderActions: ReminderActions;
 }
 
 /** The product's services behind the bot: flows, approvals, signed links. */
@@ -76,7 +82,9 @@ export function createDomain(deps: CoreDeps & Pick<Services, "directory" | "adap
   conversations.registerCompletion(SURVEY_FLOW, surveyCompletion({ surveys, followUps, newId, timeZone: deps.config.timeZone }));
   conversations.registerCompletion(FOLLOW_UP_FLOW, followUps.completion());
   conversations.registerCompletion(IP_ASSET_FLOW, ipAssetCompletion({ timeZone: deps.config.timeZone, calendar }));
-  return { flows, calendar, approvals, linkSigner, conversations, serviceDesk, surveys, followUps };
+  const reminders = createReminderDigest({ prisma: deps.db.prisma, calendar, timeZone: deps.config.timeZone, newId, logger: deps.logger });
+  const reminderActions = createReminderActions({ calendar, desk: serviceDesk });
+  return { flows, calendar, approvals, linkSigner, conversations, serviceDesk, surveys, followUps, reminders, reminderActions };
 }
 
 /**
@@ -90,6 +98,7 @@ export function defaultHandlers(deps: CoreDeps & Pick<Services, "directory" | "a
   const headConfirm = headConfirmHandler({ prisma, approvals: domain.approvals });
   const applicantActions = applicantActionsHandler({ prisma, approvals: domain.approvals });
   const service = serviceRequestHandler({ prisma, desk: domain.serviceDesk, conversations });
+  const ipReminder = ipReminderHandler({ prisma, actions: domain.reminderActions, timeZone: deps.config.timeZone });
   const ip = ipAssetHandler({ prisma, conversations });
   const survey = surveyHandler({ prisma, surveys: domain.surveys, followUps: domain.followUps, conversations, reports: chatReports({ prisma, timeZone: deps.config.timeZone }), timeZone: deps.config.timeZone });
 
@@ -153,6 +162,8 @@ export function defaultHandlers(deps: CoreDeps & Pick<Services, "directory" | "a
         return survey(ctx);
       case "ip":
         return ip(ctx);
+      case "ip-reminder":
+        return ipReminder(ctx);
       case "menu":
         return false;
     }

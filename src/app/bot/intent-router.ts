@@ -11,6 +11,7 @@ import { isStudioMessage } from "./studio-commands.ts";
 import { isServiceMessage } from "./service-request-handler.ts";
 import { isSurveyMessage } from "./survey-handler.ts";
 import { isIpMessage } from "./ip-asset-handler.ts";
+import { isReminderMessage } from "./ip-reminder-handler.ts";
 
 const APPLICANT_WORDS = ["催办", "催一下", "urge", "撤回", "撤回申请", "withdraw", "确认撤回"];
 
@@ -41,6 +42,8 @@ export type Intent =
   | { kind: "survey" }
   /** The IP register: 登记知识产权, 我的知识产权. */
   | { kind: "ip" }
+  /** IP risk reminders: the digest's 已处理 / 稍后提醒 / 需要帮助 buttons, or typed with the item's number. */
+  | { kind: "ip-reminder" }
   /** 工作室建设 / 工作室成员 / 工作室情况 and the set-up card's 确认 / 退回补充 (6.3 b, 6.4). */
   | { kind: "studio" }
   /** Nothing else: the menu answers. */
@@ -69,6 +72,7 @@ export function classify(event: InboundEvent, facts: Facts): Intent {
     if (isServiceMessage(event, active?.flow.id)) return { kind: "service" };
     if (isStudioMessage(event)) return { kind: "studio" };
     if (isSurveyMessage(event)) return { kind: "survey" };
+    if (isReminderMessage(event)) return { kind: "ip-reminder" };
     if (key.startsWith("flow:")) return active ? { kind: "conversation", session: active.session } : { kind: "stale-flow-button" };
     const m = menuIntent(null, key);
     if (m === "pending") return { kind: "pending" };
@@ -87,6 +91,7 @@ export function classify(event: InboundEvent, facts: Facts): Intent {
   if (isStudioMessage(event)) return { kind: "studio" };
   if (isServiceMessage(event, active?.flow.id)) return { kind: "service" };
   if (isSurveyMessage(event)) return { kind: "survey" };
+  if (isReminderMessage(event)) return { kind: "ip-reminder" };
   if (isIpMessage(event)) return { kind: "ip" };
   // Commands that stay commands mid-form (as before): an approver's list, a declaration for a
   // draft awaiting its head, urging and withdrawing, the status query.

@@ -13,6 +13,7 @@ import { fetchPendingMedia, MEDIA_FETCH_JOB } from "../studios/setup-photo-fetch
 import type { MediaStore } from "../../storage/media-store.ts";
 import type { Conversations } from "../bot/conversations.ts";
 import type { FollowUps } from "../surveys/follow-ups.ts";
+import type { ReminderDigest } from "../ip/reminder-digest.ts";
 import type { SurveyService } from "../surveys/survey-service.ts";
 import { nudgeIdleFlows } from "../../jobs/flow-nudges.ts";
 import { housekeeping } from "../../jobs/housekeeping.ts";
@@ -41,7 +42,7 @@ export interface JobDeps {
   config: Config;
   logger: Logger;
   services: Services;
-  domain: { approvals: ApprovalService; flows: FlowRegistry; calendar: YearCalendar; surveys: SurveyService; followUps: FollowUps; conversations: Conversations };
+  domain: { approvals: ApprovalService; flows: FlowRegistry; calendar: YearCalendar; surveys: SurveyService; followUps: FollowUps; conversations: Conversations; reminders: ReminderDigest };
   /** Drains the outbox as of `now` (default: the services' dispatcher on the app's clock). */
   drainOutbox?: (now: Date) => Promise<unknown>;
   /** Where fetched set-up photos go (default: the services' store; none: nothing fetched). */
@@ -96,6 +97,8 @@ export function jobCatalogue(deps: JobDeps): ScheduledJob[] {
     },
     // 8.2: a follow-up's reminder on its due day, escalation to ADMIN after it.
     { name: "survey-follow-ups", cron: "5 9-17 * * *", slot: minuteSlot, work: (now) => domain.followUps.remindAndEscalate(now) },
+    // IP risk reminders: one digest per manager per working day (09:00–18:00), idempotent per (deadline, milestone, recipient).
+    { name: "ip-reminders", cron: "0 9-17 * * *", slot: minuteSlot, work: (now) => domain.reminders.run(now) },
     { name: "housekeeping", cron: "30 3 * * *", slot: daySlot, work: (now) => housekeeping(prisma, now) },
   ];
   return defs.map((d) => {
