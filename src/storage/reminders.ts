@@ -15,16 +15,29 @@ export interface ReminderUpsert {
   dedupeKey: string;
 }
 
-/** Creates the deadline's row unless it exists (then only its figures are refreshed); true when created. */
+/**
+ * Creates the deadline's row unless it exists; true when created. An existing pending one takes the
+ * new figures and, when the calendar moved its due date (a holiday year loaded later), the new date
+ * — its deliveries stay, so no milestone is sent twice.
+ */
 export async function upsertReminder(tx: Tx, r: ReminderUpsert): Promise<boolean> {
-  const existing = await tx.reminder.findUnique({ where: { dedupeKey: r.dedupeKey }, select: { id: true, status: true } });
-  if (existing) {
-    if (existing.status === "CANCELLED") await tx.reminder.update({ where: { id: existing.id }, data: { status: "PENDING", detailJson: r.detailJson, graceEndDate: r.graceEndDate, nextRemindOn: r.nextRemindOn } });
-    else await tx.reminder.update({ where: { id: existing.id }, data: { detailJson: r.detailJson, graceEndDate: r.graceEndDate } });
-    return false;
+  const existing = await tx.reminder.findUnique({ where: { dedupeKey: r.dedupeKey }, select: { id: true, status: true, dueDate: true } });
+  if (!existing) {
+    await tx.reminder.create({ data: { ...r, status: "PENDING" } });
+    return true;
   }
-  await tx.reminder.create({ data: { ...r, status: "PENDING" } });
-  return true;
+  const figures = { detailJson: r.detailJson, graceEndDate: r.graceEndDate, dueDate: r.dueDate };
+  if (existing.status === "CANCELLED") await tx.reminder.update({ where: { id: existing.id }, data: { ...figures, status: "PENDING", nextRemindOn: r.nextRemindOn } });
+  else if (existing.status === "PENDING") await tx.reminder.update({ where: { id: existing.id }, data: { ...figures, ...(existing.dueDate !== r.dueDate ? { nextRemindOn: r.nextRemindOn } : {}) } });
+  return false;
+}
+
+/** Assets with pending deadlines whose due date or grace end lies in `year` (a calendar year reloaded). */
+export async function assetsWithDeadlinesIn(db: Db, year: number): Promise<string[]> {
+  const from = `${year - 1}-12-01`; // a nominal date late in December may have moved into the year
+  const to = `${year}-12-31`;
+  const rows = await db.reminder.findMany({ where: { status: "PENDING", assetId: { not: null }, OR: [{ dueDate: { gte: from, lte: to } }, { graceEndDate: { gte: from, lte: to } }] }, select: { assetId: true }, distinct: ["assetId"] });
+  return rows.map((r) => r.assetId!);
 }
 
 /** The asset's pending deadlines not in `keep` become CANCELLED (the asset changed). */

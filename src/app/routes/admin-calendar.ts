@@ -4,6 +4,8 @@ import { deleteCalendarYear, saveCalendarYear } from "../../storage/calendar-yea
 import { CalendarYearBody, parseYearParam, validateCalendarYear } from "../calendar/calendar-year-input.ts";
 import type { YearCalendar } from "../calendar/year-calendar.ts";
 import type { AppDeps } from "../deps.ts";
+import { resyncDeadlinesInYear } from "../ip/asset-deadlines.ts";
+import { businessDate } from "../../domain/calendar/working-days.ts";
 import { jsonBody } from "./json-body.ts";
 import { requireAdmin } from "./admin-auth.ts";
 
@@ -31,7 +33,9 @@ export function adminCalendarRoutes(deps: Pick<AppDeps, "config" | "db" | "clock
     const input = validateCalendarYear(year, await jsonBody(c.req.raw, CalendarYearBody, 32 * 1024));
     await saveCalendarYear(prisma, { year, ...input }, { at: deps.clock.now(), previousSource: calendar.sourceOf(year) });
     await calendar.reload();
-    deps.logger.info({ year, holidays: input.holidays.length, makeupWorkdays: input.makeupWorkdays.length }, "calendar year saved");
+    // Deadlines already computed for that year move with it (a due date now on a holiday).
+    const assets = await resyncDeadlinesInYear(prisma, year, { today: businessDate(deps.clock.now(), deps.config.timeZone), calendar });
+    deps.logger.info({ year, holidays: input.holidays.length, makeupWorkdays: input.makeupWorkdays.length, assets }, "calendar year saved");
     return c.json(calendar.view(year));
   });
 
@@ -39,6 +43,7 @@ export function adminCalendarRoutes(deps: Pick<AppDeps, "config" | "db" | "clock
     const year = parseYearParam(c.req.param("year"));
     if (!(await deleteCalendarYear(prisma, year, deps.clock.now()))) throw new NotFoundError(`no admin-entered calendar for ${year}`);
     await calendar.reload();
+    await resyncDeadlinesInYear(prisma, year, { today: businessDate(deps.clock.now(), deps.config.timeZone), calendar });
     deps.logger.info({ year }, "calendar year deleted");
     return c.json(calendar.view(year));
   });
