@@ -4,26 +4,10 @@
 import { ASSET_KIND_LABELS, ASSET_KINDS, type AssetFacts, type AssetKind } from "../../domain/ip/ip-types.ts";
 import { validateAssetFacts } from "../../domain/ip/deadlines.ts";
 import { parseDateText } from "../../flows/validators.ts";
+import type { AssetRow } from "../../storage/ip-assets.ts";
 
-/** What the register stores of one asset (the IpAsset row's editable fields). */
-export interface AssetInput {
-  kind: AssetKind;
-  title: string;
-  number: string | null;
-  jurisdiction: string;
-  filingDate: string | null;
-  priorityDate: string | null;
-  grantDate: string | null;
-  expiryDate: string | null;
-  startDate: string | null;
-  endDate: string | null;
-  annuityPaidYear: number | null;
-  feeReductionPct: number | null;
-  isHighValue: boolean;
-  tmClass: string | null;
-  countries: string | null;
-  insurer: string | null;
-}
+/** What the register stores of one asset (the IpAsset row's editable fields; the natural key is derived). */
+export type AssetInput = Omit<AssetRow, "kind" | "naturalKey"> & { kind: AssetKind };
 export type AssetField = Exclude<keyof AssetInput, "kind">;
 export const COMPARED_FIELDS: AssetField[] = ["title", "number", "jurisdiction", "filingDate", "priorityDate", "grantDate", "expiryDate", "startDate", "endDate", "annuityPaidYear", "feeReductionPct", "isHighValue", "tmClass", "countries", "insurer"];
 
