@@ -52,6 +52,7 @@ for (const stage of [1, 2, 3] as const) {
   EVENTS[`APPROVE@${stage}`] = { type: "APPROVE", stage, actor: officer(stage) };
   EVENTS[`RETURN@${stage}`] = { type: "RETURN", stage, actor: officer(stage), opinion: "请补充材料", fields: ["headcount"] };
   EVENTS[`REJECT@${stage}`] = { type: "REJECT", stage, actor: officer(stage), opinion: "不符合条件" };
+  EVENTS[`FORWARD@${stage}`] = { type: "FORWARD", stage, actor: officer(stage), toTownId: "guzhen", reason: "注册地址在古镇" };
 }
 
 // The legal moves, written out independently of the machine: "state|event" → next state.
@@ -64,6 +65,8 @@ const LEGAL: Record<string, string> = {
   "IN_REVIEW@1|APPROVE@1": "IN_REVIEW@2",
   "IN_REVIEW@2|APPROVE@2": "IN_REVIEW@3",
   "IN_REVIEW@3|APPROVE@3": "APPROVED",
+  // 6.3 a: only the town stage can be forwarded to another town.
+  "IN_REVIEW@1|FORWARD@1": "IN_REVIEW@1",
 };
 for (const s of [1, 2, 3]) {
   LEGAL[`IN_REVIEW@${s}|RETURN@${s}`] = `RETURNED@${s}`;
@@ -76,7 +79,7 @@ const label = (v: ApprovalView) => (v.stage === null ? v.status : `${v.status}@$
 
 describe("approval machine: every state × every event [6.3 a]", () => {
   const matrix = Object.keys(STATES).flatMap((s) => Object.keys(EVENTS).map((e) => [s, e] as const));
-  it("covers 10 states × 12 events", () => expect(matrix).toHaveLength(120));
+  it("covers 10 states × 15 events", () => expect(matrix).toHaveLength(150));
 
   it.each(matrix)("%s + %s", (s, e) => {
     const app = STATES[s]!;
@@ -88,10 +91,10 @@ describe("approval machine: every state × every event [6.3 a]", () => {
     }
     const result = transition(app, event);
     expect(label(result.view)).toBe(next);
-    expect(result.view.version).toBe(e === "RESUBMIT" ? app.version + 1 : app.version);
-    expect(result.view.townId).toBe(TOWN);
+    expect(result.view.version).toBe(e === "RESUBMIT" || e.startsWith("FORWARD") ? app.version + 1 : app.version);
+    expect(result.view.townId).toBe(e.startsWith("FORWARD") ? "guzhen" : TOWN);
     expect(result.view.applicantId).toBe(APPLICANT);
-    expect(result.decision === null).toBe(!("actor" in event));
+    expect(result.decision === null).toBe(!("actor" in event) || event.type === "FORWARD");
   });
 
   it.each(matrix.filter(([, e]) => e.includes("@")))("%s + %s by the wrong role or town is forbidden", (s, e) => {
@@ -124,9 +127,9 @@ describe("effects and decisions", () => {
     ]);
   });
 
-  it("approve defaults the opinion to 同意 and moves to the next stage", () => {
+  it("[A.1] approve defaults the opinion to 同意推荐 and moves to the next stage", () => {
     const r = transition(STATES["IN_REVIEW@1"]!, EVENTS["APPROVE@1"]!);
-    expect(r.decision).toEqual({ stage: 1, round: 2, decision: "APPROVE", opinion: "同意", actor: officer(1), returnFields: [] });
+    expect(r.decision).toEqual({ stage: 1, round: 2, decision: "APPROVE", opinion: "同意推荐", actor: officer(1), returnFields: [] });
     expect(r.effects).toEqual([
       { type: "closeStage", stage: 1, round: 2, outcome: "APPROVED" },
       { type: "openStage", stage: 2, round: 2, role: "CITY_IP_OFFICER", townId: null },
@@ -201,6 +204,32 @@ describe("effects and decisions", () => {
     // A card of an earlier round (before a resubmission) is stale even at the same stage.
     expect(() => transition(STATES["IN_REVIEW@1"]!, { type: "APPROVE", stage: 1, actor: officer(1), version: 1 })).toThrow("该申请已由其他人处理");
     expect(transition(STATES["IN_REVIEW@1"]!, { type: "APPROVE", stage: 1, actor: officer(1), version: 2 }).view.stage).toBe(2);
+  });
+
+  it("[6.3 a] forward moves the town stage to the other town in a new round, tells the applicant, records no opinion", () => {
+    const r = transition(STATES["IN_REVIEW@1"]!, { type: "FORWARD", stage: 1, actor: officer(1), toTownId: " guzhen ", reason: " 注册地址在古镇 ", version: 2 });
+    expect(r.view).toEqual({ status: "IN_REVIEW", stage: 1, version: 3, townId: "guzhen", applicantId: APPLICANT });
+    expect(r.decision).toBeNull();
+    expect(r.forward).toEqual({ round: 2, fromTownId: TOWN, toTownId: "guzhen", reason: "注册地址在古镇", actor: officer(1) });
+    expect(r.effects).toEqual([
+      { type: "closeStage", stage: 1, round: 2, outcome: "FORWARDED" },
+      { type: "openStage", stage: 1, round: 3, role: "TOWN_OFFICER", townId: "guzhen" },
+      { type: "notifyApplicant", notice: "forwarded", stage: 1, opinion: "注册地址在古镇", townId: "guzhen" },
+    ]);
+    // The new town's officer may now decide; the old town's may not, and the old round's cards are stale.
+    expect(canDecide([{ role: "TOWN_OFFICER", townId: "guzhen" }], r.view)).toBe(true);
+    expect(() => transition(r.view, EVENTS["APPROVE@1"]!)).toThrow("您无权审批该镇街的申请");
+    expect(() => transition(r.view, { type: "APPROVE", stage: 1, actor: officer(1, "guzhen"), version: 2 })).toThrow("该申请已由其他人处理");
+    expect(transition(r.view, { type: "APPROVE", stage: 1, actor: officer(1, "guzhen"), version: 3 }).view).toMatchObject({ stage: 2, townId: "guzhen" });
+  });
+
+  it("[6.3 a] forward needs a reason and another town; a second tap on the same round is stale", () => {
+    const base = { type: "FORWARD", stage: 1, actor: officer(1) } as const;
+    expect(() => transition(STATES["IN_REVIEW@1"]!, { ...base, toTownId: "guzhen", reason: "  " })).toThrow("请填写转其他镇街的理由");
+    expect(() => transition(STATES["IN_REVIEW@1"]!, { ...base, toTownId: TOWN, reason: "地址" })).toThrow("请选择另一个镇街");
+    expect(() => transition(STATES["IN_REVIEW@1"]!, { ...base, toTownId: "", reason: "地址" })).toThrow(ValidationError);
+    const moved = transition(STATES["IN_REVIEW@1"]!, { ...base, toTownId: "guzhen", reason: "地址", version: 2 }).view;
+    expect(() => transition(moved, { ...base, actor: officer(1, "guzhen"), toTownId: "dongfeng", reason: "地址", version: 2 })).toThrow("该申请已由其他人处理");
   });
 
   it("refuses a stored row that breaks the stage invariant", () => {

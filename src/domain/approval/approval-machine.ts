@@ -15,7 +15,7 @@ export type Stage = (typeof STAGES)[number];
 export interface ApprovalView {
   status: ApprovalStatus;
   stage: Stage | null;
-  /** Bumped on every resubmission; binds card buttons to one round. */
+  /** Bumped on every resubmission and forward; binds card buttons to one round. */
   version: number;
   townId: string;
   applicantId: string;
@@ -38,7 +38,9 @@ export type ApprovalEvent =
   /** `version`, when given (from a card), must match: a tap on a stale round is refused. */
   | { type: "APPROVE"; stage: Stage; actor: Approver; opinion?: string; version?: number }
   | { type: "RETURN"; stage: Stage; actor: Approver; opinion: string; fields?: string[]; version?: number }
-  | { type: "REJECT"; stage: Stage; actor: Approver; opinion: string; version?: number };
+  | { type: "REJECT"; stage: Stage; actor: Approver; opinion: string; version?: number }
+  /** 6.3 a: a town officer sends the application to the sub-bureau of the town it belongs to (转其他镇街). */
+  | { type: "FORWARD"; stage: Stage; actor: Approver; toTownId: string; reason: string; version?: number };
 
 export type ApprovalEventType = ApprovalEvent["type"];
 
@@ -52,8 +54,17 @@ export interface DecisionRecord {
   returnFields: string[];
 }
 
-export type StageOutcome = "APPROVED" | "RETURNED" | "REJECTED" | "CANCELLED";
-export type ApplicantNotice = "submitted" | "resubmitted" | "advanced" | "returned" | "rejected" | "approved";
+export type StageOutcome = "APPROVED" | "RETURNED" | "REJECTED" | "CANCELLED" | "FORWARDED";
+export type ApplicantNotice = "submitted" | "resubmitted" | "advanced" | "returned" | "rejected" | "approved" | "forwarded";
+
+/** A forward to store on the closed step (status FORWARDED, opinion = the reason) and audit. */
+export interface ForwardRecord {
+  round: number;
+  fromTownId: string;
+  toTownId: string;
+  reason: string;
+  actor: Approver;
+}
 
 export type ApprovalEffect =
   /** Open an ApprovalStep (stage, round) and send cards to the eligible approvers. */
@@ -62,13 +73,18 @@ export type ApprovalEffect =
   | { type: "closeStage"; stage: Stage; round: number; outcome: StageOutcome }
   /** A.1 编号: the caller draws the next number of the year (StudioNumberSequence). */
   | { type: "assignStudioNumber" }
-  | { type: "notifyApplicant"; notice: ApplicantNotice; stage?: Stage; opinion?: string; returnFields?: string[] };
+  | { type: "notifyApplicant"; notice: ApplicantNotice; stage?: Stage; opinion?: string; returnFields?: string[]; townId?: string };
 
 export interface TransitionResult {
   view: ApprovalView;
   decision: DecisionRecord | null;
+  /** Set by FORWARD only. */
+  forward?: ForwardRecord;
   effects: ApprovalEffect[];
 }
+
+/** A.1: what an approval without a typed opinion says on the form. */
+export const DEFAULT_APPROVE_OPINION = "同意推荐";
 
 export const DECISION_LABELS: Record<Decision, string> = {
   APPROVE: "同意",
@@ -132,6 +148,8 @@ export function transition(row: ApprovalView, event: ApprovalEvent): TransitionR
     case "RETURN":
     case "REJECT":
       return decide(app, event);
+    case "FORWARD":
+      return forward(app, event);
   }
 }
 
@@ -188,7 +206,7 @@ function decide(app: ApprovalView, event: Extract<ApprovalEvent, { type: Decisio
     stage,
     round: app.version,
     decision: event.type,
-    opinion: opinion || DECISION_LABELS.APPROVE,
+    opinion: opinion || DEFAULT_APPROVE_OPINION,
     actor,
     returnFields,
   };
@@ -221,6 +239,39 @@ function decide(app: ApprovalView, event: Extract<ApprovalEvent, { type: Decisio
     view: { ...app, stage: next },
     decision,
     effects: [close("APPROVED"), openStage(next, app.version, app.townId), { type: "notifyApplicant", notice: "advanced", stage: next }],
+  };
+}
+
+/**
+ * 转其他镇街: the stage-1 officer of the application's town finds it belongs to another town. The
+ * pending stage closes as FORWARDED and reopens at stage 1 for the new town in a new round, so
+ * the old town's cards are stale; nothing was decided, so no A.1 opinion row is written.
+ */
+function forward(app: ApprovalView, event: Extract<ApprovalEvent, { type: "FORWARD" }>): TransitionResult {
+  const { stage, actor } = event;
+  if (actor.role !== STAGE_ROLES[stage]) throw new ForbiddenError(`您无权填写「${STAGE_LABELS[stage]}」`);
+  if (!grantFits(actor, stage, app.townId)) throw new ForbiddenError("您无权审批该镇街的申请");
+  const refusal = FINAL_REFUSAL[app.status];
+  if (refusal) throw new ConflictError(refusal);
+  if (app.stage !== stage || (event.version !== undefined && event.version !== app.version)) {
+    throw new ConflictError("该申请已由其他人处理");
+  }
+  // Only the town stage is the town's: later stages are the city's, whatever the town.
+  if (stage !== 1) throw new ConflictError("只有镇街初审阶段可以转其他镇街");
+  const reason = event.reason.trim();
+  if (reason === "") throw new ValidationError("请填写转其他镇街的理由");
+  const toTownId = event.toTownId.trim();
+  if (toTownId === "" || toTownId === app.townId) throw new ValidationError("请选择另一个镇街");
+  const version = app.version + 1;
+  return {
+    view: { ...app, townId: toTownId, version },
+    decision: null,
+    forward: { round: app.version, fromTownId: app.townId, toTownId, reason, actor },
+    effects: [
+      { type: "closeStage", stage, round: app.version, outcome: "FORWARDED" },
+      openStage(1, version, toTownId),
+      { type: "notifyApplicant", notice: "forwarded", stage, opinion: reason, townId: toTownId },
+    ],
   };
 }
 
