@@ -89,7 +89,7 @@ export const studioApplicationFlow: FlowDefinition = {
     { id: "headTitle", kind: "text", section: "people", clause: "A.1", label: "负责人职务职称", prompt: "负责人的职务或职称？如 总经理", minLength: 1, maxLength: 30, error: "请输入职务或职称，如 总经理、高级工程师" },
     { id: "headMobile", kind: "mobile", section: "people", clause: "A.1", label: "负责人手机", prompt: "负责人的手机号？" },
     // A.1 联系人 · 职务职称 · 手机 ("同负责人" is common).
-    { id: "contactSameAsHead", kind: "yes-no", section: "people", clause: "A.1", label: "联系人同负责人", prompt: "联系人就是负责人本人吗？", yesLabel: "是，同负责人", noLabel: "不是，另有联系人", yesWords: ["同负责人", "同上", "一样", "相同", "同一人", "本人"], noWords: ["另有联系人", "另有", "不一样"] },
+    { id: "contactSameAsHead", kind: "yes-no", section: "people", clause: "A.1", internal: true, label: "联系人同负责人", prompt: "联系人就是负责人本人吗？", yesLabel: "是，同负责人", noLabel: "不是，另有联系人", yesWords: ["同负责人", "同上", "一样", "相同", "同一人", "本人"], noWords: ["另有联系人", "另有", "不一样"] },
     { id: "contactName", kind: "text", section: "people", clause: "A.1", label: "联系人", when: { field: "contactSameAsHead", equals: false }, prompt: "联系人的姓名？", minLength: 2, maxLength: 30, validator: "personName", error: "请输入联系人姓名，如 李四" },
     { id: "contactTitle", kind: "text", section: "people", clause: "A.1", label: "联系人职务职称", when: { field: "contactSameAsHead", equals: false }, prompt: "联系人的职务或职称？如 知识产权专员", minLength: 1, maxLength: 30, error: "请输入职务或职称，如 知识产权专员" },
     { id: "contactMobile", kind: "mobile", section: "people", clause: "A.1", label: "联系人手机", when: { field: "contactSameAsHead", equals: false }, prompt: "联系人的手机号？" },
@@ -137,7 +137,7 @@ export const studioApplicationFlow: FlowDefinition = {
     // A.1 负责人签名: the head confirms, or the applicant asks the head / declares authority.
     { id: "isHeadSelf", kind: "yes-no", section: "confirm", clause: "A.1", label: "申请人是负责人本人", prompt: "最后一步：申请表需负责人签名确认。您是企业负责人本人吗？", yesLabel: "是，我是负责人", noLabel: "不是" },
     {
-      id: "headConfirmation", kind: "choice", section: "confirm", clause: "A.1", label: "负责人确认方式", when: { field: "isHeadSelf", equals: false }, prompt: "负责人如何确认？",
+      id: "headConfirmation", kind: "choice", section: "confirm", clause: "A.1", internal: true, label: "负责人确认方式", when: { field: "isHeadSelf", equals: false }, prompt: "负责人如何确认？",
       options: [
         { value: "HEAD_IN_CHAT", label: "请负责人在聊天中确认" },
         { value: "DECLARED_AUTHORITY", label: "我已获负责人授权，声明代为提交" },

@@ -17,7 +17,8 @@ import {
   summaryActionMessages,
   text,
 } from "./render.ts";
-import { describeAnswers, summaryTexts } from "./summary.ts";
+import { describeAnswers } from "./summary.ts";
+import { sectionChooser, summarySectionMessages } from "./summary-cards.ts";
 
 export interface Run {
   flow: FlowDefinition;
@@ -152,7 +153,7 @@ export function back(run: Run): void {
 }
 
 /** Steps that may be edited: all, or in revision mode the returned ones and what depends on them. */
-function editableIds(run: Run): Set<string> | null {
+export function editableIds(run: Run): Set<string> | null {
   const only = run.s.onlyFields;
   if (!only) return null;
   const ids = new Set(only);
@@ -201,12 +202,18 @@ export function edit(run: Run, arg: string): void {
   ask(run, target);
 }
 
+/** 修改 on a summary section's card: its one field, or a chooser of its fields. */
+export function editSection(run: Run, sectionId: string): void {
+  const r = sectionChooser(run.flow, run.s, run.ctx, sectionId, editableIds(run));
+  if ("ask" in r) return edit(run, String(activeAnswerSteps(run.flow, run.s.answers).findIndex((st) => st.id === r.ask) + 1));
+  run.replies.push(...r.messages);
+}
+
 export function showSummary(run: Run, prefix: string[] = []): void {
   const { flow, s, ctx } = run;
   s.mode = "summary";
   s.cursor = null;
-  const header = [...prefix, flow.summary?.intro ?? "请核对填写的信息："].join("\n\n");
-  run.replies.push(...summaryTexts(flow, s.answers, ctx.towns, header).map(text));
+  run.replies.push(...summarySectionMessages(flow, s, ctx, prefix));
   const pending = pendingSteps(flow, s.answers, s.queue);
   if (pending.length) run.replies.push(text(`还有 ${pending.length} 项没填，回复“继续”接着填。`));
   else run.replies.push(...summaryActionMessages(flow, s, ctx, editableHint(run)));

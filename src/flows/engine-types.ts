@@ -29,6 +29,8 @@ export const FlowStateSchema = z.object({
   nudges: z.number().int(),
   /** Counter that makes card ids unique per send. */
   cardSeq: z.number().int(),
+  /** The answers as the last summary showed them (or as returned): the next one shows only what changed. */
+  summaryShown: z.record(z.string(), AnswerValueSchema).optional(),
 });
 export type FlowState = z.infer<typeof FlowStateSchema>;
 

@@ -2,7 +2,7 @@
 // ctx.now, no randomness. The app saves the returned state as JSON after every answer, sends
 // the replies through the channel and executes the commands.
 import { ValidationError } from "../domain/errors.ts";
-import { nextPending, progress } from "./answers.ts";
+import { activeAnswerSteps, nextPending, progress } from "./answers.ts";
 import { isSubmitWord, parseButtonKey, parseCommand, type ParsedCommand } from "./commands.ts";
 import {
   advance,
@@ -16,6 +16,7 @@ import {
   currentStep,
   edit,
   editableHint,
+  editSection,
   resolveField,
   resume,
   skip,
@@ -59,7 +60,8 @@ export function startFlow(flow: FlowDefinition, ctx: FlowContext, opts: StartOpt
     failures: {},
     mode: "asking",
     queue: only ?? [],
-    ...(only ? { onlyFields: only } : {}),
+    // A revision's summary shows only what changed since the answers as returned.
+    ...(only ? { onlyFields: only, summaryShown: { ...answers } } : {}),
     lastActivityAt: ctx.now.toISOString(),
     nudges: 0,
     cardSeq: 0,
@@ -162,6 +164,8 @@ function onSummary(run: Run, cmd: ParsedCommand | null, input: string | null, ke
     if (key.value === "submit" && key.target === "@summary") return submit(run);
     if (key.value === "edit" && key.target === "@summary") return edit(run, "");
     if (key.value === "cancel" && key.target === "@summary") return askCancel(run);
+    if (key.target === "@section") return editSection(run, key.value);
+    if (key.target === "@field") return edit(run, String(activeAnswerSteps(run.flow, run.s.answers).findIndex((st) => st.id === key.value) + 1 || "0"));
     if (!cmd) return stale(run);
   }
   if (cmd?.type === "edit") return edit(run, cmd.arg);

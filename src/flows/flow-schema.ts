@@ -55,6 +55,8 @@ const answerable = {
   /** Names in the registries of validators.ts, so flows stay plain data. */
   normalizer: z.string().optional(),
   validator: z.string().optional(),
+  /** A step that steers the form (联系人同负责人, 负责人确认方式): asked, stored, but not shown in the summary. */
+  internal: z.boolean().optional(),
 };
 
 const TextStepSchema = z.strictObject({

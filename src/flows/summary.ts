@@ -52,11 +52,16 @@ export function formatValue(step: AnswerStep, value: AnswerValue | undefined, to
   }
 }
 
-/** Every applicable field, grouped by section, numbered as the summary shows them. */
-export function describeAnswers(flow: FlowDefinition, answers: Answers, opts: { towns?: readonly Town[] } = {}): DescribedSection[] {
+/**
+ * Every applicable field, grouped by section, numbered as the summary shows them. Internal steps
+ * (联系人同负责人, 负责人确认方式) keep their number, so "修改 N" is the same everywhere, but are
+ * left out unless asked for.
+ */
+export function describeAnswers(flow: FlowDefinition, answers: Answers, opts: { towns?: readonly Town[]; includeInternal?: boolean } = {}): DescribedSection[] {
   const steps = activeAnswerSteps(flow, answers);
   const sections: DescribedSection[] = flow.sections.map((s) => ({ id: s.id, title: s.title, fields: [] }));
   steps.forEach((step, i) => {
+    if (step.internal && !opts.includeInternal) return;
     sections
       .find((s) => s.id === step.section)
       ?.fields.push({
@@ -74,11 +79,31 @@ export function describeAnswers(flow: FlowDefinition, answers: Answers, opts: { 
 const MAX_MESSAGE_BYTES = 1800;
 const bytes = (s: string) => new TextEncoder().encode(s).length;
 
-/** The summary as text chunks small enough for any channel, split between sections. */
-export function summaryTexts(flow: FlowDefinition, answers: Answers, towns: readonly Town[], header: string): string[] {
-  const blocks = describeAnswers(flow, answers, { towns }).map((s) =>
-    [`【${s.title}】`, ...s.fields.map((f) => `${f.n}. ${f.label}：${f.display}`)].join("\n"),
-  );
+/** What changed since `before` (the last summary, or the answers as returned): step id → old display. */
+export function changedFields(flow: FlowDefinition, before: Answers, after: Answers, towns: readonly Town[] = []): Map<string, string> {
+  const out = new Map<string, string>();
+  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  for (const step of activeAnswerSteps(flow, after)) {
+    if (step.internal || !(step.id in after) || same(before[step.id], after[step.id])) continue;
+    out.set(step.id, step.id in before ? formatValue(step, before[step.id], towns) : UNFILLED);
+  }
+  return out;
+}
+
+/** "12. 负责人手机：139…（已修改，原：138…）" */
+export function fieldLine(f: DescribedField, changed?: ReadonlyMap<string, string>): string {
+  const old = changed?.get(f.stepId);
+  return `${f.n}. ${f.label}：${f.display}${old !== undefined ? `（已修改，原：${old}）` : ""}`;
+}
+
+/**
+ * The summary as text chunks small enough for any channel, split between sections. With
+ * `changed`, only the sections holding a change, the changes marked 已修改.
+ */
+export function summaryTexts(flow: FlowDefinition, answers: Answers, towns: readonly Town[], header: string, changed?: ReadonlyMap<string, string>): string[] {
+  const blocks = describeAnswers(flow, answers, { towns })
+    .filter((s) => !changed || s.fields.some((f) => changed.has(f.stepId)))
+    .map((s) => [`【${s.title}】`, ...s.fields.map((f) => fieldLine(f, changed))].join("\n"));
   const out: string[] = [];
   let current = header;
   for (const block of blocks) {
