@@ -52,6 +52,12 @@ export function outboxRow(m: OutgoingMessage, now: Date) {
   };
 }
 
+/** enqueue in one statement, for messages without a dedupeKey (batch jobs writing thousands). */
+export async function enqueueMany(tx: Tx, messages: OutgoingMessage[], now: Date): Promise<void> {
+  if (messages.some((m) => m.dedupeKey)) throw new Error("enqueueMany: messages with a dedupeKey go through enqueue");
+  if (messages.length > 0) await tx.outboxMessage.createMany({ data: messages.map((m) => outboxRow(m, now)) });
+}
+
 export async function enqueue(tx: Tx, messages: OutgoingMessage[], now: Date): Promise<void> {
   for (const m of messages) {
     if (m.dedupeKey && (await tx.outboxMessage.findUnique({ where: { dedupeKey: m.dedupeKey }, select: { id: true } }))) continue;

@@ -1,6 +1,7 @@
 // The reminder tables behind small functions: deadlines (Reminder), what was sent to whom
 // (ReminderDelivery, unique per deadline, milestone and recipient) and the numbered digests.
 import type { PrismaClient, Tx } from "./database.ts";
+import type { Recipient } from "./directory.ts";
 
 type Db = PrismaClient | Tx;
 
@@ -72,10 +73,35 @@ export async function enterpriseManagers(db: Db, enterpriseId: string): Promise<
   return [...new Set(grants.map((g) => g.personId))];
 }
 
+/** enterpriseManagers of many enterprises in two queries (every id gets an entry, maybe empty). */
+export async function enterpriseManagersOf(db: Db, enterpriseIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>(enterpriseIds.map((id) => [id, []]));
+  if (enterpriseIds.length === 0) return out;
+  const designated = await db.studioMember.findMany({ where: { studio: { enterpriseId: { in: enterpriseIds } }, side: "ENTERPRISE", isManager: true, leftAt: null }, select: { personId: true, studio: { select: { enterpriseId: true } } } });
+  for (const m of designated) out.get(m.studio.enterpriseId)?.push(m.personId);
+  const rest = enterpriseIds.filter((id) => out.get(id)!.length === 0);
+  if (rest.length > 0) {
+    const grants = await db.roleGrant.findMany({ where: { role: "ENTERPRISE_MANAGER", enterpriseId: { in: rest }, revokedAt: null }, select: { personId: true, enterpriseId: true } });
+    for (const g of grants) out.get(g.enterpriseId!)?.push(g.personId);
+  }
+  for (const [id, people] of out) out.set(id, [...new Set(people)]);
+  return out;
+}
+
 /** The agency staff on the roster of the enterprise's studio(s). */
 export async function enterpriseAgencyStaff(db: Db, enterpriseId: string): Promise<string[]> {
   const rows = await db.studioMember.findMany({ where: { studio: { enterpriseId }, side: "AGENCY", leftAt: null }, select: { personId: true } });
   return [...new Set(rows.map((r) => r.personId))];
+}
+
+/** enterpriseAgencyStaff of many enterprises in one query (every id gets an entry, maybe empty). */
+export async function enterpriseAgencyStaffOf(db: Db, enterpriseIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>(enterpriseIds.map((id) => [id, []]));
+  if (enterpriseIds.length === 0) return out;
+  const rows = await db.studioMember.findMany({ where: { studio: { enterpriseId: { in: enterpriseIds } }, side: "AGENCY", leftAt: null }, select: { personId: true, studio: { select: { enterpriseId: true } } } });
+  for (const r of rows) out.get(r.studio.enterpriseId)?.push(r.personId);
+  for (const [id, people] of out) out.set(id, [...new Set(people)]);
+  return out;
 }
 
 /** The enterprise's OPERATING studio (需要帮助 opens a service request there). */
@@ -89,6 +115,18 @@ export async function claimDigest(tx: Tx, d: { id: string; personId: string; sen
   if (exists) return false;
   await tx.reminderDigest.create({ data: { id: d.id, personId: d.personId, sentOn: d.sentOn, itemsJson: JSON.stringify(d.items) } });
   return true;
+}
+
+/** The people among `personIds` whose digest of `sentOn` exists already (claimDigest for many). */
+export async function digestsSent(tx: Tx, personIds: string[], sentOn: string): Promise<Set<string>> {
+  const rows = await tx.reminderDigest.findMany({ where: { personId: { in: personIds }, sentOn }, select: { personId: true } });
+  return new Set(rows.map((r) => r.personId));
+}
+
+/** Writes claimed digests and their deliveries; a digest or delivery written meanwhile by another instance fails it all (P2002). */
+export async function recordDigests(tx: Tx, digests: { id: string; personId: string; sentOn: string; items: string[] }[], deliveries: { reminderId: string; personId: string; milestone: string; sentOn: string; digestId: string }[]): Promise<void> {
+  if (digests.length > 0) await tx.reminderDigest.createMany({ data: digests.map((d) => ({ id: d.id, personId: d.personId, sentOn: d.sentOn, itemsJson: JSON.stringify(d.items) })) });
+  if (deliveries.length > 0) await tx.reminderDelivery.createMany({ data: deliveries });
 }
 
 export async function recordDelivery(tx: Tx, d: { reminderId: string; personId: string; milestone: string; sentOn: string; digestId: string | null }): Promise<void> {
@@ -130,6 +168,34 @@ export function pendingRemindersOf(db: Db, enterpriseId: string, take = 50) {
 
 export function deliveriesOf(db: Db, reminderId: string) {
   return db.reminderDelivery.findMany({ where: { reminderId }, select: { milestone: true, personId: true } });
+}
+
+/** The deliveries of many deadlines in one query (the daily pass reads them per batch, not per deadline). */
+export async function deliveriesOfMany(db: Db, reminderIds: string[]): Promise<Map<string, { milestone: string; personId: string }[]>> {
+  const out = new Map<string, { milestone: string; personId: string }[]>(reminderIds.map((id) => [id, []]));
+  const rows = await db.reminderDelivery.findMany({ where: { reminderId: { in: reminderIds } }, select: { reminderId: true, milestone: true, personId: true } });
+  for (const { reminderId, ...d } of rows) out.get(reminderId)?.push(d);
+  return out;
+}
+
+/** Moves many deadlines to the same next date in one statement. */
+export async function setNextRemindOnMany(db: Db, ids: string[], nextRemindOn: string | null): Promise<void> {
+  await db.reminder.updateMany({ where: { id: { in: ids } }, data: { nextRemindOn } });
+}
+
+/** Names of many enterprises (missing ones: ""). */
+export async function enterpriseNames(db: Db, ids: string[]): Promise<Map<string, string>> {
+  const rows = await db.enterprise.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
+  const found = new Map(rows.map((r) => [r.id, r.name]));
+  return new Map(ids.map((id) => [id, found.get(id) ?? ""]));
+}
+
+/** Where to reach each of many people (directory.recipientsOf, in one query): every channel identity. */
+export async function recipientsOfMany(db: Db, personIds: string[]): Promise<Map<string, Recipient[]>> {
+  const out = new Map<string, Recipient[]>(personIds.map((id) => [id, []]));
+  const rows = await db.channelIdentity.findMany({ where: { personId: { in: personIds } }, orderBy: { id: "asc" }, select: { personId: true, channel: true, externalId: true } });
+  for (const i of rows) out.get(i.personId)?.push({ personId: i.personId, channel: i.channel as Recipient["channel"], userId: i.externalId });
+  return out;
 }
 
 export async function enterpriseName(db: Db, id: string): Promise<string> {

@@ -19,6 +19,11 @@ export async function recordSentCard(tx: Tx, c: SentCardRecord): Promise<void> {
   await tx.sentCard.create({ data: { ...c, round: c.round ?? null } });
 }
 
+/** recordSentCard for many cards in one statement. */
+export async function recordSentCards(tx: Tx, cards: SentCardRecord[]): Promise<void> {
+  if (cards.length > 0) await tx.sentCard.createMany({ data: cards.map((c) => ({ ...c, round: c.round ?? null })) });
+}
+
 export function findSentCard(db: PrismaClient | Tx, id: string) {
   return db.sentCard.findUnique({ where: { id } });
 }

@@ -12,13 +12,17 @@ import { addDays, daysBetween } from "../../domain/ip/ip-dates.ts";
 import { dueMilestone, nextRemindOn, type MilestoneInput } from "../../domain/ip/milestones.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { PrismaClient } from "../../storage/database.ts";
-import { enqueue, messagesTo, type OutgoingMessage } from "../../storage/outbox.ts";
+import { enqueue, enqueueMany, messagesTo, type OutgoingMessage } from "../../storage/outbox.ts";
 import * as store from "../../storage/reminders.ts";
-import { recordSentCard } from "../../storage/sent-cards.ts";
+import { recordSentCard, recordSentCards, type SentCardRecord } from "../../storage/sent-cards.ts";
 import { recipientsOfPeople } from "../studios/studio-records.ts";
 import { digestCard, digestText, itemLine, reminderTexts, type DigestItem } from "./reminder-texts.ts";
 
 export const ESCALATE_DAYS = 7;
+/** People whose digests are written in one transaction. */
+const DIGEST_GROUP = 100;
+
+type PersonDigest = { personId: string; enterpriseId: string; items: { r: store.DueReminder; milestone: string }[] };
 
 export interface ReminderDeps {
   prisma: PrismaClient;
@@ -65,6 +69,9 @@ export function createReminderDigest(deps: ReminderDeps) {
       const rows = await store.dueReminders(prisma, today, cursor, batch);
       if (rows.length === 0) break;
       cursor = rows.at(-1)!.id;
+      // The managers of the batch's enterprises: two queries a batch, not two per enterprise.
+      const unknown = [...new Set(rows.map((r) => r.enterpriseId))].filter((id) => !managers.has(id));
+      for (const [id, people] of await store.enterpriseManagersOf(prisma, unknown)) managers.set(id, people);
       for (const r of rows) {
         if (today > (r.graceEndDate ?? r.dueDate)) {
           await prisma.$transaction((tx) => store.setNextRemindOn(tx, r.id, null, "LAPSED"));
@@ -73,9 +80,7 @@ export function createReminderDigest(deps: ReminderDeps) {
         }
         seen.push(r);
         if (!r.escalatedAt && daysBetween(today, r.dueDate) <= ESCALATE_DAYS) toEscalate.push(r);
-        let people = managers.get(r.enterpriseId);
-        if (!people) managers.set(r.enterpriseId, (people = await store.enterpriseManagers(prisma, r.enterpriseId)));
-        for (const personId of people) {
+        for (const personId of managers.get(r.enterpriseId) ?? []) {
           const sent = new Set(r.deliveries.filter((d) => d.personId === personId).map((d) => d.milestone));
           const m = dueMilestone(inputOf(r), today, sent);
           if (!m) continue;
@@ -85,24 +90,87 @@ export function createReminderDigest(deps: ReminderDeps) {
         }
       }
     }
-    for (const [personId, { enterpriseId, items }] of perPerson) {
+    const digests = [...perPerson].map(([personId, { enterpriseId, items }]) => {
       // Most urgent first: past due (in grace) before upcoming, then by date.
       items.sort((a, b) => (a.r.dueDate < b.r.dueDate ? -1 : a.r.dueDate > b.r.dueDate ? 1 : 0));
-      if (await sendDigest(personId, enterpriseId, items, today, now)) {
-        result.digests++;
-        result.items += items.length;
-      }
+      return { personId, enterpriseId, items };
+    });
+    for (let i = 0; i < digests.length; i += DIGEST_GROUP) {
+      const sent = await sendDigests(digests.slice(i, i + DIGEST_GROUP), today, now);
+      result.digests += sent.digests;
+      result.items += sent.items;
     }
     result.escalated = await escalate(toEscalate, today, now);
-    // Move each deadline on once everyone has its milestone (else the next run tries again).
-    for (const r of seen) {
-      const people = managers.get(r.enterpriseId) ?? [];
-      const delivered = await store.deliveriesOf(prisma, r.id);
-      const pending = people.some((p) => dueMilestone(inputOf(r), today, new Set(delivered.filter((d) => d.personId === p).map((d) => d.milestone))));
-      if (!pending) await prisma.$transaction((tx) => store.setNextRemindOn(tx, r.id, lookAgainOn({ ...r, escalatedAt: r.escalatedAt ?? (toEscalate.includes(r) ? now : null) }, today)));
+    // Move each deadline on once everyone has its milestone (else the next run tries again):
+    // deliveries read and dates written a batch at a time, not a query and a transaction per deadline.
+    const escalating = new Set(toEscalate);
+    for (let i = 0; i < seen.length; i += batch) {
+      const part = seen.slice(i, i + batch);
+      const delivered = await store.deliveriesOfMany(prisma, part.map((r) => r.id));
+      const moves = new Map<string | null, string[]>();
+      for (const r of part) {
+        const mine = delivered.get(r.id) ?? [];
+        const pending = (managers.get(r.enterpriseId) ?? []).some((p) => dueMilestone(inputOf(r), today, new Set(mine.filter((d) => d.personId === p).map((d) => d.milestone))));
+        if (pending) continue;
+        const next = lookAgainOn({ ...r, escalatedAt: r.escalatedAt ?? (escalating.has(r) ? now : null) }, today);
+        const ids = moves.get(next) ?? [];
+        moves.set(next, ids);
+        ids.push(r.id);
+      }
+      for (const [next, ids] of moves) await store.setNextRemindOnMany(prisma, ids, next);
     }
     if (result.digests + result.escalated + result.lapsed > 0) deps.logger?.info(result, "IP risk reminders");
     return result;
+  }
+
+  /**
+   * A group of people's digests in one transaction of a few statements (not ten per person: a
+   * million-asset register has ~20k digests on a Monday). A group colliding with another
+   * instance's pass is written again person by person, where each lost race is a duplicate.
+   */
+  async function sendDigests(group: PersonDigest[], today: string, now: Date): Promise<{ digests: number; items: number }> {
+    try {
+      return await writeDigests(group, today, now);
+    } catch (err) {
+      if ((err as { code?: string }).code !== "P2002") throw err;
+      const out = { digests: 0, items: 0 };
+      for (const p of group) {
+        if (!(await sendDigest(p.personId, p.enterpriseId, p.items, today, now))) continue;
+        out.digests++;
+        out.items += p.items.length;
+      }
+      return out;
+    }
+  }
+
+  async function writeDigests(group: PersonDigest[], today: string, now: Date): Promise<{ digests: number; items: number }> {
+    return prisma.$transaction(async (tx) => {
+      const already = await store.digestsSent(tx, group.map((p) => p.personId), today);
+      const fresh = group.filter((p) => !already.has(p.personId));
+      if (fresh.length === 0) return { digests: 0, items: 0 };
+      const names = await store.enterpriseNames(tx, [...new Set(fresh.map((p) => p.enterpriseId))]);
+      const reach = await store.recipientsOfMany(tx, fresh.map((p) => p.personId));
+      const digests: Parameters<typeof store.recordDigests>[1] = [];
+      const deliveries: Parameters<typeof store.recordDigests>[2] = [];
+      const cards: SentCardRecord[] = [];
+      const out: OutgoingMessage[] = [];
+      for (const { personId, enterpriseId, items } of fresh) {
+        const digestItems = items.map(({ r }) => itemOf(r, today));
+        const digestId = deps.newId();
+        digests.push({ id: digestId, personId, sentOn: today, items: digestItems.map((i) => i.reminderId) });
+        for (const { r, milestone } of items) deliveries.push({ reminderId: r.id, personId, milestone, sentOn: today, digestId });
+        for (const to of reach.get(personId) ?? []) {
+          const cardId = `ipr-${deps.newId()}`.slice(0, 64);
+          cards.push({ id: cardId, channel: to.channel, externalUserId: to.userId, personId, purpose: "ip-digest", subjectType: "reminder-digest", subjectId: digestId, createdAt: now });
+          out.push({ ...to, message: { kind: "text", text: digestText(digestItems, today, names.get(enterpriseId) ?? "") } });
+          out.push({ ...to, message: { kind: "card", card: digestCard(cardId, digestItems) } });
+        }
+      }
+      await store.recordDigests(tx, digests, deliveries);
+      await recordSentCards(tx, cards);
+      await enqueueMany(tx, out, now);
+      return { digests: fresh.length, items: fresh.reduce((n, p) => n + p.items.length, 0) };
+    });
   }
 
   async function sendDigest(personId: string, enterpriseId: string, items: { r: store.DueReminder; milestone: string }[], today: string, now: Date): Promise<boolean> {
@@ -138,9 +206,12 @@ export function createReminderDigest(deps: ReminderDeps) {
   async function escalate(rows: store.DueReminder[], today: string, now: Date): Promise<number> {
     const byEnterprise = new Map<string, store.DueReminder[]>();
     for (const r of rows) byEnterprise.set(r.enterpriseId, [...(byEnterprise.get(r.enterpriseId) ?? []), r]);
+    const staffOf = new Map<string, string[]>();
+    const ids = [...byEnterprise.keys()];
+    for (let i = 0; i < ids.length; i += batch) for (const [id, staff] of await store.enterpriseAgencyStaffOf(prisma, ids.slice(i, i + batch))) staffOf.set(id, staff);
     let n = 0;
     for (const [enterpriseId, list] of byEnterprise) {
-      const staff = await store.enterpriseAgencyStaff(prisma, enterpriseId);
+      const staff = staffOf.get(enterpriseId) ?? [];
       if (staff.length === 0) continue;
       await prisma.$transaction(async (tx) => {
         const claimed: store.DueReminder[] = [];

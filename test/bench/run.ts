@@ -1,0 +1,22 @@
+// `npm run bench -- <scenario> [options]`: benchmarks, by name; `npm run bench` lists them and runs
+// them all. Not part of `npm test` (vitest only picks up *.test.ts). Results: test/bench/BENCHMARKS.md.
+const SCENARIOS: Record<string, { about: string; load: () => Promise<{ run(args: string[]): Promise<void> }> }> = {
+  reminders: { about: "issue 13: one daily IP reminder pass over 100k and 1M assets (--quick: 10k; --sizes=a:e,…; --db=sqlite|postgresql)", load: () => import("./reminders.bench.ts") },
+};
+
+const [first, ...args] = process.argv.slice(2);
+const named = first !== undefined && !first.startsWith("-");
+const picked = named ? [first] : Object.keys(SCENARIOS);
+const rest = named ? args : process.argv.slice(2);
+if (!named) for (const [n, s] of Object.entries(SCENARIOS)) console.error(`${n}: ${s.about}`);
+for (const n of picked) {
+  const scenario = SCENARIOS[n];
+  if (!scenario) {
+    console.error(`unknown benchmark "${n}"; known: ${Object.keys(SCENARIOS).join(", ")}`);
+    process.exit(2);
+  }
+  console.error(`== ${n}`);
+  await (await scenario.load()).run(rest);
+}
+
+export {};
