@@ -1,4 +1,5 @@
 import { decisionSummary, eligibleRoleForStage, transition, type ApprovalEffect, type ApprovalEvent, type ApprovalView, type Approver, type Decision, type Stage } from "../../domain/approval/approval-machine.ts";
+import type { Answers } from "../../flows/flow-schema.ts";
 import { businessDate, type WorkingCalendar } from "../../domain/calendar/working-days.ts";
 import type { OutboundMessage } from "../../domain/chat.ts";
 import { ConflictError, ForbiddenError, NotFoundError } from "../../domain/errors.ts";
@@ -8,8 +9,12 @@ import type { PrismaClient, Tx } from "../../storage/database.ts";
 import { appendAudit } from "../../storage/audit-log.ts";
 import { createDirectory, type Directory, type PersonView, type Recipient } from "../../storage/directory.ts";
 import { enqueue, messagesTo, type OutgoingMessage } from "../../storage/outbox.ts";
+import { allTowns, townLabelOf } from "../../storage/approval-history.ts";
 import { foundStudio } from "./found-studio.ts";
-import { approvalCard, shortId, STAGE_SHORT, type CardApplication } from "./approval-texts.ts";
+import { outcomeCard, sendStageCards as stageCards } from "./approval-cards.ts";
+import { answerChanges } from "./approval-history.ts";
+import { applicantNotice } from "./approval-notices.ts";
+import { shortId } from "./approval-texts.ts";
 
 export interface ApprovalServiceDeps {
   prisma: PrismaClient;
@@ -26,12 +31,16 @@ export interface ApprovalServiceDeps {
   onReturned?: (tx: Tx, app: { id: string; applicantId: string }, opinion: string, fields: string[]) => Promise<OutgoingMessage[]>;
   /** Called at final approval, after the studio is founded: the applicant confirms its manager (6.4 b). */
   onApproved?: (tx: Tx, app: { id: string; applicantId: string }) => Promise<OutgoingMessage[]>;
+  /** A.1 / 6.3 a: whoever else must hear an applicant's notice (the head who confirmed: head-confirmation.ts). */
+  onApplicantNotice?: (tx: Tx, app: AppRow, notice: string, opinion?: string) => Promise<OutgoingMessage[]>;
 }
 
 type AppRow = NonNullable<Awaited<ReturnType<PrismaClient["application"]["findUnique"]>>>;
 
-const DECISION_STATUS: Record<Decision, "APPROVED" | "RETURNED" | "REJECTED"> = { APPROVE: "APPROVED", RETURN: "RETURNED", REJECT: "REJECTED" };
-const DONE_LABEL: Record<Decision, string> = { APPROVE: "已同意", RETURN: "已退回修改", REJECT: "已不同意" };
+/** What an officer does from a card: a decision (A.1 opinion), or 转其他镇街 (6.3 a, stage 1). */
+export type CardAction = Decision | "FORWARD";
+const DECISION_STATUS: Record<CardAction, "APPROVED" | "RETURNED" | "REJECTED" | "FORWARDED"> = { APPROVE: "APPROVED", RETURN: "RETURNED", REJECT: "REJECTED", FORWARD: "FORWARDED" };
+const DONE_LABEL: Record<CardAction, string> = { APPROVE: "已同意", RETURN: "已退回修改", REJECT: "已不同意", FORWARD: "已转其他镇街" };
 
 export function viewOf(app: Pick<AppRow, "status" | "stage" | "version" | "townId" | "applicantId">): ApprovalView {
   return { status: app.status as ApprovalView["status"], stage: (app.stage ?? null) as Stage | null, version: app.version, townId: app.townId, applicantId: app.applicantId };
@@ -60,27 +69,8 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     await appendAudit(tx, { actorId: entry.actorId, actorRole: entry.actorRole, channel: entry.channel, action: entry.action, subjectType: "Application", subjectId: entry.applicationId, detail: entry.detail, at: deps.now() });
   }
 
-  async function cardApplication(tx: Tx, app: AppRow): Promise<CardApplication> {
-    const town = await tx.town.findUnique({ where: { id: app.townId } });
-    return { ...app, townName: town?.name ?? app.townId };
-  }
-
-  /** Sends a card for a pending step to every eligible officer (also used by the reminder job). */
-  async function sendStageCards(tx: Tx, app: AppRow, step: { id: string; stage: number; dueOn: string }, opts: { reminder?: boolean; to?: Recipient[] } = {}): Promise<OutgoingMessage[]> {
-    const stage = step.stage as Stage;
-    const officers = opts.to ?? (await within(tx).recipientsWithRole(eligibleRoleForStage(stage), stage === 1 ? app.townId : null));
-    const earlier = await tx.approvalStep.findMany({ where: { applicationId: app.id, round: app.version, stage: { lt: stage } }, orderBy: { stage: "asc" } });
-    const ca = await cardApplication(tx, app);
-    const out: OutgoingMessage[] = [];
-    for (const r of officers) {
-      const cardId = `ap-${deps.newId()}`;
-      await tx.sentCard.create({ data: { id: cardId, channel: r.channel, externalUserId: r.userId, personId: r.personId, purpose: "approval", approvalStepId: step.id } });
-      const card = approvalCard({ cardId, app: ca, stage, earlier, printUrl: deps.printUrl(app.id, r.personId), dueOn: step.dueOn, timeZone: deps.timeZone, reminder: opts.reminder });
-      out.push({ channel: r.channel, userId: r.userId, personId: r.personId, message: { kind: "card", card } });
-    }
-    if (officers.length === 0) deps.logger.warn({ applicationId: app.id, stage }, "no officer holds the role for this stage; escalation will reach ADMIN");
-    return out;
-  }
+  /** Sends a card for a pending step to every eligible officer (approval-cards.ts; also the reminder job's). */
+  const sendStageCards = (tx: Tx, app: AppRow, step: { id: string; stage: number; dueOn: string }, opts: { reminder?: boolean; to?: Recipient[] } = {}) => stageCards(deps, tx, app, step, opts);
 
   async function openStage(tx: Tx, app: AppRow, stage: Stage): Promise<OutgoingMessage[]> {
     const today = businessDate(deps.now(), deps.timeZone);
@@ -100,7 +90,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   }
 
   /** Runs the machine's effects; returns messages to enqueue in the same transaction. */
-  async function runEffects(tx: Tx, app: AppRow, effects: ApprovalEffect[]): Promise<OutgoingMessage[]> {
+  async function runEffects(tx: Tx, app: AppRow, effects: ApprovalEffect[], deciderId?: string): Promise<OutgoingMessage[]> {
     const out: OutgoingMessage[] = [];
     const applicant = await within(tx).recipientsOf(app.applicantId);
     for (const e of effects) {
@@ -109,35 +99,25 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         await tx.approvalStep.updateMany({ where: { applicationId: app.id, round: e.round, stage: e.stage, status: "PENDING" }, data: { status: "CANCELLED", decidedAt: deps.now() } });
       } else if (e.type === "assignStudioNumber") {
         app.studioNumber = await foundStudio(tx, app, { now: deps.now(), timeZone: deps.timeZone, studioNumberFormat: deps.studioNumberFormat });
-        // Everyone involved hears of the final approval.
+        // Everyone involved hears of the final approval, once: the decider has the reply already.
         const involved = await tx.approvalStep.findMany({ where: { applicationId: app.id, decidedById: { not: null } }, select: { decidedById: true } });
-        const ids = [...new Set(involved.map((s) => s.decidedById!))];
+        const ids = [...new Set(involved.map((s) => s.decidedById!))].filter((id) => id !== deciderId && id !== app.applicantId);
         for (const id of ids) out.push(...messagesTo(await within(tx).recipientsOf(id), { kind: "text", text: `【已批准】${app.enterpriseName} 的工作室申请已获批准，工作室编号 ${app.studioNumber}。` }));
       } else if (e.type === "notifyApplicant") {
-        out.push(...messagesTo(applicant, { kind: "text", text: applicantNotice(app, e) }));
-        if (e.notice === "returned" && deps.onReturned) out.push(...(await deps.onReturned(tx, app, e.opinion ?? "", e.returnFields ?? [])));
+        // A return's opinion comes once, framed by the revision conversation that asks for the changes.
+        const revision = e.notice === "returned" && deps.onReturned ? await deps.onReturned(tx, app, e.opinion ?? "", e.returnFields ?? []) : [];
+        if (e.notice === "approved") {
+          for (const r of applicant) out.push({ ...r, message: { kind: "card", card: outcomeCard(`oc-${deps.newId()}`, app, deps.printUrl(app.id, app.applicantId)) } });
+        } else if (revision.length === 0) {
+          const town = e.townId ? await townLabelOf(tx, e.townId) : undefined;
+          out.push(...messagesTo(applicant, { kind: "text", text: applicantNotice(app, e, town) }));
+        }
+        out.push(...revision);
         if (e.notice === "approved" && deps.onApproved) out.push(...(await deps.onApproved(tx, app)));
+        if (deps.onApplicantNotice) out.push(...(await deps.onApplicantNotice(tx, app, e.notice, e.opinion)));
       }
     }
     return out;
-  }
-
-  function applicantNotice(app: AppRow, e: Extract<ApprovalEffect, { type: "notifyApplicant" }>): string {
-    const no = `申请号 ${shortId(app.id)}`;
-    switch (e.notice) {
-      case "submitted":
-        return `您的工作室申请已提交（${no}），已转镇街市场监督管理分局初审。回复“我的申请”可随时查看进度。`;
-      case "resubmitted":
-        return `修改后的申请已重新提交（${no}），回到${STAGE_SHORT[e.stage ?? 1]}。`;
-      case "advanced":
-        return `您的申请（${no}）已通过${STAGE_SHORT[((e.stage ?? 2) - 1) as Stage] ?? "上一阶段"}，进入${STAGE_SHORT[e.stage ?? 2]}。`;
-      case "returned":
-        return `您的申请（${no}）被${STAGE_SHORT[e.stage ?? 1]}退回修改。\n审核意见：${e.opinion ?? ""}`;
-      case "rejected":
-        return `很遗憾，您的申请（${no}）未获${STAGE_SHORT[e.stage ?? 1]}通过。\n审核意见：${e.opinion ?? ""}\n如有疑问可联系审核部门；您也可以重新申请。`;
-      case "approved":
-        return `恭喜！您的工作室申请（${no}）已获批准，工作室编号：${app.studioNumber ?? ""}。\n接下来请按标准 6.3 b 完成工作室场地、设备和标牌的准备。`;
-    }
   }
 
   /** Submits a new application (after the flow's summary): stage 1 opens at once. */
@@ -150,11 +130,14 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   }
 
   /** The applicant resubmits after a return: back to the stage that returned it, version + 1. */
-  async function resubmitted(tx: Tx, app: AppRow, actor: { id: string; channel: string }, revised: string[]): Promise<OutgoingMessage[]> {
+  async function resubmitted(tx: Tx, app: AppRow, actor: { id: string; channel: string }, revised: string[], before?: { answersJson: string }): Promise<OutgoingMessage[]> {
     const r = transition(viewOf(app), { type: "RESUBMIT", actorId: actor.id });
+    // What changed, kept with the resubmission: the next cards show "已修改：X（旧）→ 新".
+    const towns = before ? await allTowns(tx) : [];
+    const changes = before ? answerChanges(JSON.parse(before.answersJson) as Answers, JSON.parse(app.answersJson) as Answers, towns) : [];
     await moveApp(tx, app, { status: r.view.status, stage: r.view.stage, version: r.view.version, submittedAt: deps.now(), returnedFields: null });
     Object.assign(app, { status: r.view.status, stage: r.view.stage, version: r.view.version });
-    await audit(tx, { actorId: actor.id, channel: actor.channel, action: "application.resubmitted", applicationId: app.id, detail: { version: r.view.version, revised } });
+    await audit(tx, { actorId: actor.id, channel: actor.channel, action: "application.resubmitted", applicationId: app.id, detail: { version: r.view.version, revised, changes } });
     return runEffects(tx, app, r.effects);
   }
 
@@ -170,9 +153,12 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     /** The admin session acting through the simulator, recorded with the decision or refusal. */
     actingAdmin?: string;
     cardId: string;
-    decision: Decision;
+    decision: CardAction;
+    /** The A.1 opinion; for FORWARD, the reason. */
     opinion?: string;
     fields?: string[];
+    /** FORWARD: the town it goes to. */
+    toTownId?: string;
     /**
      * The bot's fenced commit (ctx.commit): the decision or the refusal, the tapper's answer and
      * the inbound event's completion go in one transaction, so a crash cannot leave the decision
@@ -213,23 +199,31 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         const stage = step.stage as Stage;
         const actor = approverFor(input.person, stage, app.townId);
         const base = { stage, actor, version: step.round } as const;
+        const opinion = input.opinion ?? "";
         const event: ApprovalEvent =
-          input.decision === "APPROVE" ? { type: "APPROVE", ...base, opinion: input.opinion } : input.decision === "RETURN" ? { type: "RETURN", ...base, opinion: input.opinion ?? "", fields: input.fields } : { type: "REJECT", ...base, opinion: input.opinion ?? "" };
+          input.decision === "APPROVE" ? { type: "APPROVE", ...base, opinion: input.opinion } : input.decision === "RETURN" ? { type: "RETURN", ...base, opinion, fields: input.fields } : input.decision === "REJECT" ? { type: "REJECT", ...base, opinion } : { type: "FORWARD", ...base, toTownId: input.toTownId ?? "", reason: opinion };
         if (step.status !== "PENDING") throw new ConflictError(await alreadyDecided(tx, step.id));
         const r = transition(viewOf(app), event);
+        const recorded = r.decision ? { opinion: r.decision.opinion, returnFields: r.decision.returnFields } : { opinion: r.forward!.reason, returnFields: [] as string[] };
         const claimed = await tx.approvalStep.updateMany({
           where: { id: step.id, status: "PENDING" },
-          data: { status: DECISION_STATUS[input.decision], decidedById: input.person.id, decidedByName: input.person.name, decidedVia: input.channel, opinion: r.decision!.opinion, returnFields: JSON.stringify(r.decision!.returnFields), decidedAt: deps.now() },
+          data: { status: DECISION_STATUS[input.decision], decidedById: input.person.id, decidedByName: input.person.name, decidedVia: input.channel, opinion: recorded.opinion, returnFields: JSON.stringify(recorded.returnFields), decidedAt: deps.now() },
         });
         if (claimed.count !== 1) throw new ConflictError(await alreadyDecided(tx, step.id));
-        await moveApp(tx, app, { status: r.view.status, stage: r.view.stage, decidedAt: ["APPROVED", "REJECTED"].includes(r.view.status) ? deps.now() : null, returnedFields: input.decision === "RETURN" ? JSON.stringify(r.decision!.returnFields) : app.returnedFields });
-        Object.assign(app, { status: r.view.status, stage: r.view.stage });
-        await audit(tx, { actorId: input.person.id, actorRole: actor.role, channel: input.channel, action: `approval.${input.decision.toLowerCase()}`, applicationId: app.id, detail: { stage, round: step.round, opinion: r.decision!.opinion, returnFields: r.decision!.returnFields, cardId: input.cardId, ...acting } });
-        const out = await runEffects(tx, app, r.effects);
+        await moveApp(tx, app, { status: r.view.status, stage: r.view.stage, version: r.view.version, townId: r.view.townId, decidedAt: ["APPROVED", "REJECTED"].includes(r.view.status) ? deps.now() : null, returnedFields: input.decision === "RETURN" ? JSON.stringify(recorded.returnFields) : app.returnedFields });
+        Object.assign(app, { status: r.view.status, stage: r.view.stage, version: r.view.version, townId: r.view.townId });
+        const forwarded = r.forward ? { fromTownId: r.forward.fromTownId, toTownId: r.forward.toTownId } : {};
+        await audit(tx, { actorId: input.person.id, actorRole: actor.role, channel: input.channel, action: `approval.${input.decision.toLowerCase()}`, applicationId: app.id, detail: { stage, round: step.round, opinion: recorded.opinion, returnFields: recorded.returnFields, ...forwarded, cardId: input.cardId, ...acting } });
+        const out = await runEffects(tx, app, r.effects, input.person.id);
         out.push(...(await finalizeCards(tx, step.id, input.cardId, input.decision, input.person.name)));
         await enqueue(tx, out, deps.now());
-        const tail = r.view.status === "APPROVED" ? `，工作室编号 ${app.studioNumber}` : "";
-        return { replies: [{ kind: "text", text: `已记录：${DONE_LABEL[input.decision]}（${app.enterpriseName}，第${stage}阶段）${tail}。` }] as OutboundMessage[] };
+        if (r.forward) {
+          const to = await townLabelOf(tx, r.forward.toTownId);
+          return { replies: [{ kind: "text", text: `已转至${to}（${app.enterpriseName}，申请号 ${shortId(app.id)}），理由：${r.forward.reason}。${to}的审核人员将收到新的审批卡片，申请人已获通知。` }] as OutboundMessage[] };
+        }
+        const tail = r.view.status === "APPROVED" ? `\n工作室编号：${app.studioNumber}` : "";
+        const said = input.decision === "APPROVE" ? `，意见：${recorded.opinion}` : "";
+        return { replies: [{ kind: "text", text: `已记录：${DONE_LABEL[input.decision]}（${app.enterpriseName}，第${stage}阶段${said}）。${tail}` }] as OutboundMessage[] };
       });
     } catch (err) {
       if (err instanceof ConflictError) {
@@ -246,15 +240,16 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   async function alreadyDecided(tx: Pick<Tx, "approvalStep">, stepId: string): Promise<string> {
     const s = await tx.approvalStep.findUniqueOrThrow({ where: { id: stepId } });
     if (s.status === "CANCELLED") return "该申请已撤回或已重新提交，这张卡片已失效。";
+    if (s.status === "FORWARDED") return `该申请已由 ${s.decidedByName ?? "镇街审核人员"} 转其他镇街办理，这张卡片已失效。`;
     if (!s.decidedAt || !s.decidedByName) return "该申请已由其他人处理。";
     const decision = s.status === "APPROVED" ? "APPROVE" : s.status === "RETURNED" ? "RETURN" : "REJECT";
     return `该阶段${decisionSummary({ name: s.decidedByName, at: s.decidedAt, decision }, deps.timeZone)}，无需再处理。`;
   }
 
   /** Every card of the step shows the outcome: the decider's "已同意", the others "已由 X 于 … 同意". */
-  async function finalizeCards(tx: Tx, stepId: string, deciderCardId: string, decision: Decision, name: string): Promise<OutgoingMessage[]> {
+  async function finalizeCards(tx: Tx, stepId: string, deciderCardId: string, decision: CardAction, name: string): Promise<OutgoingMessage[]> {
     const cards = await tx.sentCard.findMany({ where: { approvalStepId: stepId, finalText: null } });
-    const summary = decisionSummary({ name, at: deps.now(), decision }, deps.timeZone);
+    const summary = decision === "FORWARD" ? `已由 ${name} 转其他镇街` : decisionSummary({ name, at: deps.now(), decision }, deps.timeZone);
     const out: OutgoingMessage[] = [];
     for (const c of cards) {
       const text = c.id === deciderCardId ? DONE_LABEL[decision] : summary;

@@ -5,29 +5,36 @@ import { describeAnswers } from "../../flows/engine.ts";
 import type { FlowRegistry } from "../../flows/flow-registry.ts";
 import type { PrismaClient } from "../../storage/database.ts";
 import type { PersonView } from "../../storage/directory.ts";
+import { activeTowns } from "../../storage/approval-history.ts";
 import { APPROVAL_KEYS, shortId, STAGE_SHORT } from "../approvals/approval-texts.ts";
-import type { ApprovalService } from "../approvals/approval-service.ts";
+import type { ApprovalService, CardAction } from "../approvals/approval-service.ts";
 import { APPLICATION_FLOW } from "./application-handler.ts";
 import type { BotContext } from "./bot-context.ts";
 import { turnOf, type Conversations, type Db } from "./conversations.ts";
 import { isApprover } from "./menu.ts";
 import { refuseInChat } from "./refuse-in-chat.ts";
 
-export const KEY_TO_DECISION = new Map<string, Decision>([
+/** A tap on an approval card: a decision, 同意 with a typed opinion, or 转其他镇街 (6.3 a). */
+export type CardTap = Decision | "APPROVE_WITH_OPINION" | "FORWARD";
+
+export const KEY_TO_DECISION = new Map<string, CardTap>([
   [APPROVAL_KEYS.approve, "APPROVE"],
+  [APPROVAL_KEYS.approveWithOpinion, "APPROVE_WITH_OPINION"],
   [APPROVAL_KEYS.return, "RETURN"],
   [APPROVAL_KEYS.reject, "REJECT"],
+  [APPROVAL_KEYS.forward, "FORWARD"],
 ]);
 
 /**
- * Officers' side of the approval: card taps (同意 / 退回修改 / 不同意) and the list of what waits
- * for them. Return and reject need an opinion (A.1): the approval-opinion flow asks for it on the
+ * Officers' side of the approval: card taps (同意 / 同意并填写意见 / 退回修改 / 不同意 / 转其他镇街)
+ * and the list of what waits for them. 同意 records at once with "同意推荐"; the others need an
+ * opinion, a reason or a town (A.1, 6.3 a): the approval-opinion flow asks for them on the
  * conversation runner, and its completion (opinionCompletion) records the decision.
  */
 export function approvalActions(deps: { prisma: PrismaClient; approvals: ApprovalService; flows: FlowRegistry; conversations: Conversations }) {
   const { prisma, approvals } = deps;
 
-  async function decide(ctx: BotContext, cardId: string, decision: Decision, opinion?: string) {
+  async function decide(ctx: BotContext, cardId: string, decision: CardAction, opinion?: string) {
     // The decision (or refusal), its answer and the event's completion in one fenced commit.
     await approvals.decide({ person: ctx.person, channel: ctx.event.sender.channel, userId: ctx.event.sender.userId, actingAdmin: ctx.event.actingAdmin, cardId, decision, opinion, commit: (r, w) => ctx.commit(r, w) });
   }
@@ -41,8 +48,14 @@ export function approvalActions(deps: { prisma: PrismaClient; approvals: Approva
       .map((f) => ({ value: f.stepId, label: `${f.label}：${f.display}` }));
   }
 
+  /** 转其他镇街: every active town but the application's own. */
+  async function otherTowns(townId: string | null) {
+    return (await activeTowns(prisma)).filter((t) => t.id !== townId).map((t) => ({ value: t.id, label: t.label }));
+  }
+
   /** A tap on an approval card's button. */
-  async function onCardTap(ctx: BotContext, decision: Decision): Promise<void> {
+  async function onCardTap(ctx: BotContext, tap: CardTap): Promise<void> {
+    const decision: CardAction = tap === "APPROVE_WITH_OPINION" ? "APPROVE" : tap;
     const e = ctx.event;
     if (e.kind !== "button") return;
     const card = e.cardId ? await prisma.sentCard.findUnique({ where: { id: e.cardId }, include: { approvalStep: true } }) : null;
@@ -50,12 +63,13 @@ export function approvalActions(deps: { prisma: PrismaClient; approvals: Approva
       // No such approval card (forged or foreign key): nothing to decide, but an attempt all the same.
       return refuseInChat(ctx, { action: "approval.refused", reason: e.cardId ? "unknown_card" : "card_id_missing", text: "找不到这张审批卡片，请从最新的审批卡片操作，或回复“待我审批”。", detail: { decision } });
     }
-    if (decision === "APPROVE") return decide(ctx, e.cardId, decision);
-    if (card.personId !== ctx.person.id || card.approvalStep.status !== "PENDING") {
+    if (tap === "APPROVE") return decide(ctx, e.cardId, decision);
+    if (card.personId !== ctx.person.id || card.approvalStep.status !== "PENDING" || (tap === "FORWARD" && card.approvalStep.stage !== 1)) {
       return decide(ctx, e.cardId, decision, "（未填写）"); // the service refuses with the reason and audits it
     }
     const applicationId = card.approvalStep.applicationId;
-    const choices: Record<string, { value: string; label: string }[]> = decision === "RETURN" ? { fields: await fieldChoices(applicationId) } : {};
+    const choices: Record<string, { value: string; label: string }[]> =
+      decision === "RETURN" ? { fields: await fieldChoices(applicationId) } : decision === "FORWARD" ? { towns: await otherTowns(card.approvalStep.townId) } : {};
     await ctx.commit([], (tx) =>
       deps.conversations.startConversation(tx, {
         personId: ctx.person.id,
@@ -99,11 +113,14 @@ export function approvalActions(deps: { prisma: PrismaClient; approvals: Approva
  */
 export function opinionCompletion(approvals: ApprovalService): CompletionHandler<Db, PersonView> {
   return async (c) => {
-    const decision = c.answers.decision as Decision;
-    const opinion = String((decision === "RETURN" ? c.answers.opinion : c.answers.reason) ?? "");
+    const decision = c.answers.decision as CardAction;
+    const said = { RETURN: c.answers.opinion, REJECT: c.answers.reason, APPROVE: c.answers.approveOpinion, FORWARD: c.answers.forwardReason }[decision];
+    // A skipped 同意 opinion is null: the machine writes the default (同意推荐) on the form.
+    const opinion = typeof said === "string" ? said : decision === "APPROVE" ? undefined : "";
     const fields = decision === "RETURN" && Array.isArray(c.answers.fields) ? c.answers.fields : undefined;
+    const toTownId = decision === "FORWARD" && typeof c.answers.toTown === "string" ? c.answers.toTown : undefined;
     const actingAdmin = typeof c.context.actingAdmin === "string" ? c.context.actingAdmin : undefined;
-    const { replies } = await approvals.decide({ person: c.person, channel: c.sender.channel, userId: c.sender.userId, actingAdmin, cardId: String(c.context.cardId), decision, opinion, fields });
+    const { replies } = await approvals.decide({ person: c.person, channel: c.sender.channel, userId: c.sender.userId, actingAdmin, cardId: String(c.context.cardId), decision, opinion, fields, toTownId });
     return replies.map((message) => ({ channel: c.sender.channel, userId: c.sender.userId, personId: c.person.id, message }));
   };
 }

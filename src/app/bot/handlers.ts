@@ -10,6 +10,7 @@ import { randomId, type CoreDeps, type Services } from "../services.ts";
 import { APPLICATION_FLOW, applicationCompletion, applicationStatus, revisionStarter } from "./application-handler.ts";
 import { applicantActionsHandler } from "./applicant-actions-handler.ts";
 import { approvalActions, KEY_TO_DECISION, opinionCompletion } from "./approval-handler.ts";
+import { wordOfButton } from "../approvals/approval-texts.ts";
 import type { BotHandler } from "./bot-context.ts";
 import { createConversations, turnOf, type Conversations } from "./conversations.ts";
 import { headConfirmHandler } from "./head-confirm-handler.ts";
@@ -105,6 +106,9 @@ export function defaultHandlers(deps: CoreDeps & Pick<Services, "directory" | "a
   const studio = studioHandler({ prisma, conversations: () => conversations, newId: deps.newId ?? randomId, timeZone: deps.config.timeZone });
 
   const route: BotHandler = async (ctx) => {
+    // A word button (催办, 撤回, 工作室建设 on a card) is that word typed.
+    const said = ctx.event.kind === "button" ? wordOfButton(ctx.event.key) : null;
+    if (said !== null) return route({ ...ctx, event: { ...ctx.event, kind: "text", text: said }, text: said });
     const session = await conversations.current(ctx.person, ctx.now);
     const textIn = ctx.text;
     const facts = {

@@ -199,7 +199,7 @@ export function renderApplicationPrint(data: PrintData): string {
   const latest = new Map<number, PrintStep>();
   for (const s of data.steps) if (current(s) && (latest.get(s.stage)?.round ?? -1) < s.round) latest.set(s.stage, s);
   const shown = new Set([...latest.values()].filter((s) => DECIDED.has(s.status)));
-  const flags = priorityFlags({ ...app, townName: data.townName });
+  const flags = priorityFlags(app);
   const script = data.nonce ? `<script${nonceAttr}>document.getElementById("print-btn").addEventListener("click", function () { window.print(); });</script>` : "";
 
   return `<!doctype html>
