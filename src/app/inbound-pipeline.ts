@@ -1,6 +1,8 @@
 import type { InboundEvent, OutboundMessage } from "../domain/chat.ts";
 import type { Logger } from "../log/logger.ts";
 import type { PrismaClient, Tx } from "../storage/database.ts";
+import * as store from "../storage/inbound-events.ts";
+import type { InboundRow as Row } from "../storage/inbound-events.ts";
 import { enqueue } from "../storage/outbox.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
 import { Semaphore } from "./semaphore.ts";
@@ -46,8 +48,6 @@ function quote(event: InboundEvent): string {
   return `您刚才发送的“${t.length > 20 ? `${t.slice(0, 20)}…` : t}”`;
 }
 
-type Row = { id: string; channel: string; userId: string; status: string; attempts: number; leaseUntil: Date | null; leaseOwner: string | null; receivedAt: Date; payloadJson: string };
-
 /**
  * Inbound events are stored (deduplicated by channel + key) before the platform gets its 200,
  * then handled in the background, one user at a time and a few at once overall. The process that
@@ -91,9 +91,7 @@ export function createInboundPipeline(opts: {
   };
 
   const complete = (id: string) => async (tx: Tx) => {
-    // DONE is allowed too: one handling may commit more than once (e.g. a refusal after a decision).
-    const r = await tx.inboundEvent.updateMany({ where: { id, leaseOwner: me, status: { in: ["PENDING", "FAILED", "DONE"] } }, data: { status: "DONE", processedAt: opts.now() } });
-    if (r.count !== 1) throw new LeaseLostError();
+    if (!(await store.completeInboundEvent(tx, id, me, opts.now()))) throw new LeaseLostError();
   };
 
   /** `takenOver`: the row as read when it was taken over, to skip it if the person has moved on. */
@@ -128,17 +126,7 @@ export function createInboundPipeline(opts: {
     const giveUpAt = Date.now() + 2 * leaseMs;
     const retried = new Set<string>();
     for (;;) {
-      const older: Row[] = await prisma.inboundEvent.findMany({
-        where: {
-          channel: event.sender.channel,
-          userId: event.sender.userId,
-          OR: [{ status: "PENDING" }, { status: "FAILED", attempts: { lt: maxAttempts } }],
-          receivedAt: { lt: event.receivedAt },
-          id: { not: selfId },
-        },
-        orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
-        take: SWEEP_BATCH,
-      });
+      const older = await store.earlierUnhandled(prisma, { channel: event.sender.channel, userId: event.sender.userId, receivedAt: event.receivedAt, selfId, maxAttempts, take: SWEEP_BATCH });
       let waiting = false;
       for (const row of older) {
         if (row.status === "FAILED") {
@@ -183,8 +171,7 @@ export function createInboundPipeline(opts: {
   async function handleOnce(id: string, event: InboundEvent, attemptsBefore: number): Promise<void> {
     try {
       await opts.handler(event, { complete: complete(id) });
-      const r = await prisma.inboundEvent.updateMany({ where: { id, leaseOwner: me }, data: { status: "DONE", processedAt: opts.now(), attempts: attemptsBefore + 1, leaseUntil: null } });
-      if (r.count !== 1) logger.warn({ channel: event.sender.channel, kind: event.kind }, "inbound event was taken over while being handled");
+      if (!(await store.finishInboundEvent(prisma, id, me, attemptsBefore + 1, opts.now()))) logger.warn({ channel: event.sender.channel, kind: event.kind }, "inbound event was taken over while being handled");
     } catch (err) {
       if (err instanceof LeaseLostError) {
         logger.warn({ channel: event.sender.channel, kind: event.kind }, "inbound event taken over by another instance; its changes were rolled back");
@@ -194,11 +181,8 @@ export function createInboundPipeline(opts: {
       logger.error({ err, channel: event.sender.channel, kind: event.kind, attempts }, "inbound event handling failed");
       await prisma.$transaction(async (tx) => {
         // Once a commit marked it DONE its effects are in: a later failure must not replay them.
-        const r = await tx.inboundEvent.updateMany({
-          where: { id, leaseOwner: me, status: { not: "DONE" } },
-          data: { status: "FAILED", attempts, leaseUntil: new Date(opts.now().getTime() + RETRY_AFTER_MS), lastError: err instanceof Error ? err.message.slice(0, 500) : String(err) },
-        });
-        if (r.count === 1 && attempts >= maxAttempts) {
+        const failed = await store.failInboundEvent(tx, id, me, { attempts, retryAt: new Date(opts.now().getTime() + RETRY_AFTER_MS), error: err instanceof Error ? err.message : String(err) });
+        if (failed && attempts >= maxAttempts) {
           await tellIn(tx, event, `抱歉，${quote(event)}没能处理成功，请稍后再发一次。${opts.helpContact ? `如一直不行，请联系${opts.helpContact}。` : ""}`);
         }
       });
@@ -211,11 +195,7 @@ export function createInboundPipeline(opts: {
     for (const event of events) {
       let id: string;
       try {
-        const row = await prisma.inboundEvent.create({
-          data: { channel: event.sender.channel, userId: event.sender.userId, dedupeKey: event.dedupeKey, payloadJson: JSON.stringify(event), receivedAt: event.receivedAt, leaseUntil: lease(), leaseOwner: me },
-          select: { id: true },
-        });
-        id = row.id;
+        id = await store.insertInboundEvent(prisma, { channel: event.sender.channel, userId: event.sender.userId, dedupeKey: event.dedupeKey, payloadJson: JSON.stringify(event), receivedAt: event.receivedAt, leaseUntil: lease(), leaseOwner: me });
       } catch (err) {
         if (isUniqueViolation(err)) {
           logger.info({ channel: event.sender.channel, kind: event.kind }, "duplicate inbound event ignored");
@@ -234,26 +214,19 @@ export function createInboundPipeline(opts: {
   async function renewLeases(): Promise<number> {
     const ids = [...held];
     if (ids.length === 0) return 0;
-    const r = await prisma.inboundEvent.updateMany({ where: { id: { in: ids }, leaseOwner: me, status: { in: ["PENDING", "FAILED"] } }, data: { leaseUntil: lease() } });
-    return r.count;
+    return store.renewInboundLeases(prisma, ids, me, lease());
   }
 
   /** Takes an event over by a conditional update on what was read; null if someone else has it. */
   async function claim(row: Row, exclusive: boolean): Promise<InboundEvent | null> {
-    const claimed = await prisma.inboundEvent.updateMany({
-      where: exclusive && row.status === "PENDING" ? { id: row.id, status: "PENDING", attempts: row.attempts } : { id: row.id, status: row.status, attempts: row.attempts, leaseUntil: row.leaseUntil, leaseOwner: row.leaseOwner },
-      data: { leaseUntil: lease(), leaseOwner: me },
-    });
-    return claimed.count === 1 ? revive(row.payloadJson) : null;
+    return (await store.claimInboundEvent(prisma, row, exclusive, me, lease())) ? revive(row.payloadJson) : null;
   }
 
   /** Replaying an old answer onto a conversation that has moved on would corrupt it: skip, and say so. */
   async function skippedAsMovedOn(row: Row, event: InboundEvent): Promise<boolean> {
-    const newer = await prisma.inboundEvent.count({ where: { channel: row.channel, userId: row.userId, receivedAt: { gt: row.receivedAt }, status: "DONE" } });
-    if (newer === 0) return false;
+    if (!(await store.hasNewerHandled(prisma, row))) return false;
     await prisma.$transaction(async (tx) => {
-      const r = await tx.inboundEvent.updateMany({ where: { id: row.id, leaseOwner: me, status: row.status }, data: { status: "SKIPPED", processedAt: opts.now(), leaseUntil: null } });
-      if (r.count === 1) await tellIn(tx, event, `抱歉，${quote(event)}当时没能处理，请按当前的提问重新回复。`);
+      if (await store.skipInboundEvent(tx, row, me, opts.now())) await tellIn(tx, event, `抱歉，${quote(event)}当时没能处理，请按当前的提问重新回复。`);
     });
     return true;
   }
@@ -270,15 +243,7 @@ export function createInboundPipeline(opts: {
    * working on them). Users are taken in parallel, each user's events in arrival order.
    */
   async function sweep(exclusive: boolean): Promise<{ found: number; taken: number; handled: number }> {
-    const now = opts.now();
-    const orphan = exclusive ? [{ status: "PENDING" }, { leaseUntil: null }, { leaseUntil: { lt: now } }] : [{ leaseUntil: null }, { leaseUntil: { lt: now } }];
-    const rows: Row[] = (
-      await prisma.inboundEvent.findMany({
-        where: { status: { in: ["PENDING", "FAILED"] }, attempts: { lt: maxAttempts }, OR: orphan },
-        orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
-        take: SWEEP_BATCH,
-      })
-    ).filter((r) => !held.has(r.id));
+    const rows = (await store.orphanedInboundEvents(prisma, { now: opts.now(), exclusive, maxAttempts, take: SWEEP_BATCH })).filter((r) => !held.has(r.id));
     const byUser = new Map<string, Row[]>();
     for (const r of rows) byUser.set(`${r.channel}:${r.userId}`, [...(byUser.get(`${r.channel}:${r.userId}`) ?? []), r]);
     let taken = 0;
