@@ -1,7 +1,7 @@
 // A.1: the filled, decided application printed as Table A.1, after a real WeCom journey
 // (submit → stage 1 approve → stage 2 return → resubmit → stage 2, 3 approve).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { renderApplicationPrint, yuanToWan, type PrintData } from "../../src/app/print/application-print.ts";
+import { renderApplicationPrint, yuanToWan, type PrintData } from "../../src/app/print/application-print.tsx";
 import { HAPPY } from "../flows/helpers.ts";
 import { createWecomHarness, testClock, type WecomHarness } from "../support/wecom-harness.ts";
 
@@ -76,25 +76,27 @@ describe("GET /applications/:id/print — the table on paper [A.1]", () => {
     expect(html).toContain(`<script nonce="${nonce}">`);
 
     expect(html).toContain('<html lang="zh-CN">');
-    expect(html).toContain('<meta charset="utf-8">');
-    expect(html).toContain("@page { size: A4; margin: 15mm }");
+    expect(html).toContain('<meta charset="utf-8"/>');
+    expect(html).toContain("@page { size: A4; margin: 10mm 15mm }");
     expect(html).toContain("中山市企业知识产权保护流动工作室申请表");
     for (const label of [
-      "企业名称", "注册地址", "上市情况", "注册资本<br>（万元）", "企业人数", "经营规模", "负责人", "职务职称", "手机", "联系人",
+      "企业名称", "注册地址", "上市情况", "注册资本<br/>（万元）", "企业人数", "经营规模", "负责人", "职务职称", "手机", "联系人",
       "知识产权部门", "知识产权管理人员数量", "知识产权管理制度", "国家企业知识产权管理规范标准认证", "知识产权示范企业", "知识产权优势企业",
-      "国家高新技术企业", "国家、省专利奖", "有效量<br>（件）", "发明专利", "实用新型专利", "外观设计专利", "PCT 专利", "国内商标", "境外商标", "版权",
-      "申请<br>需求", "负责人签名", "镇街市场监督管理分局意见", "市局知识产权相关科室意见", "市局意见", "编号：",
+      "国家高新技术企业", "国家、省专利奖", "有效量<br/>（件）", "发明专利", "实用新型专利", "外观设计专利", "PCT 专利", "国内商标", "境外商标", "版权",
+      "申请<br/>需求", "负责人签名", "镇街市场监督管理分局意见", "市局知识产权相关科室意见", "市局意见", "编号：",
     ]) {
       expect(html, label).toContain(label);
     }
-    // Filled values: 万元 from BigInt yuan (after the revision), full mobiles, years, honours, counts.
-    expect(html).toContain("<td colspan=\"2\">600</td>");
+    // Filled values: 万元 from BigInt yuan (after the revision), full mobiles, years, honours, counts;
+    // numbers never break across lines (nowrap).
+    expect(html).toContain('<td colspan="2"><span class="nw">600</span></td>');
+    expect(html).toContain('<span class="nw">13800138000</span>');
     expect(html).toContain("上年度营业收入 1200.5 万元；非规上企业");
     expect(html).toContain("13800138000");
     expect(html).toContain("13912345678");
-    expect(html).toContain("主板");
+    expect(html).toContain("主板上市");
     expect(html).toContain("有（知识产权部）");
-    expect(html).toContain("2018 年");
+    expect(html).toContain('<span class="nw">2018 年</span>');
     expect(html).toContain("2022 年");
     expect(html).toContain("☑ 国家　☑ 省"); // 示范企业
     expect(html).toContain("☐ 国家　☑ 省"); // 专利奖
@@ -105,16 +107,22 @@ describe("GET /applications/:id/print — the table on paper [A.1]", () => {
     expect(html).toContain("☑ 3.为重点企业提供知识产权快速维权服务。");
     expect(html).toContain("☑ 7.其他：&lt;b&gt;海外&lt;/b&gt;商标咨询");
     expect(html).toContain("张三</span>（本人提交）");
+    // 6.1: a 主板 listing is 上市; the A.1 approvals without typed words say 同意推荐, never "同意。".
+    expect(html).toContain("附：重点企业情况（6.1）：非规上企业、国家级专精特新“小巨人”、主板上市、领军入库");
 
     // Opinions: the latest decision of each stage, by name, dated in Asia/Shanghai.
     const year = START.getUTCFullYear();
-    expect(html).toMatch(/镇街市场监督管理分局意见<\/th>.*同意。.*周敏.*2026 年 3 月 3 日/);
-    expect(html).toMatch(/市局知识产权相关科室意见<\/th>.*同意。.*张磊.*2026 年 3 月 3 日/);
-    expect(html).toMatch(new RegExp(`市局意见</th>.*编号：<b class="studio-no">ZSIPS-${year}-001</b>.*签章：<span class="who">王芳</span>.*2026 年 3 月 3 日`));
+    expect(html).toMatch(/镇街市场监督管理分局意见<\/th>.*<div class="op-text">同意推荐<\/div>.*周敏.*2026 年 3 月 3 日/);
+    expect(html).toMatch(/市局知识产权相关科室意见<\/th>.*<div class="op-text">同意推荐<\/div>.*张磊.*2026 年 3 月 3 日/);
+    expect(html).not.toContain("同意。");
+    expect(html).toMatch(new RegExp(`市局意见</th>.*编号：<b class="studio-no nw">ZSIPS-${year}-001</b>.*签章：<span class="who">王芳</span>.*2026 年 3 月 3 日`));
     expect(html).not.toContain("3 月 2 日");
     // The earlier round's return, in small print below the table, escaped.
     expect(html).toContain("审批记录（此前轮次）");
     expect(html).toContain("第 1 轮 · 市局知识产权相关科室意见：退回修改。注册资本与营业执照不一致 &lt;img src=x onerror=alert(1)&gt;（张磊");
+    // 6.3 b / the outcome: the applicant's approval card links to this form, signed for them.
+    const outcome = h.to("chenxm").filter((s) => s.msgtype === "template_card").map((s) => s.templateCard as { main_title?: { title?: string }; card_action?: { url?: string } }).find((c) => c.main_title?.title === "工作室申请已获批准");
+    expect((await h.runtime.app.request(pathOf(outcome!.card_action!.url!))).status).toBe(200);
   });
 
   it("escapes user text: an enterprise name with <script> is inert", async () => {
@@ -192,13 +200,13 @@ describe("renderApplicationPrint — rounds in progress and other signatures [A.
 
   it("shows a stage under re-review as pending, the return in the history, stage 3 blank", () => {
     const html = renderApplicationPrint(data());
-    expect(html).toMatch(/镇街市场监督管理分局意见<\/th>.*同意。.*周敏.*2026 年 5 月 5 日/);
-    expect(html).toMatch(/市局知识产权相关科室意见<\/th><td colspan="8"><div class="op-text"><span class="pending">（审核中）<\/span>/);
-    expect(html).toMatch(/市局意见<\/th><td colspan="8"><div class="op-text"><\/div>.*编号：<b class="studio-no"><\/b>/);
-    expect(html).toContain("第 1 轮 · 市局知识产权相关科室意见：退回修改。请补充（张磊，2026 年 5 月 6 日）");
+    expect(html).toMatch(/镇街市场监督管理分局意见<\/th>.*<div class="op-text">同意<\/div>.*周敏.*2026 年 5 月 5 日/);
+    expect(html).toMatch(/市局知识产权相关科室意见<\/th><td colspan="8"><div class="op-box"><div class="op-text"><span class="pending">（审核中）<\/span>/);
+    expect(html).toMatch(/市局意见<\/th><td colspan="8"><div class="op-box"><div class="op-text"><\/div>.*编号：<b class="studio-no nw"><\/b>/);
+    expect(html).toContain('第 1 轮 · 市局知识产权相关科室意见：退回修改。请补充（张磊，<span class="nw">2026 年 5 月 6 日</span>）');
     // HEAD_IN_CHAT: confirmed in chat by name, dated the confirmation (00:30 next day in Shanghai).
     expect(html).toContain("何国华</span>（负责人在线确认）");
-    expect(html).toMatch(/负责人签名<\/th>.*（签章）<\/span><span>2026 年 5 月 5 日<\/span>/);
+    expect(html).toMatch(/负责人签名<\/th>.*（签章）<\/span><span><span class="nw">2026 年 5 月 5 日<\/span><\/span>/);
     expect(html).not.toContain("<script"); // no nonce: no script at all
   });
 

@@ -4,19 +4,36 @@ import type { PrismaClient } from "../../storage/database.ts";
 import type { PersonView } from "../../storage/directory.ts";
 import type { OutgoingMessage } from "../../storage/outbox.ts";
 import { applicationFields } from "../applications/application-record.ts";
+import { applicationTimeline } from "../applications/application-timeline.ts";
 import { shortId, STAGE_SHORT, STATUS_LABELS } from "../approvals/approval-texts.ts";
 import type { ApprovalService } from "../approvals/approval-service.ts";
+import type { HeadConfirmation } from "../approvals/head-confirmation.ts";
+import type { Answers } from "../../flows/flow-schema.ts";
+import { changedFields, describeAnswers } from "../../flows/summary.ts";
+import { maskMobiles } from "../../domain/mask.ts";
+import { studioApplicationFlow } from "../../../bot-flows/studio-application.ts";
+import { activeTowns } from "../../storage/directory.ts";
 import type { BotContext, Tx } from "./bot-context.ts";
 import type { Conversations, Db } from "./conversations.ts";
 
 export const APPLICATION_FLOW = "studio-application";
 
+/** "负责人手机：138****8000 → 139****1111" for each field the form changed (mobiles masked: cards and audit). */
+async function changeLines(tx: Tx, before: Answers, after: Answers): Promise<string[]> {
+  const towns = await activeTowns(tx);
+  const changed = changedFields(studioApplicationFlow, before, after, towns);
+  const fields = describeAnswers(studioApplicationFlow, after, { towns }).flatMap((s) => s.fields);
+  return fields.filter((f) => changed.has(f.stepId)).map((f) => maskMobiles(`${f.label}：${changed.get(f.stepId)} → ${f.display}`));
+}
+
 /**
  * 6.2 / Table A.1: what the application conversation does when it completes — a new application
  * is stored and goes to approval (or first to its head, A.1 负责人签名); a revision after a return
- * (context.applicationId) is resubmitted with the fields that were to be revised.
+ * (context.applicationId) is resubmitted with the fields that were to be revised — unless the head
+ * confirmed it and fields changed: then the head confirms again first; a draft changed while it
+ * waits for its head is saved and the head asked again.
  */
-export function applicationCompletion(deps: { approvals: ApprovalService; helpContact: string; newId: () => string }): CompletionHandler<Db, PersonView> {
+export function applicationCompletion(deps: { approvals: ApprovalService; heads: HeadConfirmation; newId: () => string }): CompletionHandler<Db, PersonView> {
   async function submitNew(tx: Tx, person: PersonView, sender: { channel: string; userId: string }, answers: Record<string, unknown>): Promise<OutgoingMessage[]> {
     const fields = applicationFields(answers as never);
     // Link an existing enterprise only when it is the same one: same USCC, or the one this
@@ -26,48 +43,45 @@ export function applicationCompletion(deps: { approvals: ApprovalService; helpCo
     const managed = managedIds.length > 0 ? await tx.enterprise.findFirst({ where: { id: { in: managedIds }, name: fields.enterpriseName, OR: [{ uscc: null }, { uscc: fields.uscc }] } }) : null;
     const enterpriseId = byUscc?.id ?? managed?.id ?? null;
     const app = await tx.application.create({ data: { ...fields, enterpriseId, applicantId: person.id, status: "DRAFT", version: 1 } });
-    if (fields.headConfirmation === "HEAD_IN_CHAT") return requestHeadConfirmation(tx, person, sender, app);
+    if (fields.headConfirmation === "HEAD_IN_CHAT") return deps.heads.ask(tx, app, person, sender);
     return deps.approvals.submitted(tx, app, { id: person.id, channel: sender.channel });
   }
 
-  async function resubmit(tx: Tx, person: PersonView, channel: string, applicationId: string, answers: Record<string, unknown>, revised: string[]): Promise<OutgoingMessage[]> {
+  async function resubmit(tx: Tx, person: PersonView, sender: { channel: string; userId: string }, applicationId: string, answers: Record<string, unknown>, revised: string[]): Promise<OutgoingMessage[]> {
     const app = await tx.application.findUniqueOrThrow({ where: { id: applicationId } });
     const fields = applicationFields(answers as never);
+    const changes = await changeLines(tx, JSON.parse(app.answersJson) as Answers, answers as Answers);
+    if (app.status === "DRAFT") {
+      // A.1: changed while waiting for its head — the head confirms what is now on the form.
+      const updated = await tx.application.update({ where: { id: app.id }, data: { ...fields, headConfirmedAt: null, headConfirmedById: null } });
+      await deps.approvals.audit(tx, { actorId: person.id, channel: sender.channel, action: "application.draft_changed", applicationId: app.id, detail: { changes } });
+      if (fields.headConfirmation === "HEAD_IN_CHAT") return deps.heads.ask(tx, updated, person, sender, { again: { changes } });
+      const voided = await deps.heads.voidCards(tx, app.id, "已失效：申请人已改为自行提交");
+      return [...voided, ...(await deps.approvals.submitted(tx, updated, { id: person.id, channel: sender.channel }))];
+    }
+    // A.1: the head signed the form; a revision that changes it goes back to the head first.
+    const headSigned = app.headConfirmation === "HEAD_IN_CHAT" && app.headConfirmedById !== null && app.headConfirmedById !== person.id;
+    const awaitingHead = app.headConfirmation === "HEAD_IN_CHAT" && app.headConfirmedAt === null;
+    if ((headSigned && changes.length > 0) || awaitingHead) {
+      const updated = await tx.application.update({ where: { id: app.id }, data: { ...fields, headConfirmation: app.headConfirmation, headConfirmedAt: null } });
+      await deps.approvals.audit(tx, { actorId: person.id, channel: sender.channel, action: "application.head_reconfirm_requested", applicationId: app.id, detail: { changes, revised } });
+      return deps.heads.ask(tx, updated, person, sender, { again: { changes } });
+    }
     const updated = await tx.application.update({ where: { id: app.id }, data: { ...fields, headConfirmation: app.headConfirmation } });
-    return deps.approvals.resubmitted(tx, updated, { id: person.id, channel }, revised);
-  }
-
-  /** A.1 负责人签名 in chat: the head, if known by mobile, gets a card to confirm. */
-  async function requestHeadConfirmation(tx: Tx, person: PersonView, sender: { channel: string; userId: string }, app: { id: string; headMobile: string; headName: string; enterpriseName: string }): Promise<OutgoingMessage[]> {
-    const head = await tx.person.findFirst({ where: { mobile: app.headMobile }, include: { identities: true } });
-    const toApplicant = (text: string): OutgoingMessage => ({ channel: sender.channel as OutgoingMessage["channel"], userId: sender.userId, personId: person.id, message: { kind: "text", text } });
-    if (!head || head.identities.length === 0) {
-      return [toApplicant(`申请已保存（申请号 ${shortId(app.id)}），需要负责人 ${app.headName} 确认后才会提交审核。\n系统中还没有负责人的账号：请负责人联系 ${deps.helpContact} 开通，或由您回复“声明授权”，声明已获负责人授权后直接提交。`)];
-    }
-    const out: OutgoingMessage[] = [toApplicant(`申请已保存（申请号 ${shortId(app.id)}），已请负责人 ${app.headName} 在聊天中确认，确认后自动提交审核。`)];
-    for (const i of head.identities) {
-      const cardId = `hc-${deps.newId()}`;
-      await tx.sentCard.create({ data: { id: cardId, channel: i.channel, externalUserId: i.externalId, personId: head.id, purpose: `head-confirm:${app.id}` } });
-      out.push({
-        channel: i.channel as OutgoingMessage["channel"],
-        userId: i.externalId,
-        personId: head.id,
-        message: { kind: "card", card: { id: cardId, title: "请确认工作室申请（A.1 负责人签名）", description: `${person.name} 代 ${app.enterpriseName} 提交了知识产权流动工作室申请，需要您作为负责人确认。`, buttons: [{ key: "hc:confirm", label: "确认提交", style: "primary" }, { key: "hc:decline", label: "暂不同意", style: "danger" }] } },
-      });
-    }
-    return out;
+    return deps.approvals.resubmitted(tx, updated, { id: person.id, channel: sender.channel }, revised, { answersJson: app.answersJson });
   }
 
   return async (c) => {
     const tx = c.tx as Tx;
     const applicationId = typeof c.context.applicationId === "string" ? c.context.applicationId : null;
-    if (applicationId) return resubmit(tx, c.person, c.sender.channel, applicationId, c.answers, c.revisedFields ?? []);
+    if (applicationId) return resubmit(tx, c.person, c.sender, applicationId, c.answers, c.revisedFields ?? []);
     return submitNew(tx, c.person, c.sender, c.answers);
   };
 }
 
 /** 我的申请: the person's latest applications with status and stage. */
 export async function applicationStatus(prisma: PrismaClient, ctx: BotContext): Promise<void> {
+  return ctx.commit(await applicationTimeline(prisma, ctx)); // 我的申请: the timeline (applications/application-timeline.ts)
   const apps = await prisma.application.findMany({ where: { applicantId: ctx.person.id }, orderBy: { createdAt: "desc" }, take: 5 });
   if (apps.length === 0) return ctx.commit([{ kind: "text", text: "您还没有提交过工作室申请。回复“申请工作室”开始填写。" }]);
   const lines = apps.map((a) => {

@@ -13,7 +13,9 @@ import { approvalActions, KEY_TO_DECISION, opinionCompletion } from "./approval-
 import { wordOfButton } from "../approvals/approval-texts.ts";
 import type { BotHandler } from "./bot-context.ts";
 import { createConversations, turnOf, type Conversations } from "./conversations.ts";
-import { headConfirmHandler } from "./head-confirm-handler.ts";
+import { headConfirmHandler, isHeadWaitWord } from "./head-confirm-handler.ts";
+import { createHeadConfirmation, type HeadConfirmation } from "../approvals/head-confirmation.ts";
+import { applicationAwaitingHead } from "../../storage/head-confirmations.ts";
 import { classify } from "./intent-router.ts";
 import { isApprover } from "./menu.ts";
 import { designationStarter } from "./manager-designation-handler.ts";
@@ -37,6 +39,8 @@ export interface Domain {
   flows: FlowRegistry;
   calendar: YearCalendar;
   approvals: ApprovalService;
+  /** A.1 负责人签名 in chat. */
+  heads: HeadConfirmation;
   linkSigner: ReturnType<typeof createLinkSigner>;
   /** The one conversation runner every flow runs on. */
   conversations: Conversations;
@@ -58,6 +62,8 @@ export function createDomain(deps: CoreDeps & Pick<Services, "directory" | "adap
   const linkSigner = createLinkSigner(deps.config.signingSecret, now);
   const capabilitiesOf = (channel: string) => deps.adapters[channel as keyof typeof deps.adapters]?.capabilities ?? { buttons: false, markdown: false, cardUpdate: false, maxButtons: 0 };
   const calendar = deps.calendar ?? createYearCalendar({ logger: deps.logger, load: () => listCalendarYears(deps.db.prisma) });
+  const printUrl = (id: string, personId: string) => `${deps.config.publicBaseUrl}/applications/${id}/print?t=${linkSigner.sign(`print:${id}`, personId)}`;
+  const heads = createHeadConfirmation({ newId, now, helpContact: deps.config.helpContact, printUrl });
   const conversations = createConversations({ prisma: deps.db.prisma, flows, helpContact: deps.config.helpContact, newId, capabilitiesOf });
   const approvals = createApprovalService({
     prisma: deps.db.prisma,
@@ -68,12 +74,13 @@ export function createDomain(deps: CoreDeps & Pick<Services, "directory" | "adap
     timeZone: deps.config.timeZone,
     slaWorkingDays: deps.config.approvalSlaWorkingDays,
     studioNumberFormat: deps.config.studioNumberFormat,
-    printUrl: (id, personId) => `${deps.config.publicBaseUrl}/applications/${id}/print?t=${linkSigner.sign(`print:${id}`, personId)}`,
+    printUrl,
     onReturned: revisionStarter({ conversations: () => conversations, flows, now }),
+    onApplicantNotice: (tx, app, notice, opinion) => heads.tellOutcome(tx, app, notice, opinion),
     onApproved: designationStarter({ prisma: deps.db.prisma, conversations: () => conversations, newId, timeZone: deps.config.timeZone, now }),
   });
   // What each flow does on completion (a new flow: its file in bot-flows/ and one line here).
-  conversations.registerCompletion(APPLICATION_FLOW, applicationCompletion({ approvals, helpContact: deps.config.helpContact, newId }));
+  conversations.registerCompletion(APPLICATION_FLOW, applicationCompletion({ approvals, heads, newId }));
   conversations.registerCompletion(APPROVAL_OPINION_FLOW, opinionCompletion(approvals), { afterCommit: true });
   registerStudioCompletions(conversations, { prisma: deps.db.prisma, conversations: () => conversations, newId, timeZone: deps.config.timeZone });
   const serviceDesk = registerServiceDesk({ prisma: deps.db.prisma, calendar, timeZone: deps.config.timeZone, now, newId, conversations });
@@ -85,7 +92,7 @@ export function createDomain(deps: CoreDeps & Pick<Services, "directory" | "adap
   conversations.registerCompletion(IP_ASSET_FLOW, ipAssetCompletion({ timeZone: deps.config.timeZone, calendar }));
   const reminders = createReminderDigest({ prisma: deps.db.prisma, calendar, timeZone: deps.config.timeZone, newId, logger: deps.logger });
   const reminderActions = createReminderActions({ calendar, desk: serviceDesk });
-  return { flows, calendar, approvals, linkSigner, conversations, serviceDesk, surveys, followUps, reminders, reminderActions };
+  return { flows, calendar, approvals, heads, linkSigner, conversations, serviceDesk, surveys, followUps, reminders, reminderActions };
 }
 
 /**
@@ -96,7 +103,7 @@ export function defaultHandlers(deps: CoreDeps & Pick<Services, "directory" | "a
   const { prisma } = deps.db;
   const conversations = domain.conversations;
   const approval = approvalActions({ prisma, approvals: domain.approvals, flows: domain.flows, conversations });
-  const headConfirm = headConfirmHandler({ prisma, approvals: domain.approvals });
+  const headConfirm = headConfirmHandler({ prisma, approvals: domain.approvals, heads: domain.heads, conversations, newId: deps.newId ?? randomId });
   const applicantActions = applicantActionsHandler({ prisma, approvals: domain.approvals });
   const service = serviceRequestHandler({ prisma, desk: domain.serviceDesk, conversations });
   const ipReminder = ipReminderHandler({ prisma, actions: domain.reminderActions, timeZone: deps.config.timeZone });
@@ -114,7 +121,8 @@ export function defaultHandlers(deps: CoreDeps & Pick<Services, "directory" | "a
     const facts = {
       active: session ? { session, flow: conversations.flowOf(session) } : null,
       approver: isApprover(ctx.person),
-      draftAwaitingHead: textIn?.trim() === "声明授权" && (await prisma.application.count({ where: { applicantId: ctx.person.id, status: "DRAFT", headConfirmation: "HEAD_IN_CHAT" } })) > 0,
+      // A.1: 声明授权, 确认声明, "修改 15" … for an application waiting for its head.
+      draftAwaitingHead: textIn !== null && (textIn.trim() === "声明授权" || (!session && isHeadWaitWord(textIn))) && (await applicationAwaitingHead(prisma, ctx.person.id)) !== null,
       flowStartedBy: (word: string) => domain.flows.list().find((f) => f.conversation?.startWords?.some((w) => w.normalize("NFKC").trim().toLowerCase() === word))?.id ?? null,
       cancelledDraft: !session && (await conversations.resumable(ctx.person.id, APPLICATION_FLOW))?.status === "CANCELLED",
     };

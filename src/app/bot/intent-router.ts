@@ -68,7 +68,7 @@ export function classify(event: InboundEvent, facts: Facts): Intent {
   if (event.kind === "button") {
     const key = event.key;
     if (KEY_TO_DECISION.has(key)) return { kind: "approval-card" };
-    if ((key === "hc:confirm" || key === "hc:decline") && event.cardId) return { kind: "head-confirm" };
+    if (key.startsWith("hc:") && event.cardId) return { kind: "head-confirm" };
     if (isServiceMessage(event, active?.flow.id)) return { kind: "service" };
     if (isStudioMessage(event)) return { kind: "studio" };
     if (isSurveyMessage(event)) return { kind: "survey" };
@@ -96,6 +96,8 @@ export function classify(event: InboundEvent, facts: Facts): Intent {
   // Commands that stay commands mid-form (as before): an approver's list, a declaration for a
   // draft awaiting its head, urging and withdrawing, the status query.
   if (intent === "pending") return facts.approver || !active ? { kind: "pending" } : { kind: "conversation", session: active.session };
+  // A.1: 确认声明, "修改 15" … while the application waits for its head (no form open).
+  if (!active && facts.draftAwaitingHead && word !== "声明授权") return { kind: "declare" };
   if (word === "声明授权") {
     if (facts.draftAwaitingHead) return { kind: "declare" };
     // Mid-form it may be an answer (负责人确认方式 offers 声明代为提交): the form's to judge.

@@ -7,9 +7,10 @@ import { maskMobiles } from "../../domain/mask.ts";
 import type { RoleGrantView } from "../../domain/roles.ts";
 import { appendAudit } from "../../storage/audit-log.ts";
 import { createDirectory } from "../../storage/directory.ts";
+import { wasAskedToConfirm } from "../../storage/head-confirmations.ts";
 import type { AppDeps } from "../deps.ts";
 import type { LinkSigner } from "../link-signer.ts";
-import { renderApplicationPrint } from "../print/application-print.ts";
+import { renderApplicationPrint } from "../print/application-print.tsx";
 import { newNonce, setPageHeaders } from "./page-security.ts";
 import { refusalBudget } from "./refusal-budget.ts";
 
@@ -18,9 +19,13 @@ export interface PrintRouteDeps extends Pick<AppDeps, "config" | "db" | "logger"
   linkSigner: Pick<LinkSigner, "verify">;
 }
 
-/** Who may read an application's form: its applicant, or an officer (stage-1 officers of its town only). */
-export function mayReadApplication(person: { id: string; roles: RoleGrantView[] }, app: { applicantId: string; townId: string }): boolean {
-  if (person.id === app.applicantId) return true;
+/**
+ * Who may read an application's form: its applicant, its head (A.1 负责人签名: the enterprise's
+ * registered head, whoever confirmed it, or was asked to), or an officer (stage-1 officers of its town only).
+ */
+export function mayReadApplication(person: { id: string; roles: RoleGrantView[] }, app: { applicantId: string; townId: string; enterpriseId?: string | null; headConfirmedById?: string | null }, askedAsHead = false): boolean {
+  if (person.id === app.applicantId || person.id === app.headConfirmedById || askedAsHead) return true;
+  if (app.enterpriseId && person.roles.some((r) => r.role === "ENTERPRISE_HEAD" && r.enterpriseId === app.enterpriseId)) return true;
   return person.roles.some((r) => r.role === "CITY_IP_OFFICER" || r.role === "CITY_LEADER" || r.role === "ADMIN" || (r.role === "TOWN_OFFICER" && r.townId === app.townId));
 }
 
@@ -51,7 +56,7 @@ export function printRoutes(deps: PrintRouteDeps) {
     const row = await prisma.application.findUnique({ where: { id }, include: { town: true, steps: { orderBy: [{ round: "asc" }, { stage: "asc" }] } } });
     if (!row) throw new NotFoundError("没有这份申请");
     const person = await directory.get(personId);
-    if (!person || !mayReadApplication(person, row)) return refuse(id, person ? "reader_not_allowed" : "reader_unknown", personId, new ForbiddenError("您无权查看这份申请表"));
+    if (!person || !mayReadApplication(person, row, await wasAskedToConfirm(prisma, id, person.id))) return refuse(id, person ? "reader_not_allowed" : "reader_unknown", personId, new ForbiddenError("您无权查看这份申请表"));
 
     const nameOf = async (pid: string | null) => (pid ? ((await prisma.person.findUnique({ where: { id: pid }, select: { name: true } }))?.name ?? null) : null);
     const nonce = newNonce();
