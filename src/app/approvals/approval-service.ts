@@ -33,8 +33,6 @@ export interface ApprovalServiceDeps {
   onApproved?: (tx: Tx, app: { id: string; applicantId: string }) => Promise<OutgoingMessage[]>;
   /** A.1 / 6.3 a: whoever else must hear an applicant's notice (the head who confirmed: head-confirmation.ts). */
   onApplicantNotice?: (tx: Tx, app: AppRow, notice: string, opinion?: string) => Promise<OutgoingMessage[]>;
-  /** A.1 / 6.3 a: whoever else must hear an applicant's notice (the head who confirmed: head-confirmation.ts). */
-  onApplicantNotice?: (tx: Tx, app: AppRow, notice: string, opinion?: string) => Promise<OutgoingMessage[]>;
 }
 
 type AppRow = NonNullable<Awaited<ReturnType<PrismaClient["application"]["findUnique"]>>>;
@@ -116,7 +114,6 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         }
         out.push(...revision);
         if (e.notice === "approved" && deps.onApproved) out.push(...(await deps.onApproved(tx, app)));
-        if (deps.onApplicantNotice) out.push(...(await deps.onApplicantNotice(tx, app, e.notice, e.opinion)));
         if (deps.onApplicantNotice) out.push(...(await deps.onApplicantNotice(tx, app, e.notice, e.opinion)));
       }
     }
