@@ -92,3 +92,8 @@ function isChange(c: unknown): c is { label: string; from: string; to: string } 
 export function allTowns(db: Pick<PrismaClient | Tx, "town">): Promise<{ id: string; name: string }[]> {
   return db.town.findMany({ select: { id: true, name: true } });
 }
+
+/** An applicant's latest applications, newest first. */
+export function applicationsOfApplicant(db: Pick<PrismaClient | Tx, "application">, personId: string, take = 5) {
+  return db.application.findMany({ where: { applicantId: personId }, orderBy: { createdAt: "desc" }, take, include: { town: { select: { name: true, kind: true } } } });
+}
