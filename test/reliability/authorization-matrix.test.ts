@@ -76,7 +76,7 @@ const CHAT_ANSWERS: Record<string, (a: Actor) => RegExp> = {
   我的申请: (a) => (a === "manager" ? /您的申请：[\s\S]*矩阵三号/ : /您还没有提交过工作室申请/),
   待我审批: (a) => ({ town: /等待您审批[\s\S]*矩阵一号/, cityIp: /等待您审批[\s\S]*矩阵二号/, leader: /等待您审批[\s\S]*矩阵三号/ })[a as string] ?? /目前没有等待您审批的申请/,
   "menu:pending": (a) => CHAT_ANSWERS["待我审批"]!(a),
-  声明授权: () => /已记录您的声明/,
+  声明授权: () => /声明授权（代负责人签名）/, // A.1: the declaration first; 确认声明 records it (below)
   催办: () => /已催办/,
   撤回申请: () => /确定要撤回/,
   确认撤回: () => /已撤回/,
@@ -230,6 +230,7 @@ describe("authorization matrix: chat commands", () => {
     if (allowed) {
       expectAllowed(r, CHAT_ANSWERS[say]!(a));
       if (say === "菜单") expect(r.told.includes("待我审批"), "the menu offers 待我审批 to approvers only").toBe(["town", "townOther", "cityIp", "leader"].includes(a));
+      if (say === "声明授权") expect((await act(a, () => h.text(ACTORS[a].userId, "确认声明"))).told).toMatch(/已记录您的声明/);
       if (say === "申请工作室") await prisma().conversationSession.updateMany({ where: { flowId: APPLICATION_FLOW, status: "ACTIVE" }, data: { status: "DONE" } });
       if (say === "登记知识产权") await prisma().conversationSession.updateMany({ where: { flowId: "ip-asset", status: "ACTIVE" }, data: { status: "DONE" } });
     } else {
