@@ -57,9 +57,9 @@ export async function loadApplicationHistory(db: Db, applicationId: string): Pro
   return { steps, submissions, townNames: new Map(towns.map((t) => [t.id, townLabel(t)])), personNames: new Map(people.map((p) => [p.id, p.name])) };
 }
 
-/** "小榄镇", "中山港街道": the name as people say it. */
+/** "小榄镇", "中山港街道", "古镇镇": the name as people say it (a stored full name is kept). */
 export function townLabel(t: { name: string; kind: string }): string {
-  return t.name.endsWith(t.kind) ? t.name : `${t.name}${t.kind}`;
+  return t.name.endsWith(t.kind) && t.name.length > t.kind.length + 1 ? t.name : `${t.name}${t.kind}`;
 }
 
 /** The towns (id, label) for the forward choice, active ones only. */

@@ -22,13 +22,16 @@ export type HistoryEntry =
   | { kind: "forwarded"; at: Date; name: string; from: string; to: string; reason: string };
 
 /** Stage names short enough for a card line. */
-export const STAGE_ABBR: Record<Stage, string> = { 1: "镇街初审", 2: "市局科室审核", 3: "市局审批" };
+export const STAGE_ABBR: Record<Stage, string> = { 1: "镇街初审", 2: "市局科室", 3: "市局审批" };
 
 const DECIDED = new Set(["APPROVED", "RETURNED", "REJECTED"]);
 
 /** What changed between the answers as returned and as resubmitted, as the summary displays them. */
 export function answerChanges(before: Answers, after: Answers, towns: readonly { id: string; name: string }[] = [], flow: FlowDefinition = studioApplicationFlow): FieldChange[] {
-  const shown = (a: Answers) => new Map(describeAnswers(flow, a, { towns }).flatMap((s) => s.fields.map((f) => [f.stepId, { label: f.label, display: f.display }] as const)));
+  // A year reads best bare ("（未填）→ 2021"); everything else as the summary shows it.
+  const years = new Set(flow.steps.filter((s) => s.kind === "year").map((s) => s.id));
+  const show = (f: { stepId: string; value: unknown; display: string }) => (years.has(f.stepId) && typeof f.value === "number" ? String(f.value) : f.display);
+  const shown = (a: Answers) => new Map(describeAnswers(flow, a, { towns }).flatMap((s) => s.fields.map((f) => [f.stepId, { label: f.label, display: show(f) }] as const)));
   const was = shown(before);
   const out: FieldChange[] = [];
   for (const [id, now] of shown(after)) {
@@ -92,12 +95,13 @@ export function approvalWords(opinion: string): string {
 }
 
 export function changesText(changes: readonly FieldChange[]): string {
-  return changes.map((c) => `${c.label}（${c.from}）→ ${c.to}`).join("；");
+  // "（未填）" already has its brackets.
+  return changes.map((c) => `${c.label}${c.from.startsWith("（") ? c.from : `（${c.from}）`}→ ${c.to}`).join("；");
 }
 
-/** One line per entry: "镇街初审 周敏 11-24 10:32 同意推荐". */
+/** One line per entry, short enough for a card: "镇街初审 周敏 11-24 同意推荐". */
 export function historyLine(e: HistoryEntry, timeZone: string): string {
-  const at = shortTime(e.at, timeZone);
+  const at = shortTime(e.at, timeZone).slice(0, 5);
   switch (e.kind) {
     case "submitted":
       return `提交 ${at}${e.name ? ` ${e.name}` : ""}`;

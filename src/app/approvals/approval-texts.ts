@@ -1,5 +1,5 @@
 import type { Card, CardFact } from "../../domain/chat.ts";
-import { DEFAULT_APPROVE_OPINION, type Stage } from "../../domain/approval/approval-machine.ts";
+import type { Stage } from "../../domain/approval/approval-machine.ts";
 import { maskMobiles } from "../../domain/mask.ts";
 import { changesText, historyLine, type HistoryEntry } from "./approval-history.ts";
 
@@ -84,14 +84,18 @@ export const LISTING_LABELS: Record<string, string> = {
   overseas: "境外上市",
 };
 
+/** The card's short forms (WeCom shows 26 characters a fact): 挂牌 is still not 上市. */
+const SPECIALISED_SHORT: Record<string, string> = { none: "", "sme-innovative": "创新型中小企业", provincial: "省级专精特新", "little-giant": "专精特新小巨人" };
+const LISTING_SHORT: Record<string, string> = { ...LISTING_LABELS, neeq: "新三板挂牌" };
+
 /** 6.1 facts as a list: 规上, 专精特新, 上市, 领军入库, 重点保护. */
-export function priorityFlagList(a: Pick<CardApplication, "isAboveScale" | "specialisedLevel" | "listingStatus" | "isLeadingReserve" | "isIpKeyProtection">): string[] {
+export function priorityFlagList(a: Pick<CardApplication, "isAboveScale" | "specialisedLevel" | "listingStatus" | "isLeadingReserve" | "isIpKeyProtection">, short = false): string[] {
   return [
     a.isAboveScale ? "规上企业" : "非规上企业",
-    SPECIALISED[a.specialisedLevel] ?? "",
-    LISTING_LABELS[a.listingStatus] ?? "",
+    (short ? SPECIALISED_SHORT : SPECIALISED)[a.specialisedLevel] ?? "",
+    (short ? LISTING_SHORT : LISTING_LABELS)[a.listingStatus] ?? "",
     a.isLeadingReserve ? "领军入库" : "",
-    a.isIpKeyProtection ? "知识产权重点保护" : "",
+    a.isIpKeyProtection ? (short ? "知产重点保护" : "知识产权重点保护") : "",
   ].filter(Boolean);
 }
 
@@ -146,10 +150,10 @@ export function applicationFacts(app: CardApplication): CardFact[] {
   return [
     { label: "地址", value: addressText(app) },
     { label: "联系人", value: contactText(app) },
-    ...packFacts("6.1 情况", priorityFlagList(app), "、"),
+    ...packFacts("6.1 情况", priorityFlagList(app, true), "、"),
     ...packFacts("有效专利（件）", ip.patents),
     ...packFacts("商标版权（件）", ip.others),
-    { label: "申请需求", value: needsText(app) },
+    ...packFacts("申请需求", needsText(app).split("、"), "、"),
   ].map((f) => ({ label: f.label, value: maskMobiles(f.value) }));
 }
 
@@ -165,9 +169,12 @@ export function approvalCard(opts: { cardId: string; app: CardApplication; stage
   const forwarded = latest?.kind === "forwarded" ? latest : null;
   const mark = opts.reminder ? "【催办】" : resubmitted ? "【重新提交】" : forwarded ? "【转来】" : "";
   const confirm = app.headConfirmation === "DECLARED_AUTHORITY" ? "\n（申请人声明已获负责人授权）" : "";
-  // The latest event first (what is new on this card), then the rest in order.
+  // The latest event first (what is new on this card), then the rest newest first: WeCom shows
+  // 160 characters of the description, so a long history loses its oldest lines there, never the
+  // news; the whole record is one tap away (the card's link: the form's 审批记录).
   const lead = resubmitted ? [`重新提交 · 已修改：${resubmitted.changes.length ? changesText(resubmitted.changes) : "（未记录）"}`] : forwarded ? [historyLine(forwarded, opts.timeZone)] : [];
-  const earlier = (resubmitted || forwarded ? opts.history.slice(0, -1) : opts.history).map((e) => historyLine(e, opts.timeZone));
+  // The first submission is what the card is about: only what happened since is listed.
+  const earlier = (resubmitted || forwarded ? opts.history.slice(0, -1) : opts.history).filter((e) => e.kind !== "submitted").reverse().map((e) => historyLine(e, opts.timeZone));
   const buttons: Card["buttons"] = [
     { key: APPROVAL_KEYS.approve, label: "同意", style: "primary" },
     { key: APPROVAL_KEYS.approveWithOpinion, label: "同意并填写意见", style: "default" },
@@ -181,7 +188,7 @@ export function approvalCard(opts: { cardId: string; app: CardApplication; stage
     title: `${mark}第${stage}/3阶段 · ${app.enterpriseName}`,
     description: maskMobiles(
       // WeCom shows ≤ 160 characters of this: the first line stays short, the news comes next.
-      [`工作室申请 ${shortId(app.id)} · ${STAGE_SHORT[stage]} · ${opts.dueOn} 前处理${confirm}`, ...lead, ...earlier].join("\n"),
+      [`${STAGE_SHORT[stage]} · 申请号 ${shortId(app.id)} · ${opts.dueOn.slice(5)} 前处理${confirm}`, ...lead, ...earlier].join("\n"),
     ),
     facts: applicationFacts(app),
     url: opts.printUrl,
