@@ -11,6 +11,7 @@ import { flowTexts, type Answers, type FlowDefinition } from "./flow-schema.ts";
 import { forgetPatch } from "./forget-on-end.ts";
 import { lapseIdleConversations } from "./lapse-sweep.ts";
 import { normalizeWord } from "./normalize.ts";
+import { tappedCardLabel } from "./card-labels.ts";
 import { answerTaken, isRepeatedAnswer, REPEAT_NOTICE } from "./repeat-guard.ts";
 import { globalCompletions, type CompletionArgs, type CompletionHandler, type CompletionOptions, type Outgoing, type Registered, type Sender } from "./completions.ts";
 import type { SessionContext, SessionStatus, SessionStore, StoredSession } from "./session-store.ts";
@@ -25,6 +26,8 @@ export interface Turn<Db, P extends { id: string }> {
   receivedAt: Date;
   /** Writes `write` and the replies (to the sender) in ONE transaction. */
   commit(replies: OutboundMessage[], write?: (tx: Db) => Promise<Outgoing[] | void>): Promise<void>;
+  /** The tapped card's text once handled ("已选：是"): the channel replaces its buttons with it. */
+  markCard?(label: string): void;
 }
 
 export interface RunnerDeps<Db, P extends { id: string }> {
@@ -190,7 +193,9 @@ export function createConversationRunner<Db, P extends { id: string }>(deps: Run
     // device's answer moved this conversation on was written for the earlier question.
     const otherDevice = s.channel !== turn.sender.channel || s.userId !== turn.sender.userId;
     if (otherDevice && s.lastInputAt && turn.receivedAt.getTime() <= s.lastActivityAt.getTime()) throw new SessionChangedError();
-    const result = step(flow, state, input, await engineContext(deps.db, turn.sender.channel, turn.now, s.context));
+    const ctx = await engineContext(deps.db, turn.sender.channel, turn.now, s.context);
+    const result = step(flow, state, input, ctx);
+    const cardLabel = input.kind === "button" ? tappedCardLabel(flow, state, result.state, input.key, ctx) : null;
     const submit = result.commands.find((c) => c.type === "submit");
     const completion = submit ? completionOf(flow.id) : undefined;
     let status: SessionStatus = "ACTIVE";
@@ -233,6 +238,8 @@ export function createConversationRunner<Db, P extends { id: string }>(deps: Run
       if (!(err instanceof DomainError) || err instanceof SessionChangedError || !submit || completion?.opts.afterCommit) throw err;
       await turn.commit([{ kind: "text", text: `${err.message}\n本次修改未提交。` }], (tx) => end(tx, s, "DONE", turn.now));
     }
+    // Only once the answer is saved does its card show it.
+    if (cardLabel) turn.markCard?.(cardLabel);
     return "handled";
   }
 

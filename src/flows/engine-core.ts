@@ -11,13 +11,16 @@ import {
   cancelConfirmMessages,
   helpOffer,
   optionsFor,
+  echoLine,
+  OTHER_VALUE,
   questionMessages,
-  sectionHeading,
   suggestOption,
+  type AskOptions,
+  withPrefix,
   summaryActionMessages,
   text,
 } from "./render.ts";
-import { describeAnswers } from "./summary.ts";
+import { describeAnswers, formatValue } from "./summary.ts";
 import { sectionChooser, summarySectionMessages } from "./summary-cards.ts";
 
 export interface Run {
@@ -35,13 +38,12 @@ export function currentStep(run: Run): AnswerStep | undefined {
   return step && step.kind !== "notice" ? step : undefined;
 }
 
-export function ask(run: Run, step: AnswerStep, prefix: string[] = [], opts: { heading?: boolean } = {}): void {
+/** Asks `step` in one message; its progress line ("第 12/38 题 · 部分") names the part, so `heading` adds nothing now. */
+export function ask(run: Run, step: AnswerStep, prefix: string[] = [], opts: { heading?: boolean } & AskOptions = {}): void {
   const { s } = run;
   s.cursor = step.id;
   s.mode = step.id in s.answers ? "editing" : "asking";
-  // A one-section dialog has no parts to announce.
-  const head = opts.heading && !s.onlyFields && run.flow.sections.length > 1 ? [sectionHeading(run.flow, step.section)] : [];
-  run.replies.push(...questionMessages(run.flow, s, step, run.ctx, [...prefix, ...head]));
+  run.replies.push(...questionMessages(run.flow, s, step, run.ctx, prefix, { noSuggest: opts.noSuggest }));
 }
 
 /** Notices between two steps. An edit only shows notices that depend on the edited field. */
@@ -83,10 +85,14 @@ export function answerText(run: Run, step: AnswerStep, input: string): void {
   const hasNoneOption = step.kind === "multi-choice" && step.none !== undefined;
   if (step.optional && step.kind !== "yes-no" && !hasNoneOption && isNoneWord(input)) return commit(run, step, null, ["已跳过。"]);
   const suggested = suggestOption(step, s, ctx);
-  if (suggested && parseYesNo(input) === true) return commit(run, step, suggested.value);
-  if (suggested && parseYesNo(input) === false) return ask(run, step, ["好的，请回复序号选择。"]);
+  if (suggested) {
+    // "属于小榄镇，对吗？": 是 takes it (and says so); 不是 / 选择其他 shows the whole list.
+    const yn = parseYesNo(input);
+    if (yn === true) return commit(run, step, suggested.value, [echoLine(step, suggested.value, input, ctx)]);
+    if (yn === false || OTHER_WORDS.includes(normalizeWord(input))) return ask(run, step, [], { noSuggest: true });
+  }
   const r = parseAnswer(step, input, { now: ctx.now, options: optionsFor(step, ctx), aliases: aliasesFor(step) });
-  if (r.ok) return commit(run, step, r.value);
+  if (r.ok) return commit(run, step, r.value, [echoLine(step, r.value, input, ctx)]);
   refuse(run, step, r.error);
 }
 
@@ -98,13 +104,17 @@ function refuse(run: Run, step: AnswerStep, error: string): void {
   if (tries >= FAILURES_BEFORE_HELP) run.replies.push(text(helpOffer(step, error, ctx)));
   // A run-time list (an application's fields) is long and was just shown: the reason is enough.
   else if (step.kind === "multi-choice" && step.choiceSource === "context") run.replies.push(text(error));
-  else run.replies.push(...questionMessages(run.flow, s, step, ctx, [error]));
+  // Refused on a suggested town: they want another one, so the list comes with the reason.
+  else run.replies.push(...questionMessages(run.flow, s, step, ctx, [error], { noSuggest: suggestOption(step, s, ctx) !== null }));
 }
+
+const OTHER_WORDS = ["选择其他", "其他", "选其他", "别的", "换一个"];
 
 /** A button for the current step: its value, skip, or "none". Anything else is stale. */
 export function answerButton(run: Run, step: AnswerStep, value: string): void {
   if (value === "@skip") return skip(run, step);
   if (value === "@none" && step.kind === "multi-choice" && step.none) return commit(run, step, []);
+  if (value === OTHER_VALUE && step.kind === "choice") return ask(run, step, [], { noSuggest: true });
   if (step.kind === "yes-no" && (value === "yes" || value === "no")) return commit(run, step, value === "yes");
   if (step.kind === "choice" && optionsFor(step, run.ctx).some((o) => o.value === value)) return commit(run, step, value);
   if (step.kind === "scale") {
@@ -112,7 +122,7 @@ export function answerButton(run: Run, step: AnswerStep, value: string): void {
     const r = parseAnswer(step, value, { now: run.ctx.now, options: [] });
     return r.ok ? commit(run, step, r.value) : refuse(run, step, r.error);
   }
-  stale(run);
+  stale(run, { target: step.id, value });
 }
 
 /** A photo or file: the answer to a media step; anything else asks for what the question wants. */
@@ -121,15 +131,21 @@ export function answerMedia(run: Run, step: AnswerStep, input: { mediaId: string
   ask(run, step, ["这一题请回复文字。"]);
 }
 
-/** A button from an earlier message: say so and re-ask what is current. */
-export function stale(run: Run): void {
-  const prefix = "这个按钮已过期。";
+/**
+ * A button from an earlier card: say kindly what it was about (an answered question names its
+ * answer and how to change it) and re-ask what is current, in one message.
+ */
+export function stale(run: Run, key?: { target: string; value: string } | null): void {
+  const { flow, s, ctx } = run;
+  const steps = activeAnswerSteps(flow, s.answers);
+  const n = key ? steps.findIndex((st) => st.id === key.target) : -1;
+  const answered = n >= 0 && key!.target !== s.cursor && key!.target in s.answers ? steps[n]! : undefined;
+  const note = answered
+    ? `“${answered.label}”已经答过了（${formatValue(answered, s.answers[answered.id], ctx.towns)}），不用再点。如需修改请回复“修改 ${n + 1}”。`
+    : "这张卡片已经处理过了，不用再点。";
   const step = currentStep(run);
-  if (run.s.mode === "summary" || !step) {
-    run.replies.push(text(prefix));
-    return void run.replies.push(...summaryActionMessages(run.flow, run.s, run.ctx, editableHint(run)));
-  }
-  ask(run, step, [`${prefix}请回答当前问题：`]);
+  if (s.mode === "summary" || !step) return void run.replies.push(...withPrefix([note], summaryActionMessages(flow, s, ctx, editableHint(run))));
+  ask(run, step, [`${note}请回答当前问题：`]);
 }
 
 export function skip(run: Run, step: AnswerStep): void {

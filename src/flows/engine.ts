@@ -134,7 +134,7 @@ function onAsking(run: Run, cmd: ParsedCommand | null, input: string | null, key
     return onCommand(run, cmd);
   }
   if (input !== null) return answerText(run, current, input);
-  if (!key || key.target !== current.id) return stale(run);
+  if (!key || key.target !== current.id) return stale(run, key);
   answerButton(run, current, key.value);
 }
 
@@ -166,7 +166,7 @@ function onSummary(run: Run, cmd: ParsedCommand | null, input: string | null, ke
     if (key.value === "cancel" && key.target === "@summary") return askCancel(run);
     if (key.target === "@section") return editSection(run, key.value);
     if (key.target === "@field") return edit(run, String(activeAnswerSteps(run.flow, run.s.answers).findIndex((st) => st.id === key.value) + 1 || "0"));
-    if (!cmd) return stale(run);
+    if (!cmd) return stale(run, key);
   }
   if (cmd?.type === "edit") return edit(run, cmd.arg);
   if (cmd?.type === "help") return summaryHint(run, helpText(run.ctx));

@@ -3,8 +3,10 @@
 import { MAX_CARD_BUTTONS, type CardButton, type OutboundMessage } from "../domain/chat.ts";
 import { KEY } from "./commands.ts";
 import type { FlowContext, FlowState } from "./engine-types.ts";
-import type { AnswerStep, FlowDefinition } from "./flow-schema.ts";
-import { TOWN_ALIASES, type LabeledOption } from "./normalize.ts";
+import type { AnswerStep, AnswerValue, FlowDefinition } from "./flow-schema.ts";
+import { ZHONGSHAN_TOWNS } from "../domain/towns.ts";
+import { activeAnswerSteps } from "./answers.ts";
+import { normalizeWord, TOWN_ALIASES, type LabeledOption } from "./normalize.ts";
 import { formatValue } from "./summary.ts";
 import { multiExample } from "./parse-answer.ts";
 import { scaleGroups, scaleLegend } from "./scale.ts";
@@ -21,12 +23,13 @@ function buttonRoom(ctx: FlowContext): number {
   return ctx.capabilities.buttons ? Math.min(ctx.capabilities.maxButtons, MAX_CARD_BUTTONS) : 0;
 }
 
-/** Puts lines (heading, error, "已跳过") in front of the first text message, or before a card. */
+/** Puts lines (an error, "已跳过") inside the first message: in front of its text or its card's description. */
 export function withPrefix(prefix: string[], messages: OutboundMessage[]): OutboundMessage[] {
-  const head = prefix.filter((p) => p !== "").join("\n\n");
+  const head = prefix.filter((p) => p !== "").join("\n");
   if (head === "") return messages;
   const [first, ...rest] = messages;
-  if (first?.kind === "text") return [text(`${head}\n\n${first.text}`), ...rest];
+  if (first?.kind === "text") return [text(`${head}\n${first.text}`), ...rest];
+  if (first?.kind === "card") return [{ kind: "card", card: { ...first.card, description: [head, first.card.description ?? ""].filter(Boolean).join("\n") } }, ...rest];
   return [text(head), ...messages];
 }
 
@@ -102,80 +105,132 @@ export function fillPrompt(prompt: string, flow: FlowDefinition, state: FlowStat
   });
 }
 
-/** The question for `step`, with `prefix` lines (heading, error) in front. */
-export function questionMessages(flow: FlowDefinition, state: FlowState, rawStep: AnswerStep, ctx: FlowContext, prefix: string[] = []): OutboundMessage[] {
+/** The button value of "选择其他" on a suggested choice: show the whole list. */
+export const OTHER_VALUE = "@other";
+
+export interface AskOptions {
+  /** Show the whole list although the address suggests an option (after "选择其他"). */
+  noSuggest?: boolean;
+}
+
+/** "第 12/38 题 · 负责人与联系人": where the person is, for flows with parts (not in a revision). */
+export function progressLine(flow: FlowDefinition, state: FlowState, step: AnswerStep): string | null {
+  if (flow.sections.length <= 1 || state.onlyFields) return null;
+  const steps = activeAnswerSteps(flow, state.answers);
+  const i = steps.findIndex((st) => st.id === step.id);
+  if (i < 0) return null;
+  const section = flow.sections.find((sec) => sec.id === step.section)?.title;
+  return `第 ${i + 1}/${steps.length} 题${section ? ` · ${section}` : ""}`;
+}
+
+/** How a town reads in a sentence: 小榄镇, 石岐街道, 中山港（火炬开发区）; an admin's own town as named. */
+export function townDisplay(town: { id: string; name: string }): string {
+  const seed = ZHONGSHAN_TOWNS.find((t) => t.id === town.id);
+  if (!seed || seed.name !== town.name) return town.name;
+  if (ZONE_NAMES[town.id]) return `${town.name}（${ZONE_NAMES[town.id]}）`;
+  return `${town.name}${seed.kind}`;
+}
+const ZONE_NAMES: Record<string, string> = { zhongshangang: "火炬开发区" };
+
+/** An option as the echo and the card update say it. */
+export function optionDisplay(step: AnswerStep, option: LabeledOption, ctx: FlowContext): string {
+  if (step.kind === "choice" && step.choiceSource === "towns") {
+    const town = ctx.towns.find((t) => t.id === option.value);
+    if (town) return townDisplay(town);
+  }
+  return option.label;
+}
+
+/**
+ * WeCom shows a card's description in sub_title_text, cut at 160 characters: a question whose
+ * lines would not fit goes as text instead (still one message).
+ */
+const CARD_TEXT_MAX = 150;
+
+/**
+ * The question for `step` as ONE message: `prefix` lines (echo of the last answer, an error,
+ * notices) and the progress line go inside it, in the card's description or the text. 跳过 is a
+ * button of the card, or "跳过" in the text; never a message of its own.
+ */
+export function questionMessages(flow: FlowDefinition, state: FlowState, rawStep: AnswerStep, ctx: FlowContext, prefix: string[] = [], opts: AskOptions = {}): OutboundMessage[] {
   const step = rawStep.prompt.includes("{{") ? { ...rawStep, prompt: fillPrompt(rawStep.prompt, flow, state, ctx) } : rawStep;
-  const notes: string[] = [];
-  if (step.optional) notes.push("（选填，可回复“跳过”）");
-  if (step.id in state.answers) notes.push(`当前：${formatValue(step, state.answers[step.id], ctx.towns)}（回复新内容即可修改）`);
+  const said = prefix.filter((p) => p !== "");
+  const progress = progressLine(flow, state, step);
+  const lead = progress ? [...said, progress] : said;
+  const current = step.id in state.answers ? `当前：${formatValue(step, state.answers[step.id], ctx.towns)}（回复新内容即可修改）` : "";
   const room = buttonRoom(ctx);
-  const card = (title: string, buttons: CardButton[], description?: string): OutboundMessage => {
-    if (step.optional && buttons.length < room) buttons.push({ key: KEY.skip(step.id), label: "跳过" });
-    return { kind: "card", card: { id: nextCardId(flow, state, step.id), title, description, buttons } };
+  const skipNote = "（选填，可回复“跳过”）";
+  /** The question as text: lead, prompt, notes and how to answer. */
+  const asText = (how: string[]): OutboundMessage => {
+    const question = [progress ?? "", step.prompt, step.optional ? skipNote : "", current, ...how].filter(Boolean).join("\n");
+    return text([...said, question].join("\n\n"));
   };
-  const body = (extra: string[]) => [step.prompt, ...notes, ...extra].join("\n");
-  let out: OutboundMessage[];
+  /** The question as a card when it fits, else `fallback` text. */
+  const asCard = (title: string, buttons: CardButton[], fallback: string[], extra: string[] = []): OutboundMessage => {
+    const all = [...buttons];
+    const skipButton = step.optional && all.length < room;
+    if (skipButton) all.push({ key: KEY.skip(step.id), label: "跳过" });
+    const description = [...lead, ...extra, step.optional && !skipButton ? "选填，可回复“跳过”" : "", current].filter(Boolean).join("\n");
+    if (all.length === 0 || all.length > room || Array.from(description).length > CARD_TEXT_MAX || Array.from(title).length > 36) return asText(fallback);
+    return { kind: "card", card: { id: nextCardId(flow, state, step.id), title, description: description || undefined, buttons: all } };
+  };
   switch (step.kind) {
     case "yes-no": {
-      if (room >= 2) {
-        const buttons: CardButton[] = [
-          { key: KEY.answer(step.id, "yes"), label: step.yesLabel ?? "是", style: "primary" },
-          { key: KEY.answer(step.id, "no"), label: step.noLabel ?? "否" },
-        ];
-        out = [card(step.prompt, buttons, notes.join("\n") || undefined)];
-      } else out = [text(body(["请回复“是”或“否”"]))];
-      break;
+      const buttons: CardButton[] = [
+        { key: KEY.answer(step.id, "yes"), label: step.yesLabel ?? "是", style: "primary" },
+        { key: KEY.answer(step.id, "no"), label: step.noLabel ?? "否" },
+      ];
+      return [asCard(step.prompt, buttons, ["请回复“是”或“否”"])];
     }
     case "choice": {
-      const opts = optionsFor(step, ctx);
-      const suggested = suggestOption(step, state, ctx);
-      if (!suggested && opts.length <= room) {
-        const buttons = opts.map((o): CardButton => ({ key: KEY.answer(step.id, o.value), label: o.label }));
-        out = [card(step.prompt, buttons, notes.join("\n") || undefined)];
-      } else if (suggested) {
-        const tip = `根据注册地址，应为“${suggested.label}”。回复“是”确认，或回复序号选择其他。`;
-        out = [text(body([numbered(opts), tip]))];
-        if (room >= 1) out.push(card(`是“${suggested.label}”吗？`, [{ key: KEY.answer(step.id, suggested.value), label: `是，${suggested.label}`, style: "primary" }]));
-      } else out = [text(body([numbered(opts), "回复序号，如 1"]))];
-      break;
+      const options = optionsFor(step, ctx);
+      const suggested = opts.noSuggest ? null : suggestOption(step, state, ctx);
+      if (suggested) {
+        // The address names the town: one tap to confirm instead of a list of 23.
+        const name = optionDisplay(step, suggested, ctx);
+        const buttons: CardButton[] = [
+          { key: KEY.answer(step.id, suggested.value), label: "是", style: "primary" },
+          { key: KEY.answer(step.id, OTHER_VALUE), label: "选择其他" },
+        ];
+        return [asCard(`属于${name}，对吗？`, buttons, [`属于${name}，对吗？回复“是”确认，或回复“选择其他”`], [step.prompt])];
+      }
+      // A form with parts (the application) numbers its buttons as its errors name the options
+      // ("1 未上市"); short dialogs and two options keep bare labels.
+      const numberedButtons = options.length >= 3 && flow.sections.length > 1;
+      const buttons = options.map((o, i): CardButton => ({ key: KEY.answer(step.id, o.value), label: numberedButtons ? `${i + 1} ${o.label}` : o.label }));
+      const how = [numbered(options), "回复序号，如 1"];
+      return [options.length <= room ? asCard(step.prompt, buttons, how) : asText(how)];
     }
     case "multi-choice": {
       if (step.choiceSource === "context") {
         // Run-time lists (an application's fields) can be long: the prompt says how to answer.
-        out = chunkLines([body([]), ...optionsFor(step, ctx).map((o, i) => `${i + 1}. ${o.label}`)]);
-        break;
+        return chunkLines([[...lead, step.prompt, current].filter(Boolean).join("\n"), ...optionsFor(step, ctx).map((o, i) => `${i + 1}. ${o.label}`)]);
       }
       const options = step.options ?? [];
       const tip = `可多选，回复序号，如 ${multiExample(options.length)}${step.none ? `；都没有请回复“${step.none.label}”` : ""}`;
-      out = [text(body([numbered(options), tip]))];
-      if (step.none && room >= 1) out.push(card(`${step.label}：都没有？`, [{ key: KEY.none(step.id), label: step.none.label }]));
-      break;
+      const buttons: CardButton[] = step.none ? [{ key: KEY.none(step.id), label: step.none.label }] : [];
+      return [asCard(step.prompt, buttons, [numbered(options), tip], [numbered(options), tip])];
     }
     case "scale": {
       // 8.1 "scales are buttons where the channel has them, numbers otherwise". A range wider than
-      // one card (0–10: 11 values, 6 buttons a card) goes over consecutive cards, each a real answer.
+      // one card (0–10: 11 values, 6 buttons a card) goes over consecutive cards, each a real answer;
+      // the lead lines go in the first, 跳过 on the last (or "跳过" in its text when it is full).
       const legend = scaleLegend(step);
       const groups = room >= 2 ? scaleGroups(step, room) : [];
-      if (groups.length === 0 || groups.length > 3) {
-        out = [text(body([`请回复 ${step.min}–${step.max} 之间的数字${legend ? `（${legend}）` : ""}`]))];
-        break;
-      }
-      const description = [legend, ...notes].filter(Boolean).join("\n") || undefined;
-      out = groups.map((g, i) => {
+      if (groups.length === 0 || groups.length > 3) return [asText([`请回复 ${step.min}–${step.max} 之间的数字${legend ? `（${legend}）` : ""}`])];
+      return groups.map((g, i): OutboundMessage => {
         const buttons = g.map((v): CardButton => ({ key: KEY.answer(step.id, String(v)), label: String(v) }));
+        const last = i === groups.length - 1;
+        if (last && step.optional && buttons.length < room) buttons.push({ key: KEY.skip(step.id), label: "跳过" });
+        // 8.1: the word 跳过 always works, so the last card says so (with or without its button).
+        const description = [...(i === 0 ? lead : []), legend, last && step.optional ? skipNote : "", last ? current : ""].filter(Boolean).join("\n");
         const title = i === 0 ? step.prompt : `${step.label}：${g[0]}–${g.at(-1)}`;
-        return i === groups.length - 1 ? card(title, buttons, description) : { kind: "card", card: { id: nextCardId(flow, state, step.id), title, description, buttons } };
+        return { kind: "card", card: { id: nextCardId(flow, state, step.id), title, description: description || undefined, buttons } };
       });
-      // No room left for 跳过 on the last card: it gets one of its own.
-      if (step.optional && groups.at(-1)!.length >= room) out.push(card(`${step.label}（选填）`, []));
-      break;
     }
     default:
-      out = [text(body([]))];
-      // Phones: a tap is easier than typing 跳过.
-      if (step.optional && room >= 1) out.push(card(`${step.label}（选填）`, []));
+      return [asText([])];
   }
-  return withPrefix(prefix, out);
 }
 
 export function helpText(ctx: FlowContext): string {
@@ -223,4 +278,23 @@ export function summaryActionMessages(flow: FlowDefinition, state: FlowState, ct
     { key: KEY.cancel, label: "取消申请", style: "danger" },
   ];
   return [{ kind: "card", card: { id: nextCardId(flow, state, "summary"), title: flow.summary?.title ?? flow.title, description: `${editHint}。`, buttons } }];
+}
+
+/**
+ * "已选：中山港（火炬开发区）": what a typed answer to a choice was taken to mean, said back in the
+ * next question's message. Nothing when the reply was the option's own label (or 是/否).
+ */
+export function echoLine(step: AnswerStep, value: AnswerValue, input: string, ctx: FlowContext): string {
+  const typed = normalizeWord(input);
+  // A number picked from the list, or the label itself, was not inferred: nothing to say back.
+  const said = (labels: string[]) => (labels.length === 0 || /^[\d\s,，、]+$/.test(typed) || labels.some((l) => normalizeWord(l) === typed) ? "" : `已选：${labels.join("、")}`);
+  if (step.kind === "yes-no" && typeof value === "boolean") {
+    const label = value ? (step.yesLabel ?? "是") : (step.noLabel ?? "否");
+    return ["是", "否", "yes", "no"].includes(typed) ? "" : said([label]);
+  }
+  if (step.kind !== "choice" && step.kind !== "multi-choice") return "";
+  const options = optionsFor(step, ctx);
+  const values = Array.isArray(value) ? value.map(String) : value === null ? [] : [String(value)];
+  if (step.kind === "multi-choice" && values.length === 0) return step.none ? said([step.none.label]) : "";
+  return said(values.map((v) => options.find((o) => o.value === v)).filter((o): o is LabeledOption => o !== undefined).map((o) => optionDisplay(step, o, ctx)));
 }

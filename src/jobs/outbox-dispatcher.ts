@@ -1,20 +1,18 @@
-import { ChannelApiError, ChannelHttpError, type ChannelAdapter, type SendResult } from "../channels/channel.ts";
+import { ChannelApiError, type ChannelAdapter, type SendResult } from "../channels/channel.ts";
 import { imageAsText, type ChannelName, type OutboundMessage } from "../domain/chat.ts";
 import type { Logger } from "../log/logger.ts";
 import type { PrismaClient } from "../storage/database.ts";
 import { createDirectory } from "../storage/directory.ts";
-import { contentHash, enqueue } from "../storage/outbox.ts";
+import { enqueue } from "../storage/outbox.ts";
 import { deadLetterNotices } from "./dead-letter-notice.ts";
+import { backoffMs, chooseVariant, countsAgainstCap, isRetryable, rateLimitedUntil, type RateLimit } from "./outbox-pacing.ts";
 
-export interface RateLimit {
-  perMinute: number;
-  perHour: number;
-}
+export { backoffMs, type RateLimit } from "./outbox-pacing.ts";
 
 export interface DispatcherOptions {
   prisma: PrismaClient;
   adapters: Partial<Record<ChannelName, ChannelAdapter>>;
-  /** Per-recipient caps a platform enforces by silently dropping the excess (WeCom: 30/min, 1000/h). */
+  /** Per-recipient caps a platform enforces by silently dropping the excess (WeCom: 30/min, 1000/h; card updates not counted, see outbox-pacing.ts). */
   rateLimits?: Partial<Record<ChannelName, RateLimit>>;
   now: () => Date;
   logger: Logger;
@@ -55,20 +53,8 @@ const dueWhere = (now: Date) => ({ OR: [{ status: "PENDING", nextAttemptAt: { lt
 const heldWhere = (now: Date) => ({ OR: [{ status: "PENDING", nextAttemptAt: { gt: now } }, { status: "SENDING", OR: [{ lockedUntil: null }, { lockedUntil: { gte: now } }] }] });
 
 const MINUTE = 60_000;
-const HOUR = 3_600_000;
 /** Retries stop this long before a duplicate window could have run out (clock skew, slow sends). */
 const WINDOW_MARGIN_MS = 5 * MINUTE;
-
-/** Exponential backoff: base·2^(n−1), capped. Attempt n is the one that just failed. */
-export function backoffMs(attempt: number, baseMs: number, maxMs: number): number {
-  return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-}
-
-function isRetryable(err: unknown): boolean {
-  if (err instanceof ChannelHttpError) return true;
-  if (err instanceof ChannelApiError) return err.retryable;
-  return false; // a bug or a refused payload will not get better by retrying
-}
 
 /**
  * Sends the outbox. Each message is claimed with a conditional update (status PENDING → SENDING),
@@ -105,53 +91,6 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
     }
   }
 
-  /** When the recipient may next receive a message, or null if now is fine. */
-  async function rateLimitedUntil(channel: ChannelName, userId: string, now: Date): Promise<Date | null> {
-    const limit = opts.rateLimits?.[channel];
-    if (!limit) return null;
-    // Two counts on the hot path; the window's oldest send is read only when a cap is reached.
-    const windows = [
-      { ms: MINUTE, cap: limit.perMinute },
-      { ms: HOUR, cap: limit.perHour },
-    ];
-    for (const w of windows) {
-      const where = { channel, externalUserId: userId, status: "SENT", sentAt: { gt: new Date(now.getTime() - w.ms) } };
-      if ((await prisma.outboxMessage.count({ where })) < w.cap) continue;
-      const pivot = await prisma.outboxMessage.findFirst({ where, orderBy: { sentAt: "desc" }, skip: w.cap - 1, select: { sentAt: true } });
-      if (pivot?.sentAt) return new Date(pivot.sentAt.getTime() + w.ms + 1);
-    }
-    return null;
-  }
-
-  /**
-   * The smallest variant no other message with this content to this recipient uses that may
-   * have reached the platform inside the window (sent, or tried). Rows not tried yet come later
-   * in this recipient's order and choose at their own first claim.
-   */
-  async function chooseVariant(row: Row, now: Date, windowMs: number): Promise<number> {
-    const hash = row.contentHash || contentHash(row.payloadJson);
-    const since = new Date(now.getTime() - 2 * windowMs);
-    const others = await prisma.outboxMessage.findMany({
-      where: {
-        channel: row.channel,
-        externalUserId: row.externalUserId,
-        contentHash: hash,
-        id: { not: row.id },
-        AND: [
-          { OR: [{ attempts: { gt: 0 } }, { status: { in: ["SENDING", "SENT", "DEAD"] } }] },
-          // A twin reaches WeCom within a window of its first attempt (sentAt until SENT, see
-          // sendOne) and suppresses copies for a window more.
-          { OR: [{ sentAt: { gte: since } }, { sentAt: null, createdAt: { gte: since } }] },
-        ],
-      },
-      select: { variant: true },
-    });
-    const used = new Set(others.map((o) => o.variant));
-    let v = 0;
-    while (used.has(v)) v++;
-    return v;
-  }
-
   /** Marks a claimed message DEAD and, in the same transaction, tells ADMIN (not about notices). */
   async function deadLetter(row: Row, reason: string, now: Date): Promise<void> {
     const notices = await deadLetterNotices(directory, row, reason, now);
@@ -165,13 +104,13 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
     const channel = row.channel as ChannelName;
     const adapter = opts.adapters[channel];
     const windowMs = adapter?.duplicateWindowMs;
-    const until = await rateLimitedUntil(channel, row.externalUserId, now);
+    const until = countsAgainstCap(row.payloadJson) ? await rateLimitedUntil(prisma, opts.rateLimits?.[channel], channel, row.externalUserId, now) : null;
     if (until) {
       await prisma.outboxMessage.update({ where: { id: row.id }, data: { nextAttemptAt: until } });
       return "deferred";
     }
     const first = row.attempts === 0;
-    const variant = first && windowMs ? await chooseVariant(row, now, windowMs) : row.variant;
+    const variant = first && windowMs ? await chooseVariant(prisma, row, now, windowMs) : row.variant;
     const claimed = await prisma.outboxMessage.updateMany({
       where: {
         id: row.id,

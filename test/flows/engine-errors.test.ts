@@ -2,7 +2,9 @@
 // same question again; after 3 failed tries the engine offers help instead of looping.
 import { describe, expect, it } from "vitest";
 import { studioApplicationFlow as flow } from "../../bot-flows/studio-application.ts";
-import { HELP, makeCtx, startAt } from "./helpers.ts";
+import type { AnswerStep } from "../../src/flows/flow-schema.ts";
+import { progressLine } from "../../src/flows/render.ts";
+import { cards, HELP, makeCtx, startAt } from "./helpers.ts";
 
 const Q = {
   enterpriseName: "请输入企业名称（与营业执照一致）",
@@ -59,7 +61,9 @@ describe("bad answers: specific error, then the same question", () => {
     expect(d.state.cursor).toBe(field);
     expect(d.state.answers).not.toHaveProperty(field);
     expect(d.state.failures[field]).toBe(1);
-    expect(d.replies).toEqual([{ kind: "text", text: `${error}\n\n${Q[field]}` }]);
+    // One message: the error, then the question with where it is in the form.
+    const step = flow.steps.find((st) => st.id === field)!;
+    expect(d.replies).toEqual([{ kind: "text", text: `${error}\n\n${progressLine(flow, d.state, step as AnswerStep)}\n${Q[field]}` }]);
   });
 
   it("clears the failure count after a good answer", () => {
@@ -101,10 +105,12 @@ describe("3 failed tries → help offer instead of the same text", () => {
 });
 
 describe("button-mode errors", () => {
-  it("puts the error before the card when the question is a card", () => {
+  it("puts the error inside the card when the question is a card (one message)", () => {
     const d = startAt(flow, "specialisedLevel", makeCtx(true));
     d.send("专精特新"); // matches two options: ambiguous
-    expect(d.replies[0]).toEqual({ kind: "text", text: "没看懂“专精特新”。请回复 1–4 的序号，如 1" });
-    expect(d.replies[1]?.kind).toBe("card");
+    expect(d.replies).toHaveLength(1);
+    // The reason first, then where the question is in the form; the options stay its buttons.
+    expect(cards(d.replies)[0]!.description).toMatch(/^[^\n]*“专精特新”[^\n]*\n第 10\/34 题 · 重点企业情况$/);
+    expect(cards(d.replies)[0]!.buttons).toHaveLength(4);
   });
 });

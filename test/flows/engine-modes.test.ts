@@ -18,7 +18,7 @@ describe("[A.1] summary grouped by section", () => {
     const d = summaryOf();
     d.send("12");
     expect(d.state.cursor).toBe("isIpKeyProtection");
-    expect(d.lastText).toBe("是否列入知识产权重点保护企业名录？\n当前：否（回复新内容即可修改）\n请回复“是”或“否”");
+    expect(d.lastText).toBe("第 12/39 题 · 重点企业情况\n是否列入知识产权重点保护企业名录？\n当前：否（回复新内容即可修改）\n请回复“是”或“否”");
     d.send("是");
     expect(d.state.mode).toBe("summary");
     expect(d.out).toContain("12. 知识产权重点保护企业：是");
@@ -134,15 +134,15 @@ describe("onlyFields (an officer returned the application)", () => {
 });
 
 describe("buttons vs numbered lists by capability", () => {
-  it("sends options as card buttons when they fit", () => {
+  it("sends options as card buttons when they fit, numbered as errors name them", () => {
     const d = startAt(flow, "specialisedLevel", makeCtx(true, 6));
     const card = cards(d.replies)[0]!;
     expect(card.id).toBe("studio-application-specialisedLevel-1");
     expect(card.buttons.map((b) => [b.key, b.label])).toEqual([
-      ["flow:specialisedLevel:none", "无"],
-      ["flow:specialisedLevel:sme-innovative", "创新型中小企业"],
-      ["flow:specialisedLevel:provincial", "省级专精特新"],
-      ["flow:specialisedLevel:little-giant", "国家级专精特新“小巨人”"],
+      ["flow:specialisedLevel:none", "1 无"],
+      ["flow:specialisedLevel:sme-innovative", "2 创新型中小企业"],
+      ["flow:specialisedLevel:provincial", "3 省级专精特新"],
+      ["flow:specialisedLevel:little-giant", "4 国家级专精特新“小巨人”"],
     ]);
     d.press("flow:specialisedLevel:provincial");
     expect(d.state.answers.specialisedLevel).toBe("provincial");
@@ -169,9 +169,10 @@ describe("buttons vs numbered lists by capability", () => {
     expect(again.replies).toEqual(startAt(flow, "isAboveScale", makeCtx(true)).replies);
   });
 
-  it("multi-choice is always a numbered list, with a button for none", () => {
-    const d = startAt(flow, "demoEnterprise", makeCtx(true));
-    expect(d.out).toContain("1. 国家级\n2. 省级\n可多选，回复序号，如 1,2；都没有请回复“无”");
+  it("multi-choice is a numbered list with a button for none, in one card", () => {
+    const d = startAt(flow, "demoEnterprise", makeCtx(true)).send("继续"); // without the long intro in front
+    expect(d.replies).toHaveLength(1);
+    expect(cards(d.replies)[0]!.description).toContain("1. 国家级\n2. 省级\n可多选，回复序号，如 1,2；都没有请回复“无”");
     expect(cards(d.replies)[0]!.buttons).toEqual([{ key: "flow:demoEnterprise:@none", label: "无" }]);
     d.send("1 2");
     expect(d.state.answers.demoEnterprise).toEqual(["national", "provincial"]);
@@ -179,13 +180,13 @@ describe("buttons vs numbered lists by capability", () => {
 });
 
 describe("stale button keys", () => {
-  it("re-asks the current question for a key from another step", () => {
+  it("answers a key of an answered step kindly, naming the answer, and re-asks the current question", () => {
     const d = startAt(flow, "headcount", makeCtx(true));
     d.press("flow:listingStatus:star");
     expect(d.state.cursor).toBe("headcount");
     expect(d.state.answers.listingStatus).toBe("main-board");
     expect(d.state.failures).toEqual({});
-    expect(d.replies).toEqual([{ kind: "text", text: "这个按钮已过期。请回答当前问题：\n\n企业现有多少人？如 120" }]);
+    expect(d.replies).toEqual([{ kind: "text", text: "“上市情况”已经答过了（主板），不用再点。如需修改请回复“修改 5”。请回答当前问题：\n\n第 7/34 题 · 企业基本信息\n企业现有多少人？如 120" }]);
   });
 
   it("treats summary keys, unknown values and foreign keys as stale", () => {
@@ -193,7 +194,8 @@ describe("stale button keys", () => {
       const d = startAt(flow, "specialisedLevel", makeCtx(true));
       d.press(key);
       expect(d.state.cursor).toBe("specialisedLevel");
-      expect(d.replies[0]).toEqual({ kind: "text", text: "这个按钮已过期。请回答当前问题：" });
+      expect(d.replies).toHaveLength(1);
+      expect(cards(d.replies)[0]!.description).toBe("这张卡片已经处理过了，不用再点。请回答当前问题：\n第 10/34 题 · 重点企业情况");
     }
   });
 
@@ -201,7 +203,8 @@ describe("stale button keys", () => {
     const d = summaryOf(makeCtx(true));
     d.press("flow:isHeadSelf:no");
     expect(d.state.mode).toBe("summary");
-    expect(d.replies[0]).toEqual({ kind: "text", text: "这个按钮已过期。" });
+    expect(d.replies).toHaveLength(1);
+    expect(cards(d.replies)[0]!.description).toMatch(/^“申请人是负责人本人”已经答过了（是，我是负责人），不用再点。如需修改请回复“修改 \d+”。\n/);
   });
 });
 
@@ -214,15 +217,18 @@ describe("town suggested from the registered address", () => {
     ["广东省中山市东区中山四路1号", "东区"],
   ])("%s → %s", (address, town) => {
     const d = startAt(flow, "townId", makeCtx(), { registeredAddress: address });
-    expect(d.out).toContain(`根据注册地址，应为“${town}”。回复“是”确认，或回复序号选择其他。`);
+    expect(d.out).toContain(`属于${town}，对吗？回复“是”确认，或回复“选择其他”`);
+    expect(d.out).not.toContain("1. "); // no list of 23 towns
     d.send("是");
     expect(d.state.answers.townId).toBe(townId(town));
+    expect(d.out).toMatch(new RegExp(`^已选：${town}\n\n`)); // said back inside the next question
   });
 
   it("lets the person pick another town after 否", () => {
     const d = startAt(flow, "townId", makeCtx(), { registeredAddress: "中山市小榄镇升平路1号" });
     d.send("否");
-    expect(d.out.startsWith("好的，请回复序号选择。\n\n企业属于哪个镇街？")).toBe(true);
+    expect(d.out.startsWith("第 4/34 题 · 企业基本信息\n企业属于哪个镇街？")).toBe(true);
+    expect(d.out).toContain("14. 古镇");
     expect(d.state.failures).toEqual({});
     d.send("14");
     expect(d.state.answers.townId).toBe(townId("古镇"));

@@ -19,6 +19,8 @@ export interface BotContext {
    * Replies without a recipient go back to the sender.
    */
   commit(replies: OutboundMessage[], write?: (tx: Tx) => Promise<OutgoingMessage[] | void>): Promise<void>;
+  /** Set by a handler: what the tapped card shows once handled ("已选：是"), instead of "已收到". */
+  cardLabel?: string;
 }
 
 /** A plugin: returns true when it handled the event (grammY-style composition). */

@@ -73,7 +73,7 @@ export function createBot(opts: BotOptions) {
       await ctx.commit([{ kind: "text", text: /[\u4e00-\u9fff]/.test(err.message) ? err.message : "操作未能完成，请稍后再试或回复“帮助”。" }]);
     }
     if (event.kind === "button" && event.cardId && event.responseCode && adapter.capabilities.cardUpdate) {
-      await markCardHandled(event, clickedLabel(event));
+      await markCardHandled(event, ctx.cardLabel ?? clickedLabel(event));
     }
   }
 

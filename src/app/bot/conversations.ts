@@ -26,5 +26,12 @@ export function createConversations(deps: { prisma: PrismaClient; flows: FlowReg
 
 /** The runner's view of one inbound event. */
 export function turnOf(ctx: BotContext): Turn<Db, PersonView> {
-  return { person: ctx.person, sender: ctx.event.sender, now: ctx.now, receivedAt: ctx.event.receivedAt, commit: (replies, write) => ctx.commit(replies, write as never) };
+  return {
+    person: ctx.person,
+    sender: ctx.event.sender,
+    now: ctx.now,
+    receivedAt: ctx.event.receivedAt,
+    commit: (replies, write) => ctx.commit(replies, write as never),
+    markCard: (label) => void (ctx.cardLabel = label),
+  };
 }
