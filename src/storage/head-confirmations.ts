@@ -56,7 +56,7 @@ export function declarationPrompt(db: Db, applicationId: string, personId: strin
   return db.sentCard.findFirst({ where: { purpose: `${DECLARE_CARD}:${applicationId}`, personId, finalText: null }, orderBy: { createdAt: "desc" } });
 }
 
-/** What the directory knows about the enterprise a manager applies for (registered by an admin, or from an earlier application). */
+/** What the directory knows about the enterprise a manager applies for (registered by an admin), or a withdrawn application to start from. */
 export interface KnownEnterprise {
   enterpriseId: string | null;
   enterpriseName: string;
@@ -69,22 +69,22 @@ export interface KnownEnterprise {
 }
 
 export async function knownEnterprise(db: Db, personId: string): Promise<KnownEnterprise | null> {
+  // A returned application the applicant then withdrew: its answers are the best start.
+  const withdrawn = await db.application.findFirst({ where: { applicantId: personId, status: "WITHDRAWN", steps: { some: { status: "RETURNED" } } }, orderBy: { updatedAt: "desc" } });
+  const later = withdrawn ? await db.application.count({ where: { applicantId: personId, createdAt: { gt: withdrawn.createdAt } } }) : 0;
+  const withdrawnAnswers = withdrawn && later === 0 ? (JSON.parse(withdrawn.answersJson) as Record<string, unknown>) : null;
+  // The enterprise an admin registered this person as manager of.
   const grant = await db.roleGrant.findFirst({ where: { personId, role: "ENTERPRISE_MANAGER", revokedAt: null, enterpriseId: { not: null } }, include: { enterprise: true }, orderBy: { grantedAt: "desc" } });
-  const last = await db.application.findFirst({ where: { applicantId: personId, status: { in: ["WITHDRAWN", "RETURNED", "REJECTED", "APPROVED", "IN_REVIEW"] } }, orderBy: { updatedAt: "desc" } });
   const e = grant?.enterprise ?? null;
-  if (!e && !last) return null;
-  const enterpriseId = e?.id ?? last?.enterpriseId ?? null;
-  const headGrant = enterpriseId ? await db.roleGrant.findFirst({ where: { role: "ENTERPRISE_HEAD", enterpriseId, revokedAt: null }, include: { person: true } }) : null;
-  const fromApp = last && (!e || last.enterpriseId === e.id || last.enterpriseName === e.name) ? last : null;
-  const head = headGrant ? { name: headGrant.person.name, title: headGrant.person.title, mobile: headGrant.person.mobile } : fromApp ? { name: fromApp.headName, title: fromApp.headTitle, mobile: fromApp.headMobile } : null;
-  const steps = fromApp ? await db.approvalStep.count({ where: { applicationId: fromApp.id, status: "RETURNED" } }) : 0;
+  if (!e && !withdrawn) return null;
+  const headGrant = e ? await db.roleGrant.findFirst({ where: { role: "ENTERPRISE_HEAD", enterpriseId: e.id, revokedAt: null }, include: { person: true }, orderBy: { grantedAt: "asc" } }) : null;
   return {
-    enterpriseId,
-    enterpriseName: e?.name ?? fromApp!.enterpriseName,
-    uscc: e?.uscc ?? fromApp?.uscc ?? null,
-    registeredAddress: e?.registeredAddress ?? fromApp?.registeredAddress ?? null,
-    townId: e?.townId ?? fromApp?.townId ?? null,
-    head,
-    withdrawnAnswers: fromApp && fromApp.status === "WITHDRAWN" && steps > 0 ? (JSON.parse(fromApp.answersJson) as Record<string, unknown>) : null,
+    enterpriseId: e?.id ?? withdrawn?.enterpriseId ?? null,
+    enterpriseName: e?.name ?? withdrawn!.enterpriseName,
+    uscc: e?.uscc ?? null,
+    registeredAddress: e?.registeredAddress ?? null,
+    townId: e?.townId ?? null,
+    head: headGrant ? { name: headGrant.person.name, title: headGrant.person.title, mobile: headGrant.person.mobile } : null,
+    withdrawnAnswers,
   };
 }

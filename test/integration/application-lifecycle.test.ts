@@ -41,7 +41,8 @@ describe("application lifecycle edges", () => {
     expect((await h.t.db.prisma.application.findFirstOrThrow()).status).toBe("WITHDRAWN");
     expect(await h.t.db.prisma.conversationSession.count({ where: { status: { in: ["ACTIVE", "CANCELLED"] } } })).toBe(0);
     await h.text("a", "申请工作室");
-    expect(texts("a")).toContain("第 1/8 部分");
+    // [6.2] It starts again from the withdrawn application's answers (known-facts.test.ts).
+    expect(texts("a")).toContain("已载入您撤回的申请内容");
     expect(await h.t.db.prisma.conversationSession.count({ where: { status: "ACTIVE", contextJson: "{}" } })).toBe(1);
   });
 
@@ -97,10 +98,13 @@ describe("application lifecycle edges", () => {
 
   it("links the manager's own enterprise only when it is the same enterprise", async () => {
     await h.t.db.prisma.channelIdentity.create({ data: { personId: "demo-manager-mingzhu", channel: "wecom", externalId: "chenxm" } });
+    // The manager's registered enterprise would be prefilled (known-facts.test.ts): unregistered, HAPPY is typed whole.
+    await h.t.db.prisma.roleGrant.updateMany({ where: { personId: "demo-manager-mingzhu" }, data: { revokedAt: new Date() } });
     await apply("chenxm"); // HAPPY applies for 中山市某某（中国）科技有限公司, not 明珠
     expect((await h.t.db.prisma.application.findFirstOrThrow()).enterpriseId).toBeNull();
     await h.t.db.prisma.application.deleteMany({});
-    await h.t.db.prisma.enterprise.update({ where: { id: "demo-ent-mingzhu" }, data: { name: "中山市某某（中国）科技有限公司" } });
+    // The same enterprise by its credit code (registered by an admin; 明珠's manager grant is revoked above).
+    await h.t.db.prisma.enterprise.update({ where: { id: "demo-ent-mingzhu" }, data: { uscc: "91350100M000100Y43" } });
     await h.text("chenxm", "申请工作室");
     for (const [field, typed] of HAPPY) await h.text("chenxm", field === "townId" ? "是" : typed);
     await h.text("chenxm", "确认提交");

@@ -72,7 +72,7 @@ const CHAT_MATRIX: [row: string, say: string, refusal: string | null][] = [
 /** What the allowed person is told (the refused are told why, checked below). */
 const CHAT_ANSWERS: Record<string, (a: Actor) => RegExp> = {
   菜单: () => /知识产权流动工作室助手/,
-  申请工作室: () => /请输入企业名称/,
+  申请工作室: (a) => (a === "manager" ? /已从企业名录填好以下信息/ : /请输入企业名称/), // 6.2: the manager's registered enterprise is prefilled
   我的申请: (a) => (a === "manager" ? /您的申请：[\s\S]*矩阵三号/ : /您还没有提交过工作室申请/),
   待我审批: (a) => ({ town: /等待您审批[\s\S]*矩阵一号/, cityIp: /等待您审批[\s\S]*矩阵二号/, leader: /等待您审批[\s\S]*矩阵三号/ })[a as string] ?? /目前没有等待您审批的申请/,
   "menu:pending": (a) => CHAT_ANSWERS["待我审批"]!(a),

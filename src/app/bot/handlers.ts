@@ -14,6 +14,7 @@ import { wordOfButton } from "../approvals/approval-texts.ts";
 import type { BotHandler } from "./bot-context.ts";
 import { createConversations, turnOf, type Conversations } from "./conversations.ts";
 import { headConfirmHandler, isHeadWaitWord } from "./head-confirm-handler.ts";
+import { applicationStarter } from "./application-starter.ts";
 import { createHeadConfirmation, type HeadConfirmation } from "../approvals/head-confirmation.ts";
 import { applicationAwaitingHead } from "../../storage/head-confirmations.ts";
 import { classify } from "./intent-router.ts";
@@ -103,6 +104,7 @@ export function defaultHandlers(deps: CoreDeps & Pick<Services, "directory" | "a
   const { prisma } = deps.db;
   const conversations = domain.conversations;
   const approval = approvalActions({ prisma, approvals: domain.approvals, flows: domain.flows, conversations });
+  const startApplication = applicationStarter({ prisma, conversations: () => conversations, newId: deps.newId ?? randomId });
   const headConfirm = headConfirmHandler({ prisma, approvals: domain.approvals, heads: domain.heads, conversations, newId: deps.newId ?? randomId });
   const applicantActions = applicantActionsHandler({ prisma, approvals: domain.approvals });
   const service = serviceRequestHandler({ prisma, desk: domain.serviceDesk, conversations });
@@ -160,7 +162,7 @@ export function defaultHandlers(deps: CoreDeps & Pick<Services, "directory" | "a
         const draft = await conversations.resumable(ctx.person.id, APPLICATION_FLOW);
         if (draft?.status === "ACTIVE") await conversations.answer(turn, draft, { kind: "text", text: "继续" });
         else if (draft?.status === "CANCELLED") await conversations.reopen(turn, draft);
-        else await conversations.start(turn, APPLICATION_FLOW);
+        else await startApplication(ctx);
         return true;
       }
       case "start-flow":
