@@ -4,7 +4,7 @@ import { normalizeWord } from "./normalize.ts";
 
 export type ParsedCommand =
   | { type: "help" | "back" | "skip" | "cancel" | "resume" | "menu" }
-  /** "修改 12", "修改企业名称", "edit 3"; arg "" for a bare "修改". */
+  /** "修改 12", "改一下12", "修改企业名称", "edit 3"; arg "" for a bare "修改". */
   | { type: "edit"; arg: string };
 
 const WORDS: Record<Exclude<ParsedCommand["type"], "edit">, string[]> = {
@@ -21,8 +21,11 @@ export function parseCommand(text: string): ParsedCommand | null {
   for (const [type, words] of Object.entries(WORDS)) {
     if (words.includes(w)) return { type: type as Exclude<ParsedCommand["type"], "edit"> };
   }
-  const m = /^(修改|更改|编辑|edit)\s*(.*)$/.exec(w);
-  return m ? { type: "edit", arg: m[2]!.replace(/^第/, "").replace(/[项条]$/, "").trim() } : null;
+  // "修改 15", "改一下21", "我要改负责人手机", "第21项改一下".
+  const m = /^(?:我要|我想|想|要|需要|请)?(修改|更改|编辑|更正|改正|改|edit)(?:一下|下)?\s*(.*)$/.exec(w);
+  if (m) return { type: "edit", arg: m[2]!.replace(/^第/, "").replace(/[项条题]$/, "").replace(/吧$/, "").trim() };
+  const after = /^第?(\d+)\s*[项条题]?\s*(?:要|需要)?(?:修改|改)(?:一下|下)?$/.exec(w);
+  return after ? { type: "edit", arg: after[1]! } : null;
 }
 
 /** Words that submit from the summary (a bare "1" would be ambiguous with "edit field 1"). */

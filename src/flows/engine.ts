@@ -3,6 +3,7 @@
 // the replies through the channel and executes the commands.
 import { ValidationError } from "../domain/errors.ts";
 import { activeAnswerSteps, nextPending, progress } from "./answers.ts";
+import { answerTyped, editTarget } from "./answer-typed.ts";
 import { isSubmitWord, parseButtonKey, parseCommand, type ParsedCommand } from "./commands.ts";
 import {
   advance,
@@ -128,14 +129,12 @@ function onAsking(run: Run, cmd: ParsedCommand | null, input: string | null, key
   const current = currentStep(run);
   if (!current) return resume(run); // defensive: a state without a question resumes sensibly
   if (cmd?.type === "edit") {
-    // "修改部" could be an answer: only a bare 修改, a number or a field label is the command.
-    if (cmd.arg === "" || /^\d+$/.test(cmd.arg) || resolveField(run, cmd.arg)) return edit(run, cmd.arg);
+    // "修改部" could be an answer: only a bare 修改, a number or a field's name is the command.
+    if (cmd.arg === "" || /^\d+$/.test(cmd.arg) || editTarget(run, cmd.arg) || resolveField(run, cmd.arg)) return editNamed(run, cmd.arg);
   } else if (cmd) {
     return onCommand(run, cmd);
   }
-  if (input !== null) return answerText(run, current, input);
-  // A known fact's 改… button (the app's known-facts card, summary-cards.ts keys): edit that field.
-  if (key?.target === "@field") return edit(run, String(activeAnswerSteps(run.flow, run.s.answers).findIndex((st) => st.id === key.value) + 1 || "0"));
+  if (input !== null) return answerTyped(run, current, input);
   if (!key || key.target !== current.id) return stale(run, key);
   answerButton(run, current, key.value);
 }
@@ -170,14 +169,26 @@ function onSummary(run: Run, cmd: ParsedCommand | null, input: string | null, ke
     if (key.target === "@field") return edit(run, String(activeAnswerSteps(run.flow, run.s.answers).findIndex((st) => st.id === key.value) + 1 || "0"));
     if (!cmd) return stale(run, key);
   }
-  if (cmd?.type === "edit") return edit(run, cmd.arg);
+  if (cmd?.type === "edit") return editNamed(run, cmd.arg);
   if (cmd?.type === "help") return summaryHint(run, helpText(run.ctx));
   if (cmd && cmd.type !== "menu") return onCommand(run, cmd);
   if (input === null) return;
   if (isSubmitWord(input)) return submit(run);
   const w = input.trim();
   if (/^\d+$/.test(w.normalize("NFKC")) || resolveField(run, w)) return edit(run, w.normalize("NFKC"));
+  if (editTarget(run, w)) return editNamed(run, w);
   summaryHint(run, "没看懂您的回复。");
+}
+
+/** 修改 by number or by name ("改负责人手机"); a name of several fields lists them by number. */
+function editNamed(run: Run, arg: string): void {
+  const t = arg === "" ? null : editTarget(run, arg);
+  if (t && "candidates" in t) {
+    const msg = `“${arg}”可能是：${t.candidates.map((c) => `${c.n} ${c.label}`).join("、")}。请回复序号，如“修改 ${t.candidates[0]!.n}”。`;
+    const step = run.s.mode === "summary" ? undefined : currentStep(run);
+    return step ? ask(run, step, [msg]) : void run.replies.push(text(msg));
+  }
+  edit(run, t ? t.n : arg);
 }
 
 function onConfirmCancel(run: Run, cmd: ParsedCommand | null, input: string | null, keyValue: string | null): void {

@@ -33,7 +33,12 @@ export type Condition = z.infer<typeof ConditionSchema>;
 export const WhenSchema = z.union([ConditionSchema, z.array(ConditionSchema).min(1)]);
 export type When = z.infer<typeof WhenSchema>;
 
-export const OptionSchema = z.strictObject({ value: OptionValue, label: z.string().min(1) });
+export const OptionSchema = z.strictObject({
+  value: OptionValue,
+  label: z.string().min(1),
+  /** Other words people type for this option ("没有" for 未上市, "广东" for 省级); see normalize.ts resolveChoice. */
+  aliases: z.array(z.string().min(1)).optional(),
+});
 export type ChoiceOption = z.infer<typeof OptionSchema>;
 
 const base = {
@@ -55,6 +60,8 @@ const answerable = {
   /** Names in the registries of validators.ts, so flows stay plain data. */
   normalizer: z.string().optional(),
   validator: z.string().optional(),
+  /** Other names of the field, for "改负责人电话" and labelled counts ("发明12件，实用新型45件"). */
+  aliases: z.array(z.string().min(1)).optional(),
   /** A step that steers the form (联系人同负责人, 负责人确认方式): asked, stored, but not shown in the summary. */
   internal: z.boolean().optional(),
 };

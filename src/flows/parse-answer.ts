@@ -4,8 +4,8 @@ import { z } from "zod";
 import type { AnswerStep, AnswerValue } from "./flow-schema.ts";
 import {
   collapseSpaces,
-  isNoneWord,
-  matchChoice,
+  isNegation,
+  resolveChoice,
   normalizeMobile,
   normalizeText,
   normalizeUscc,
@@ -31,8 +31,14 @@ export type ParseResult = { ok: true; value: AnswerValue } | { ok: false; error:
 export const DEFAULT_MIN_YEAR = 1949;
 const MAX_COUNT = 100_000_000;
 
+/** Options named with the numbers their buttons carry; a long list (towns) by its range only. */
+function optionList(options: readonly LabeledOption[]): string {
+  if (options.length === 0 || options.length > 8) return ` 1–${options.length} 的序号或名称`;
+  return `序号或名称（${options.map((o, i) => `${i + 1} ${o.label}`).join("、")}）`;
+}
+
 /** What the step expects, with an example (the step's own `error` wins). */
-export function expectedHint(step: AnswerStep, optionCount: number): string {
+export function expectedHint(step: AnswerStep, optionCount: number, options: readonly LabeledOption[] = []): string {
   if (step.error) return step.error.replaceAll("{count}", String(optionCount));
   switch (step.kind) {
     case "text":
@@ -42,17 +48,17 @@ export function expectedHint(step: AnswerStep, optionCount: number): string {
       return step.decimals ? `请回复数字${unit}，如 500 或 1,200.5` : `请回复整数${unit}，如 120`;
     }
     case "year":
-      return "请回复 4 位年份，如 2015";
+      return `请回复 4 位年份，如 2015${step.optional ? "；没有请回复“没有”" : ""}`;
     case "mobile":
       return `请回复 11 位手机号，如 ${MOBILE_EXAMPLE}`;
     case "uscc":
       return `请回复营业执照上的 18 位统一社会信用代码，如 ${USCC_EXAMPLE}`;
     case "choice":
-      return `请回复 1–${optionCount} 的序号，如 1`;
+      return `请回复${optionList(options)}，如 1${options[0] ? ` 或“${options[0].label}”` : ""}`;
     case "multi-choice":
-      return `请回复 1–${optionCount} 的序号，可多选，如 ${multiExample(optionCount)}${step.none ? `；都没有请回复“${step.none.label}”` : ""}`;
+      return `可多选，请回复${optionList(options)}，如 ${multiExample(optionCount)}${step.none ? `；都没有请回复“${step.none.label}”` : ""}`;
     case "yes-no":
-      return "请回复“是”或“否”";
+      return step.yesLabel || step.noLabel ? `请回复“是”（${step.yesLabel ?? "是"}）或“否”（${step.noLabel ?? "否"}）` : "请回复“是”或“否”";
     case "media":
       return step.noteAllowed === false ? "请直接发送照片或文件" : "请直接发送照片；不便拍照时回复文字说明";
     case "scale": {
@@ -92,15 +98,18 @@ function parseByKind(step: AnswerStep, text: string, env: ParseEnv): { value: An
       return reason ? { reason } : { value: text };
     }
     case "number": {
-      const n = isNoneWord(text) ? 0 : parseNumberText(text, step.unit);
+      // "没有", "还没有", "一件都没有" on a count: 0 (a headcount's minimum then refuses it).
+      const n = isNegation(text) ? 0 : parseNumberText(text, step.unit);
       if (n === null) return { reason: "这不是一个数字" };
       const reason = firstIssue(numberSchema(step.min ?? 0, step.max ?? MAX_COUNT, step.decimals ?? 0, step.unit ?? ""), n);
       return reason ? { reason } : { value: n };
     }
     case "year": {
-      const y = parseYearText(text);
-      if (y === null) return { reason: null };
       const now = chinaYear(env.now);
+      // "没有", "未认证", "还没有认证": nothing to fill in, where the step may stay empty.
+      if (step.optional && isNegation(text)) return { value: null };
+      const y = parseYearText(text, now);
+      if (y === null) return { reason: /\d{4}.*\d{4}/.test(text) ? `“${text}”里有不止一个年份，请只回复一个` : `没看懂“${text}”里的年份` };
       const min = step.min ?? DEFAULT_MIN_YEAR;
       const schema = z.number().int().min(min, { error: `年份不能早于 ${min} 年` }).max(now, { error: `年份不能晚于今年（${now} 年）` });
       const reason = firstIssue(schema, y);
@@ -123,8 +132,10 @@ function parseByKind(step: AnswerStep, text: string, env: ParseEnv): { value: An
       return reason ? { reason } : { value: c };
     }
     case "choice": {
-      const v = matchChoice(text, env.options, env.aliases);
-      if (v === null) return { reason: /^\d+$/.test(text) ? `没有第 ${text} 项` : `没看懂“${text}”` };
+      const m = resolveChoice(text, env.options, env.aliases);
+      if (m.kind === "ambiguous") return { reason: `“${text}”可能是 ${m.candidates.map((o) => `${env.options.indexOf(o) + 1} ${o.label}`).join(" 或 ")}` };
+      if (m.kind === "none") return { reason: /^\d+$/.test(text) ? `没有第 ${text} 项（共 ${env.options.length} 项）` : `没看懂“${text}”` };
+      const v = m.value;
       const values = env.options.map((o) => o.value);
       const reason = firstIssue(z.string().refine((x) => values.includes(x)), v);
       return reason ? { reason } : { value: v };
@@ -139,7 +150,7 @@ function parseByKind(step: AnswerStep, text: string, env: ParseEnv): { value: An
     }
     case "yes-no": {
       const b = parseYesNo(text, { yes: step.yesWords, no: step.noWords });
-      return b === null ? { reason: null } : { value: b };
+      return b === null ? { reason: `没看懂“${text}”` } : { value: b };
     }
     case "media": {
       // A typed note where no photo can be sent; a photo arrives as a media input instead.
@@ -158,7 +169,7 @@ function parseByKind(step: AnswerStep, text: string, env: ParseEnv): { value: An
 }
 
 export function parseAnswer(step: AnswerStep, raw: string, env: ParseEnv): ParseResult {
-  const hint = expectedHint(step, env.options.length);
+  const hint = expectedHint(step, env.options.length, env.options);
   const fail = (reason: string | null): ParseResult => ({ ok: false, error: reason && reason !== hint ? `${reason}。${hint}` : hint });
   let text = step.kind === "text" ? normalizeText(raw) : collapseSpaces(toHalfWidth(raw));
   if (step.normalizer) text = normalizers[step.normalizer]?.(text) ?? text;
