@@ -77,7 +77,7 @@ describe("GET /applications/:id/print — the table on paper [A.1]", () => {
 
     expect(html).toContain('<html lang="zh-CN">');
     expect(html).toContain('<meta charset="utf-8"/>');
-    expect(html).toContain("@page { size: A4; margin: 10mm 15mm }");
+    expect(html).toContain("@page { size: A4; margin: 8mm 15mm }");
     expect(html).toContain("中山市企业知识产权保护流动工作室申请表");
     for (const label of [
       "企业名称", "注册地址", "上市情况", "注册资本<br/>（万元）", "企业人数", "经营规模", "负责人", "职务职称", "手机", "联系人",

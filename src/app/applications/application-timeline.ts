@@ -41,8 +41,8 @@ export async function applicationTimeline(prisma: PrismaClient, ctx: Pick<BotCon
   lines.push("进度：", ...historyOf(data).map((e) => timelineLine(e, timeZone)));
   if (pending) {
     const stage = pending.stage as Stage;
-    const where = stage === 1 ? `${townLabel(app.town)}分局` : STAGE_SHORT[stage];
-    lines.push(`⏳ ${STAGE_ABBR[stage]}中（${where}），预计 ${pending.dueOn.slice(5)} 前处理`);
+    const where = stage === 1 ? `${townLabel(app.town)}分局初审` : STAGE_SHORT[stage];
+    lines.push(`⏳ ${where}中，预计 ${pending.dueOn.slice(5)} 前处理`);
   } else if (app.status === "RETURNED") lines.push("⏳ 等您修改后重新提交");
   else if (app.status === "DRAFT") lines.push("⏳ 等负责人确认后提交审核");
   for (const o of older) lines.push(`· 另有 ${o.enterpriseName}（${shortId(o.id)}）：${STATUS_LABELS[o.status] ?? o.status}${o.studioNumber ? ` ${o.studioNumber}` : ""}`);

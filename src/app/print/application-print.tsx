@@ -202,28 +202,29 @@ function History({ shown, data }: { shown: Set<PrintStep>; data: PrintData }) {
   );
 }
 
-// Heights on A4 (297 mm − 2 × 10 mm margins = 277 mm): header ≈ 14 mm, the data rows ≈ 95 mm,
+// Heights on A4 (297 mm − 2 × 8 mm margins = 281 mm): header ≈ 13 mm, the data rows ≈ 95 mm,
 // 申请需求 in two columns ≈ 18 mm, three opinion boxes of 45 mm (a signature and a 42 mm seal)
-// = 135 mm, and small print below. test/browser/print-a4.browser.test.ts checks it in Chromium's PDF.
+// = 141 mm with their borders, and small print below. test/browser/print-a4.browser.test.ts checks
+// it in Chromium's PDF with every field at its longest plausible value.
 const CSS = `
-@page { size: A4; margin: 10mm 15mm }
+@page { size: A4; margin: 8mm 15mm }
 * { box-sizing: border-box }
-body { margin: 0; font-family: "SimSun", "Songti SC", "Noto Serif CJK SC", "Source Han Serif SC", serif; font-size: 9.5pt; color: #000; background: #fff }
+body { margin: 0; font-family: "SimSun", "Songti SC", "Noto Serif CJK SC", "Source Han Serif SC", serif; font-size: 9pt; color: #000; background: #fff }
 .sheet { max-width: 180mm; margin: 0 auto; padding: 6mm 0 }
-.caption { text-align: center; font-family: "SimHei", "Heiti SC", "Noto Sans CJK SC", sans-serif; font-size: 10pt; margin: 0 0 0.5mm }
-h1 { text-align: center; font-family: "SimHei", "Heiti SC", "Noto Sans CJK SC", sans-serif; font-size: 14pt; margin: 0 0 1.5mm }
+.caption { text-align: center; font-family: "SimHei", "Heiti SC", "Noto Sans CJK SC", sans-serif; font-size: 9pt; margin: 0; line-height: 1.2 }
+h1 { text-align: center; font-family: "SimHei", "Heiti SC", "Noto Sans CJK SC", sans-serif; font-size: 13.5pt; margin: 0 0 1mm; line-height: 1.25 }
 .meta { display: flex; justify-content: space-between; font-size: 8pt; margin-bottom: 1mm }
 .scroll { overflow-x: auto }
 table { width: 100%; border-collapse: collapse; table-layout: fixed }
 col.label { width: 15% } col.cell { width: 10.625% }
 th, td { border: 1px solid #000; padding: 0.6mm 1mm; vertical-align: middle; overflow-wrap: anywhere; line-height: 1.25 }
-th { font-weight: normal; text-align: center; font-size: 8.5pt }
+th { font-weight: normal; text-align: center; font-size: 8pt }
 td.num { text-align: center } td.count { text-align: center; font-size: 8pt; padding: 0.6mm 0.4mm }
 .nw, td.num, .studio-no { white-space: nowrap; overflow-wrap: normal; word-break: keep-all }
 tr { break-inside: avoid }
 .sub { font-size: 8pt; color: #333 }
 .needs td { padding: 0.6mm 2mm } .needs .cols { column-count: 2; column-gap: 4mm } .needs .cols div { margin: 0.1mm 0; break-inside: avoid }
-.sign { display: flex; justify-content: space-between; align-items: flex-end; min-height: 8mm }
+.sign { display: flex; justify-content: space-between; align-items: flex-end; min-height: 6.5mm }
 tr.opinion td { vertical-align: top; padding: 0.8mm 1.5mm }
 .op-box { min-height: 45mm; display: flex; flex-direction: column; justify-content: space-between }
 .op-text { white-space: pre-wrap }
