@@ -1,13 +1,14 @@
 // One daily reminder pass in a process of its own (so its peak RSS is the pass's, not the
 // seeder's): `tsx test/bench/reminder-pass.ts <provider> <url> <ISO instant>`, prints one JSON line.
-import { createReminderDigest } from "../../src/app/ip/reminder-digest.ts";
+import type { createReminderDigest as Create } from "../../src/app/ip/reminder-digest.ts";
 import { createChineseWorkingCalendar } from "../../src/jobs/chinese-calendar.ts";
 import { openDatabase, type DatabaseProvider } from "../../src/storage/database.ts";
 
 const [provider, url, at] = process.argv.slice(2) as [DatabaseProvider, string, string];
+// BENCH_PASS_MODULE=path: another version of reminder-digest.ts (a before/after comparison).
+const { createReminderDigest } = (await import(process.env.BENCH_PASS_MODULE ?? "../../src/app/ip/reminder-digest.ts")) as { createReminderDigest: typeof Create };
 const db = await openDatabase({ provider, url });
 await db.ping(); // connected before the clock starts
-if (provider === "sqlite" && process.env.BENCH_SQLITE_SYNC) await db.prisma.$queryRawUnsafe(`PRAGMA synchronous = ${process.env.BENCH_SQLITE_SYNC}`);
 const rssBefore = process.memoryUsage().rss;
 let peak = rssBefore;
 const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);

@@ -122,6 +122,8 @@ export async function seedRegister(prisma: PrismaClient, o: SeedOptions): Promis
   const res: SeedResult = { enterprises: 0, assets: 0, reminders: 0, scheduled: 0 };
   const escalatedAt = new Date(`${o.lastPass}T09:00:00+08:00`);
   const insert = inserter(prisma, o.provider, o.url);
+  // SQLite's default 2 MB page cache makes index inserts into a 1 GB file crawl.
+  if (o.provider === "sqlite") await prisma.$queryRawUnsafe("PRAGMA cache_size = -262144");
   for (let from = 0; from < o.enterprises; from += chunk) {
     const to = Math.min(o.enterprises, from + chunk);
     const enterprises = [], people = [], identities = [], grants = [], assets = [], reminders = [];
