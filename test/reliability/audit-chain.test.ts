@@ -126,7 +126,7 @@ describe("GET /admin/audit", () => {
     expect(list.map((e) => e.action)).toEqual(["application.note", "approval.approve", "approval.refused", "application.submitted"]);
     expect(list.every((e) => e.subject.type === "Application" && e.subject.id === appId)).toBe(true);
     const approve = list[1]!;
-    expect(approve).toMatchObject({ actor: { id: "demo-town-xiaolan", name: "周敏", role: "TOWN_OFFICER" }, channel: "wecom", detail: { stage: 1, opinion: "同意" } });
+    expect(approve).toMatchObject({ actor: { id: "demo-town-xiaolan", name: "周敏", role: "TOWN_OFFICER" }, channel: "wecom", detail: { stage: 1, opinion: "同意推荐" } });
     expect(approve.at).toBe(approvedAt.toISOString());
     expect(list[2]).toMatchObject({ actor: { id: "demo-city-ip", name: "张磊" }, channel: "wecom", detail: { reason: expect.stringMatching(/^card_/) } });
     // The page's hashes are the chain's: each entry names the hash of the entry before it.
