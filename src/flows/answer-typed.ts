@@ -94,5 +94,8 @@ export function editTarget(run: Run, arg: string): { n: string } | { candidates:
   const hit = stepNamed(steps, arg.replace(/^(一下|下)/, ""));
   if (hit === undefined) return null;
   if (Array.isArray(hit)) return { candidates: hit.map((st) => ({ n: steps.indexOf(st) + 1, label: st.label })) };
+  // A long reply that merely mentions a field ("改进负责人手机的管理办法") is not an edit.
+  const longest = Math.max(...[hit.label, ...(hit.aliases ?? [])].map((n) => [...n].length));
+  if ([...arg].length > longest + 2) return null;
   return { n: String(steps.indexOf(hit) + 1) };
 }

@@ -37,7 +37,7 @@ const NO_WORDS = ["否", "不是", "没有", "无", "不", "没", "不对", "不
 /** Words meaning "nothing to fill in" for optional fields and counts. */
 const NONE_WORDS = ["无", "没有", "暂无", "没", "未", "none", "nil", "-"];
 /** Not an answer but a doubt: never read as "no". */
-const DONT_KNOW_RE = /^(不知道|不清楚|不确定|不太清楚|不太确定|不记得|不晓得|不一定|说不准|不好说|不懂|忘了|搞不清)/;
+const DONT_KNOW_RE = /^(不知道|不清楚|不确定|不太清楚|不太确定|不记得|不晓得|不一定|说不准|不好说|不懂|不太懂|不明白|不太明白|不了解|忘了|搞不清)/;
 /** Leading words that carry no yes/no: "我们公司是…", "目前还没有…". */
 const LEAD_FILLER_RE = /^(我们公司|我们企业|我们|我司|本公司|公司|企业|目前|现在|暂时|应该|当然|肯定|还|尚且)+/;
 const NEG_LEAD_RE = /^(不是|不属于|不|没有|没|未|无|否|非|尚未|暂无|暂未|还没|还未)/;
@@ -82,6 +82,8 @@ export function isNegation(text: string): boolean {
   if (/\d/.test(w) || w === "" || DONT_KNOW_RE.test(w)) return false;
   const core = w.replace(LEAD_FILLER_RE, "");
   if (/^(一[件个项家位人名]?)?(都|也)?没(有)?$/.test(core) || /^(一[件个项家位人名])(都|也)没有?/.test(core)) return true;
+  // "不到十个" is a number, not a negation.
+  if (/[零〇一二两三四五六七八九十百千万亿]/.test(core)) return false;
   return isNoneWord(core) || /^(没有|没|未|无|暂无|尚未|暂未|还没|还未|不是|不|否|非)/.test(core);
 }
 

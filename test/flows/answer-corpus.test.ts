@@ -73,6 +73,7 @@ const CORPUS: [string, string, Expected][] = [
   ["registeredCapitalWan", "-5", err("不能是负数")],
   ["registeredCapitalWan", "注册资本500万，人数120，营收3000万", fills({ registeredCapitalWan: 500, headcount: 120, revenueWan: 3000 })],
   ["registeredCapitalWan", "注册资本500万，员工三百人", fills({ registeredCapitalWan: 500, headcount: 300 })],
+  ["registeredCapitalWan", "注册资本12，企业人数45，经营规模（上年度营业收入）8", fills({ registeredCapitalWan: 12, headcount: 45, revenueWan: 8 })],
   // 企业人数
   ["headcount", "120", 120],
   ["headcount", "120人", 120],
@@ -183,6 +184,7 @@ const CORPUS: [string, string, Expected][] = [
   ["ipStaffCount", "还没有", 0],
   ["ipStaffCount", "一个都没有", 0],
   ["ipStaffCount", "知识产权人员2人", 2],
+  ["ipStaffCount", "不到十个", err("这不是一个数字")],
   // 管理制度 ＿年 (optional)
   ["ipRulesYear", "2018", 2018],
   ["ipRulesYear", "2018年", 2018],
@@ -416,9 +418,9 @@ describe("[A.1] edits by number or by name", () => {
     expect(d.state.mode).toBe("summary");
     expect(d.out).toMatch(/“手机”可能是：\d+ 负责人手机、\d+ 联系人手机。请回复序号/);
   });
-  it("keeps an answer that merely starts with 改", () => {
+  it.each(["改革发展部", "改进部（负责人手机管理）"])("keeps %j, an answer that merely starts with 改", (typed) => {
     const d = startAt(flow, "ipDepartmentName", makeCtx(), { hasIpDepartment: true });
-    d.send("改革发展部");
-    expect(d.state.answers.ipDepartmentName).toBe("改革发展部");
+    d.send(typed);
+    expect(d.state.answers.ipDepartmentName).toBe(typed);
   });
 });

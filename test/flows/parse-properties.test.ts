@@ -154,6 +154,16 @@ describe("every option of every flow parses to itself", () => {
   });
 });
 
+describe("negations mean none, numbers never do", () => {
+  const leads = ["", "还", "暂时", "目前还", "我们公司"];
+  it.each(["没有", "没", "未认证", "没有认证", "无", "暂无", "尚未", "没通过", "不是"])("%s… is a negation", (w) => {
+    for (const l of leads) expect(isNegation(`${l}${w}`), `${l}${w}`).toBe(true);
+  });
+  it("a number is never a negation", () => {
+    for (const n of integers.slice(0, 60)) for (const f of [`不到${n}个`, `不到${toChinese(n)}个`, `没有${n}年`]) expect(isNegation(f), f).toBe(false);
+  });
+});
+
 describe("yes/no with an explanation after it", () => {
   const tails = ["", "，是我", "，我们公司", "。", "，联系人是行政", "，叫知识产权部"];
   it.each(["是", "是的", "对", "有", "有的", "嗯"])("%s… → yes", (w) => {
@@ -162,7 +172,7 @@ describe("yes/no with an explanation after it", () => {
   it.each(["不是", "没有", "否", "无", "不对", "还没有", "未"])("%s… → no", (w) => {
     for (const t of tails) expect(parseYesNo(`${w}${t}`), `${w}${t}`).toBe(false);
   });
-  it.each(["不知道", "不清楚", "不确定", "不一定", "说不准"])("%s is a doubt, never a no", (w) => {
+  it.each(["不知道", "不清楚", "不确定", "不一定", "说不准", "不太懂"])("%s is a doubt, never a no", (w) => {
     expect(parseYesNo(w)).toBeNull();
     expect(isNegation(w)).toBe(false);
   });
