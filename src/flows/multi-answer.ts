@@ -11,7 +11,8 @@ export type LabelledAnswers =
   | { kind: "fill"; filled: { step: AnswerStep; value: AnswerValue }[] }
   | { kind: "error"; error: string };
 
-const VALUE = `(?:-?[${NUMERAL_CHARS}]+|没有|无)`;
+// "三千多万", "300左右": approximations stay with the number (parseNumberText reads them).
+const VALUE = `(?:-?[${NUMERAL_CHARS}]+(?:[多余来][万亿]?)?(?:左右)?|没有|无)`;
 const UNIT = "(?:万元|万|亿|元|件|个|项|人|名|位)";
 const LABEL_FIRST = new RegExp(`([^${NUMERAL_CHARS}:：]+?)[:：=]?(?:有|是|为|共)?(${VALUE})(${UNIT}?)`, "g");
 const NUMBER_FIRST = new RegExp(`^(${VALUE})(${UNIT}?)(?:的)?([^${NUMERAL_CHARS}]+)$`);
@@ -40,7 +41,7 @@ function pairs(text: string): { found: { label: string; value: string }[]; rest:
   const rest: string[] = [];
   for (const seg of text.split(/[，、;；。\n]+|(?<!\d),|,(?!\d{3}(?:\D|$))|\.(?!\d)/).filter((x) => x !== "")) {
     const ms = [...seg.matchAll(LABEL_FIRST)];
-    if (ms.length > 0 && ms.map((m) => m[0]).join("") === seg.replace(/(左右|多)$/, "")) {
+    if (ms.length > 0 && ms.map((m) => m[0]).join("") === seg) {
       for (const m of ms) out.push({ label: m[1]!, value: m[2]! + m[3]! });
       continue;
     }

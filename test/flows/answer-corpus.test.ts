@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { studioApplicationFlow as flow } from "../../bot-flows/studio-application.ts";
 import type { Answers, AnswerValue } from "../../src/flows/flow-schema.ts";
 import { Driver, HAPPY_ANSWERS, makeCtx, startAt, townId } from "./helpers.ts";
+import { NATURAL_SCRIPT } from "./natural-answers.ts";
 
 type Expected = AnswerValue | { error: string } | { fills: Answers };
 const err = (error: string) => ({ error });
@@ -92,6 +93,8 @@ const CORPUS: [string, string, Expected][] = [
   ["headcount", "没有", err("不能小于 1 人")],
   ["headcount", "12.5", err("请填整数")],
   ["headcount", "人数120，营收3000万", fills({ headcount: 120, revenueWan: 3000 })],
+  ["headcount", "员工三百多人，营收三千多万", fills({ headcount: 300, revenueWan: 3000 })],
+  ["headcount", "人数300左右，营收1.2亿", fills({ headcount: 300, revenueWan: 12000 })],
   // 经营规模（上年度营业收入，万元）
   ["revenueWan", "3000", 3000],
   ["revenueWan", "3000万", 3000],
@@ -365,6 +368,21 @@ describe("[A.1] what is understood is said back", () => {
     expect(d.state.answers).toMatchObject({ validUtility: 45, validDesign: 8 });
     expect(d.state.cursor).toBe("validInvention");
     expect(d.out).toContain("已填：实用新型专利 45 件、外观设计专利 8 件");
+  });
+});
+
+describe("[A.1] a whole application in natural words", () => {
+  it.each([false, true])("is understood without a refusal (buttons: %s), 30 messages for every question", (buttons) => {
+    const d = new Driver(flow, makeCtx(buttons));
+    for (const { typed, stores } of NATURAL_SCRIPT) {
+      d.send(typed);
+      expect(d.state.failures, `after ${typed}`).toEqual({});
+      for (const [k, v] of Object.entries(stores)) expect(d.state.answers[k], `${typed} → ${k}`).toEqual(v);
+    }
+    expect(d.state.mode).toBe("summary");
+    d.send("确认提交");
+    const submitted = d.commands.find((c) => c.type === "submit");
+    expect(submitted?.type === "submit" && submitted.answers).toMatchObject({ isListed: false, contactName: "李四", validDesign: 8, gbt29490Year: null });
   });
 });
 

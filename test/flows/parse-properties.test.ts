@@ -8,6 +8,7 @@ import { studioApplicationFlow } from "../../bot-flows/studio-application.ts";
 import { parseChineseNumber } from "../../src/flows/chinese-number.ts";
 import type { AnswerStep } from "../../src/flows/flow-schema.ts";
 import { isNegation, matchChoice, parseMultiSelect, parseNumberText, parseYearText, parseYesNo, type LabeledOption } from "../../src/flows/normalize.ts";
+import { parseLabelledAnswers } from "../../src/flows/multi-answer.ts";
 import { parseAnswer } from "../../src/flows/parse-answer.ts";
 import { NOW } from "./helpers.ts";
 
@@ -175,5 +176,29 @@ describe("yes/no with an explanation after it", () => {
   it.each(["不知道", "不清楚", "不确定", "不一定", "说不准", "不太懂"])("%s is a doubt, never a no", (w) => {
     expect(parseYesNo(w)).toBeNull();
     expect(isNegation(w)).toBe(false);
+  });
+});
+
+describe("[A.1] several labelled counts in one message", () => {
+  const block = studioApplicationFlow.steps.filter((s) => s.section === "ipCounts") as AnswerStep[];
+  const all = new Set(block.map((s) => s.id));
+  it("fills exactly the counts named, whatever their names, forms, order and separators", () => {
+    for (let i = 0; i < 300; i++) {
+      const named = block.filter(() => R.next() < 0.5);
+      if (named.length === 0) continue;
+      const values = named.map(() => R.int(0, 5000));
+      const parts = named.map((st, j) => {
+        const name = R.pick([st.label, ...(st.aliases ?? [])]);
+        const n = values[j]!;
+        const num = R.pick([String(n), toChinese(n), n === 0 ? "没有" : String(n)]);
+        return R.pick([`${name}${num}件`, `${name}${num}`, `${name}：${num}`, `${name}有${num}件`]);
+      });
+      const order = parts.map((p, j) => [p, j] as const).sort(() => R.next() - 0.5);
+      const text = order.map(([p]) => p).join(R.pick(["，", "、", "；", " ", "。", ",", "\n"]));
+      const r = parseLabelledAnswers(block, all, text, NOW);
+      expect(r?.kind, text).toBe("fill");
+      if (r?.kind !== "fill") continue;
+      expect(Object.fromEntries(r.filled.map((f) => [f.step.id, f.value])), text).toEqual(Object.fromEntries(named.map((st, j) => [st.id, values[j]])));
+    }
   });
 });
