@@ -43,6 +43,8 @@ describe("the outcome and 我的申请 [A.1, 6.3 a, 6.3 b]", () => {
     // The number alone on its line (it cannot wrap as "ZSIPS-2026-" / "001"), and as a fact.
     expect(lines[lines.indexOf("工作室编号：") + 1]).toBe(studioNumber);
     expect(card.horizontal_content_list).toContainEqual({ keyname: "工作室编号", value: studioNumber });
+    expect(card.sub_title_text!.length).toBeLessThanOrEqual(160); // WeCom's sub-title: nothing cut
+    expect(card.sub_title_text!.endsWith("点开卡片可查看批准的申请表。")).toBe(true);
     expect(card.sub_title_text).toContain("确认工作室管理者");
     expect(JSON.stringify(got)).not.toContain("6.3 b"); // no clause numbers in what the manager reads
     expect(card.button_list!.map((b) => [b.text, b.key])).toEqual([

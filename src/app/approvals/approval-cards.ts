@@ -50,18 +50,20 @@ export function outcomeCard(cardId: string, app: { id: string; enterpriseName: s
   return {
     id: cardId,
     title: "工作室申请已获批准",
+    // WeCom shows 160 characters of this: short lines, the number alone on its own.
     description: [
-      `恭喜！${app.enterpriseName} 的知识产权保护流动工作室已获批准。`,
+      "恭喜！您的工作室申请已获批准。",
       "工作室编号：",
       number,
       "接下来：",
-      "1. 确认工作室管理者（企业管理层中的一位专职人员）",
-      "2. 准备工作场地、办公设备和工作室标牌，拍照发到这里登记",
-      "3. 市局知识产权科室确认后，工作室正式运行",
-      "点开卡片可查看已批准的申请表。",
+      "1. 确认工作室管理者（企业管理层的专人）",
+      "2. 备好场地、办公设备和标牌，拍照发到这里",
+      "3. 市局确认后，工作室正式运行",
+      "点开卡片可查看批准的申请表。",
     ].join("\n"),
     facts: [
       { label: "工作室编号", value: number },
+      { label: "企业", value: app.enterpriseName },
       { label: "申请号", value: shortId(app.id) },
     ],
     url: printUrl,
