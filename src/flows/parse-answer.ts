@@ -98,7 +98,8 @@ function parseByKind(step: AnswerStep, text: string, env: ParseEnv): { value: An
       return reason ? { reason } : { value: text };
     }
     case "number": {
-      // "没有", "还没有", "一件都没有" on a count: 0 (a headcount's minimum then refuses it).
+      // "没有", "还没有", "一件都没有": 0 on a count (a headcount's minimum then refuses it), empty where optional.
+      if (step.optional && isNegation(text)) return { value: null };
       const n = isNegation(text) ? 0 : parseNumberText(text, step.unit);
       if (n === null) return { reason: "这不是一个数字" };
       const reason = firstIssue(numberSchema(step.min ?? 0, step.max ?? MAX_COUNT, step.decimals ?? 0, step.unit ?? ""), n);

@@ -160,6 +160,16 @@ describe("negations mean none, numbers never do", () => {
   it.each(["没有", "没", "未认证", "没有认证", "无", "暂无", "尚未", "没通过", "不是"])("%s… is a negation", (w) => {
     for (const l of leads) expect(isNegation(`${l}${w}`), `${l}${w}`).toBe(true);
   });
+  it("a negation is 0 on a count and empty on an optional number, never on a year that must be filled", () => {
+    const count = studioApplicationFlow.steps.find((s) => s.id === "validDesign") as AnswerStep;
+    const optional = { ...count, optional: true } as AnswerStep;
+    const year = { id: "y", kind: "year", section: "s", label: "年份", prompt: "哪一年？" } as AnswerStep;
+    for (const w of ["没有", "还没有", "暂无", "一件都没有"]) {
+      expect(parseAnswer(count, w, { now: NOW, options: [] }), w).toEqual({ ok: true, value: 0 });
+      expect(parseAnswer(optional, w, { now: NOW, options: [] }), w).toEqual({ ok: true, value: null });
+      expect(parseAnswer(year, w, { now: NOW, options: [] }).ok, w).toBe(false);
+    }
+  });
   it("a number is never a negation", () => {
     for (const n of integers.slice(0, 60)) for (const f of [`不到${n}个`, `不到${toChinese(n)}个`, `没有${n}年`]) expect(isNegation(f), f).toBe(false);
   });
