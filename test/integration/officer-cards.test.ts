@@ -111,20 +111,26 @@ describe("officer cards [6.3 a, 6.1, A.1]", () => {
     expect(cardsTo(h, APPLICANT).filter((c) => c.main_title?.title === "工作室申请已获批准")).toHaveLength(1);
   });
 
-  it("[A.1] 同意并填写意见 records the typed opinion; a one-tap 同意 records 同意推荐", async () => {
+  it("[A.1] 同意并填写意见 records the typed opinion, or 同意推荐 when skipped; a one-tap 同意 records 同意推荐", async () => {
     const { id } = await seedApplication(h, { applicantId, stage: 1 });
     const town = OFFICER_USERS["demo-town-xiaolan"];
     await h.click(town, "ap:approve-opinion", await stageCard(h, id, 1, "demo-town-xiaolan"));
     expect(textsTo(h, town).at(-1)).toContain("请输入同意的意见");
     await h.text(town, "同意推荐，建议优先建站");
     expect(textsTo(h, town).at(-1)).toBe("已记录：已同意（中山市某某（中国）科技有限公司，第1阶段，意见：同意推荐，建议优先建站）。");
-    await h.click(OFFICER_USERS["demo-city-ip"], "ap:approve", await stageCard(h, id, 2, "demo-city-ip"));
+    const cityIp = OFFICER_USERS["demo-city-ip"];
+    await h.click(cityIp, "ap:approve-opinion", await stageCard(h, id, 2, "demo-city-ip"));
+    await h.text(cityIp, "跳过");
+    expect(textsTo(h, cityIp).at(-1)).toBe("已记录：已同意（中山市某某（中国）科技有限公司，第2阶段，意见：同意推荐）。");
     const steps = await h.t.db.prisma.approvalStep.findMany({ where: { applicationId: id }, orderBy: { stage: "asc" } });
     expect(steps.map((s) => [s.stage, s.status, s.opinion])).toEqual([
       [1, "APPROVED", "同意推荐，建议优先建站"],
       [2, "APPROVED", "同意推荐"],
       [3, "PENDING", null],
     ]);
+    // The one-tap 同意 (the seeded stages and the journey tests) records the same default.
+    const seeded = await seedApplication(h, { applicantId, stage: 2, enterpriseName: "中山市乙科技有限公司" });
+    expect((await h.t.db.prisma.approvalStep.findFirstOrThrow({ where: { applicationId: seeded.id, stage: 1 } })).opinion).toBe("同意推荐");
   });
 
   it("[6.3 a] 转其他镇街: the town stage moves to the other town's officers with a reason, the old cards go stale, the applicant is told, audited", async () => {
