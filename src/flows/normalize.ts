@@ -131,7 +131,7 @@ export function parseNumberText(text: string, unit?: string): number | null {
 
 /**
  * A year in what was typed: "2015", "２０１５年", "2019年3月", "2019.3", "二〇一九年", "大概2019年吧";
- * with `nowYear`, also "18年" (2018) and 今年/去年/前年. Null when there is none or two different ones.
+ * with `nowYear`, also "18年" (2018), 今年/去年/前年 and "三年前". Null when there is none or two different ones.
  */
 export function parseYearText(text: string, nowYear?: number): number | null {
   const s = toHalfWidth(text).replace(/\s+/g, "");
@@ -144,6 +144,12 @@ export function parseYearText(text: string, nowYear?: number): number | null {
   const rel = { 今年: 0, 去年: 1, 前年: 2, 大前年: 3 } as const;
   const word = (Object.keys(rel) as (keyof typeof rel)[]).sort((a, b) => b.length - a.length).find((k) => s.includes(k));
   if (word) return nowYear - rel[word];
+  // "三年前", "5年前建立的".
+  const ago = /(\d{1,2}|[一二两三四五六七八九十]{1,3})年前/.exec(s);
+  if (ago) {
+    const n = /\d/.test(ago[1]!) ? Number(ago[1]) : parseChineseNumber(ago[1]!);
+    if (n !== null) return nowYear - n;
+  }
   const short = /^(?:在|是|大概|约)?(\d{2})年/.exec(s);
   if (short) {
     const yy = Number(short[1]);

@@ -198,6 +198,8 @@ const CORPUS: [string, string, Expected][] = [
   ["ipRulesYear", "二零一九年", 2019],
   ["ipRulesYear", "18年", 2018],
   ["ipRulesYear", "去年", 2024],
+  ["ipRulesYear", "三年前", 2022],
+  ["ipRulesYear", "5年前建立的", 2020],
   ["ipRulesYear", "大概2019年吧", 2019],
   ["ipRulesYear", "2019年就建立了", 2019],
   ["ipRulesYear", "没有", null],
