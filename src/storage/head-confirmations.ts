@@ -40,11 +40,12 @@ export async function wasAskedToConfirm(db: Db, applicationId: string, personId:
 }
 
 /**
- * The person's application waiting for its head: a draft (HEAD_IN_CHAT), or a returned one whose
+ * The person's application waiting for its head: a draft (HEAD_IN_CHAT, or DECLARED_AUTHORITY
+ * until the declaration is confirmed), or a returned one whose
  * revision waits for the head's confirmation again (open head cards).
  */
 export async function applicationAwaitingHead(db: Db, applicantId: string) {
-  const draft = await db.application.findFirst({ where: { applicantId, status: "DRAFT", headConfirmation: "HEAD_IN_CHAT" }, orderBy: { createdAt: "desc" } });
+  const draft = await db.application.findFirst({ where: { applicantId, status: "DRAFT", headConfirmation: { in: ["HEAD_IN_CHAT", "DECLARED_AUTHORITY"] } }, orderBy: { createdAt: "desc" } });
   if (draft) return draft;
   const returned = await db.application.findMany({ where: { applicantId, status: "RETURNED" }, orderBy: { updatedAt: "desc" }, take: 5 });
   for (const app of returned) if ((await openHeadCards(db, app.id)).length > 0) return app;

@@ -102,6 +102,17 @@ describe("[A.1] head confirmation in chat", () => {
     expect(JSON.parse(audit.detailJson).declaration).toContain("代其确认并提交本申请");
   });
 
+  it("[A.1] choosing 声明代为提交 in the form shows the declaration; nothing is submitted before 确认声明", async () => {
+    await prisma().enterprise.update({ where: { id: "demo-ent-mingzhu" }, data: { uscc: null } });
+    await apply("decl2", [...answersAskingHead().slice(0, -1), "2"]);
+    const card = cardsTo(h, "decl2").at(-1)!;
+    expect(card.main_title.title).toBe("声明授权（代负责人签名）");
+    expect(await prisma().application.findFirstOrThrow()).toMatchObject({ status: "DRAFT", headConfirmation: "DECLARED_AUTHORITY" });
+    await h.click("decl2", "hc:declare", card.task_id);
+    expect(await prisma().application.findFirstOrThrow()).toMatchObject({ status: "IN_REVIEW", headConfirmation: "DECLARED_AUTHORITY" });
+    expect(await prisma().auditLog.count({ where: { action: "application.authority_declared" } })).toBe(1);
+  });
+
   it("[A.1][6.3 a] a return that changes fields goes back to the head; the head confirms again and hears the outcome", async () => {
     await linkOfficers(h);
     await apply("ret");

@@ -4,11 +4,11 @@
 // applicant changes the form — and telling the head how it ended.
 import type { OutgoingMessage } from "../../storage/outbox.ts";
 import type { Tx } from "../../storage/database.ts";
-import { findHeads, HEAD_CARD, headCardPurpose } from "../../storage/head-confirmations.ts";
+import { DECLARE_CARD, findHeads, HEAD_CARD, headCardPurpose } from "../../storage/head-confirmations.ts";
 import { finishCards, recordSentCard } from "../../storage/sent-cards.ts";
 import { messagesTo } from "../../storage/outbox.ts";
 import { createDirectory } from "../../storage/directory.ts";
-import { headAskedText, headConfirmCard, headOutcomeText, type HeadCardApp } from "./head-texts.ts";
+import { DECLARATION_TEXT_HINT, declarationCard, declarationText, headAskedText, headConfirmCard, headOutcomeText, type HeadCardApp } from "./head-texts.ts";
 
 export interface HeadConfirmationDeps {
   newId: () => string;
@@ -46,6 +46,18 @@ export function createHeadConfirmation(deps: HeadConfirmationDeps) {
     return out;
   }
 
+  /**
+   * A.1 声明授权: the declaration the applicant signs for the head, to be confirmed (确认声明 /
+   * 取消) before anything is recorded; a card where the channel has buttons, the text otherwise.
+   */
+  async function askDeclaration(tx: Tx, app: { id: string; enterpriseName: string; headName: string }, applicant: { id: string; name: string }, to: { channel: string; userId: string }, withButtons: boolean): Promise<OutgoingMessage> {
+    const cardId = `da-${deps.newId()}`;
+    const o = { applicantName: applicant.name, enterpriseName: app.enterpriseName, headName: app.headName };
+    await recordSentCard(tx, { id: cardId, channel: to.channel, externalUserId: to.userId, personId: applicant.id, purpose: `${DECLARE_CARD}:${app.id}`, subjectType: DECLARE_CARD, subjectId: app.id, createdAt: deps.now() });
+    const message = withButtons ? { kind: "card" as const, card: declarationCard(cardId, o) } : { kind: "text" as const, text: `${declarationText(o)}\n${DECLARATION_TEXT_HINT}` };
+    return { channel: to.channel as OutgoingMessage["channel"], userId: to.userId, personId: applicant.id, message };
+  }
+
   /** 6.3 a: the head who confirmed hears the outcome (the applicant is told separately). */
   async function tellOutcome(tx: Tx, app: { applicantId: string; headConfirmedById: string | null; enterpriseName: string; studioNumber: string | null }, notice: string, opinion?: string): Promise<OutgoingMessage[]> {
     if (!app.headConfirmedById || app.headConfirmedById === app.applicantId) return [];
@@ -53,7 +65,7 @@ export function createHeadConfirmation(deps: HeadConfirmationDeps) {
     return messagesTo(await createDirectory(tx).recipientsOf(app.headConfirmedById), { kind: "text", text: headOutcomeText(app, notice, opinion) });
   }
 
-  return { ask, voidCards, tellOutcome };
+  return { ask, askDeclaration, voidCards, tellOutcome };
 }
 
 export type HeadConfirmation = ReturnType<typeof createHeadConfirmation>;

@@ -33,7 +33,7 @@ async function changeLines(tx: Tx, before: Answers, after: Answers): Promise<str
  * confirmed it and fields changed: then the head confirms again first; a draft changed while it
  * waits for its head is saved and the head asked again.
  */
-export function applicationCompletion(deps: { approvals: ApprovalService; heads: HeadConfirmation; newId: () => string }): CompletionHandler<Db, PersonView> {
+export function applicationCompletion(deps: { approvals: ApprovalService; heads: HeadConfirmation; newId: () => string; hasButtons: (channel: string) => boolean }): CompletionHandler<Db, PersonView> {
   async function submitNew(tx: Tx, person: PersonView, sender: { channel: string; userId: string }, answers: Record<string, unknown>): Promise<OutgoingMessage[]> {
     const fields = applicationFields(answers as never);
     // Link an existing enterprise only when it is the same one: same USCC, or the one this
@@ -44,6 +44,8 @@ export function applicationCompletion(deps: { approvals: ApprovalService; heads:
     const enterpriseId = byUscc?.id ?? managed?.id ?? null;
     const app = await tx.application.create({ data: { ...fields, enterpriseId, applicantId: person.id, status: "DRAFT", version: 1 } });
     if (fields.headConfirmation === "HEAD_IN_CHAT") return deps.heads.ask(tx, app, person, sender);
+    // A.1 声明代为提交: nothing is recorded before the declaration is read and confirmed.
+    if (fields.headConfirmation === "DECLARED_AUTHORITY") return [await deps.heads.askDeclaration(tx, app, person, sender, deps.hasButtons(sender.channel))];
     return deps.approvals.submitted(tx, app, { id: person.id, channel: sender.channel });
   }
 
@@ -56,6 +58,10 @@ export function applicationCompletion(deps: { approvals: ApprovalService; heads:
       const updated = await tx.application.update({ where: { id: app.id }, data: { ...fields, headConfirmedAt: null, headConfirmedById: null } });
       await deps.approvals.audit(tx, { actorId: person.id, channel: sender.channel, action: "application.draft_changed", applicationId: app.id, detail: { changes } });
       if (fields.headConfirmation === "HEAD_IN_CHAT") return deps.heads.ask(tx, updated, person, sender, { again: { changes } });
+      if (fields.headConfirmation === "DECLARED_AUTHORITY") {
+        const voided = await deps.heads.voidCards(tx, app.id, "已失效：申请人已改为声明授权");
+        return [...voided, await deps.heads.askDeclaration(tx, updated, person, sender, deps.hasButtons(sender.channel))];
+      }
       const voided = await deps.heads.voidCards(tx, app.id, "已失效：申请人已改为自行提交");
       return [...voided, ...(await deps.approvals.submitted(tx, updated, { id: person.id, channel: sender.channel }))];
     }

@@ -81,7 +81,7 @@ export function createDomain(deps: CoreDeps & Pick<Services, "directory" | "adap
     onApproved: designationStarter({ prisma: deps.db.prisma, conversations: () => conversations, newId, timeZone: deps.config.timeZone, now }),
   });
   // What each flow does on completion (a new flow: its file in bot-flows/ and one line here).
-  conversations.registerCompletion(APPLICATION_FLOW, applicationCompletion({ approvals, heads, newId }));
+  conversations.registerCompletion(APPLICATION_FLOW, applicationCompletion({ approvals, heads, newId, hasButtons: (channel) => capabilitiesOf(channel).buttons && capabilitiesOf(channel).maxButtons >= 2 }));
   conversations.registerCompletion(APPROVAL_OPINION_FLOW, opinionCompletion(approvals), { afterCommit: true });
   registerStudioCompletions(conversations, { prisma: deps.db.prisma, conversations: () => conversations, newId, timeZone: deps.config.timeZone });
   const serviceDesk = registerServiceDesk({ prisma: deps.db.prisma, calendar, timeZone: deps.config.timeZone, now, newId, conversations });
@@ -105,7 +105,7 @@ export function defaultHandlers(deps: CoreDeps & Pick<Services, "directory" | "a
   const conversations = domain.conversations;
   const approval = approvalActions({ prisma, approvals: domain.approvals, flows: domain.flows, conversations });
   const startApplication = applicationStarter({ prisma, conversations: () => conversations, newId: deps.newId ?? randomId });
-  const headConfirm = headConfirmHandler({ prisma, approvals: domain.approvals, heads: domain.heads, conversations, newId: deps.newId ?? randomId });
+  const headConfirm = headConfirmHandler({ prisma, approvals: domain.approvals, heads: domain.heads, conversations });
   const applicantActions = applicantActionsHandler({ prisma, approvals: domain.approvals });
   const service = serviceRequestHandler({ prisma, desk: domain.serviceDesk, conversations });
   const ipReminder = ipReminderHandler({ prisma, actions: domain.reminderActions, timeZone: deps.config.timeZone });

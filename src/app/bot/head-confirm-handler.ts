@@ -3,10 +3,10 @@ import type { PrismaClient, Tx } from "../../storage/database.ts";
 import { createDirectory } from "../../storage/directory.ts";
 import { applicationAwaitingHead, DECLARE_CARD, declarationPrompt, openHeadCards } from "../../storage/head-confirmations.ts";
 import { messagesTo, type OutgoingMessage } from "../../storage/outbox.ts";
-import { finishCards, findSentCard, recordSentCard } from "../../storage/sent-cards.ts";
+import { finishCards, findSentCard } from "../../storage/sent-cards.ts";
 import type { ApprovalService } from "../approvals/approval-service.ts";
 import type { HeadConfirmation } from "../approvals/head-confirmation.ts";
-import { DECLARATION_TEXT_HINT, declarationCard, declarationText, HEAD_KEY } from "../approvals/head-texts.ts";
+import { declarationText, HEAD_KEY } from "../approvals/head-texts.ts";
 import { APPLICATION_FLOW } from "./application-handler.ts";
 import type { BotContext, BotHandler } from "./bot-context.ts";
 import { turnOf, type Conversations } from "./conversations.ts";
@@ -31,7 +31,7 @@ type AppRow = NonNullable<Awaited<ReturnType<typeof applicationAwaitingHead>>>;
  * (声明授权 shows the declaration; 确认声明 records it). A returned application the head had signed
  * comes back here when its revision changed fields: the head's confirmation resubmits it.
  */
-export function headConfirmHandler(deps: { prisma: PrismaClient; approvals: ApprovalService; heads: HeadConfirmation; conversations: Conversations; newId: () => string }): BotHandler {
+export function headConfirmHandler(deps: { prisma: PrismaClient; approvals: ApprovalService; heads: HeadConfirmation; conversations: Conversations }): BotHandler {
   const { prisma, approvals } = deps;
 
   /** Submitted (a draft) or resubmitted (a revision the head confirmed or the applicant declared). */
@@ -94,12 +94,8 @@ export function headConfirmHandler(deps: { prisma: PrismaClient; approvals: Appr
 
   /** 声明授权: the declaration, to be confirmed explicitly (确认声明 / 取消). */
   async function askDeclaration(ctx: BotContext, app: AppRow): Promise<void> {
-    const o = { applicantName: ctx.person.name, enterpriseName: app.enterpriseName, headName: app.headName };
-    const cardId = `da-${deps.newId()}`;
-    const reply = ctx.capabilities.buttons && ctx.capabilities.maxButtons >= 2 ? { kind: "card" as const, card: declarationCard(cardId, o) } : { kind: "text" as const, text: `${declarationText(o)}\n${DECLARATION_TEXT_HINT}` };
-    await ctx.commit([reply], async (tx) => {
-      await recordSentCard(tx, { id: cardId, channel: ctx.event.sender.channel, externalUserId: ctx.event.sender.userId, personId: ctx.person.id, purpose: `${DECLARE_CARD}:${app.id}`, subjectType: DECLARE_CARD, subjectId: app.id, createdAt: ctx.now });
-    });
+    const buttons = ctx.capabilities.buttons && ctx.capabilities.maxButtons >= 2;
+    await ctx.commit([], async (tx) => [await deps.heads.askDeclaration(tx, app, ctx.person, ctx.event.sender, buttons)]);
   }
 
   async function onDeclaration(ctx: BotContext, app: AppRow, confirmed: boolean): Promise<boolean> {
@@ -111,7 +107,7 @@ export function headConfirmHandler(deps: { prisma: PrismaClient; approvals: Appr
     }
     const e = ctx.event;
     if (!confirmed) {
-      await ctx.commit([{ kind: "text", text: "已取消声明，申请仍在等待负责人确认。" }], (tx) => finishCards(tx, { type: DECLARE_CARD, id: app.id }, ctx.now, () => "已取消"));
+      await ctx.commit([{ kind: "text", text: app.headConfirmation === "DECLARED_AUTHORITY" ? "已取消声明，申请已保存、尚未提交。可回复“声明授权”再次声明，或回复“修改 序号”修改。" : "已取消声明，申请仍在等待负责人确认。" }], (tx) => finishCards(tx, { type: DECLARE_CARD, id: app.id }, ctx.now, () => "已取消"));
       return true;
     }
     await ctx.commit([{ kind: "text", text: "已记录您的声明：已获负责人授权代为提交。" }], async (tx) => {
