@@ -89,7 +89,7 @@ export function headOutcomeText(app: { enterpriseName: string; studioNumber: str
     case "approved":
       return `【已批准】您确认的 ${app.enterpriseName} 工作室申请已获批准。\n工作室编号：\n${app.studioNumber ?? ""}`;
     case "returned":
-      return `您确认的 ${app.enterpriseName} 工作室申请被退回修改，申请人修改后会再请您确认。\n审核意见：${opinion ?? ""}`;
+      return `您确认的 ${app.enterpriseName} 工作室申请被退回修改；修改了内容的，会再请您确认。\n审核意见：${opinion ?? ""}`;
     case "rejected":
       return `您确认的 ${app.enterpriseName} 工作室申请未获通过。\n审核意见：${opinion ?? ""}`;
   }
