@@ -146,6 +146,7 @@ export function optionDisplay(step: AnswerStep, option: LabeledOption, ctx: Flow
  * lines would not fit goes as text instead (still one message).
  */
 const CARD_TEXT_MAX = 150;
+const CARD_TITLE_MAX = 36;
 
 /**
  * The question for `step` as ONE message: `prefix` lines (echo of the last answer, an error,
@@ -165,14 +166,24 @@ export function questionMessages(flow: FlowDefinition, state: FlowState, rawStep
     const question = [progress ?? "", step.prompt, step.optional ? skipNote : "", current, ...how].filter(Boolean).join("\n");
     return text([...said, question].join("\n\n"));
   };
-  /** The question as a card when it fits, else `fallback` text. */
-  const asCard = (title: string, buttons: CardButton[], fallback: string[], extra: string[] = []): OutboundMessage => {
+  /**
+   * The question as a card when it fits, else `fallback` text. Only a long lead (the intro, a
+   * standard's full wording, the help text) that cannot fit goes in a text of its own before the
+   * card, so the buttons stay; progress, echoes and errors always fit inside.
+   */
+  const asCard = (title: string, buttons: CardButton[], fallback: string[], extra: string[] = []): OutboundMessage[] => {
     const all = [...buttons];
     const skipButton = step.optional && all.length < room;
     if (skipButton) all.push({ key: KEY.skip(step.id), label: "跳过" });
-    const description = [...lead, ...extra, step.optional && !skipButton ? "选填，可回复“跳过”" : "", current].filter(Boolean).join("\n");
-    if (all.length === 0 || all.length > room || Array.from(description).length > CARD_TEXT_MAX || Array.from(title).length > 36) return asText(fallback);
-    return { kind: "card", card: { id: nextCardId(flow, state, step.id), title, description: description || undefined, buttons: all } };
+    if (all.length === 0 || all.length > room) return [asText(fallback)];
+    // WeCom cuts a card's title at 36 characters: a longer question goes whole into the description.
+    const long = Array.from(title).length > CARD_TITLE_MAX;
+    const describe = (head: string[]) => [...head, long ? title : "", ...extra, step.optional && !skipButton ? "选填，可回复“跳过”" : "", current].filter(Boolean).join("\n");
+    const fits = (d: string) => Array.from(d).length <= CARD_TEXT_MAX;
+    const card = (d: string): OutboundMessage => ({ kind: "card", card: { id: nextCardId(flow, state, step.id), title: long ? step.label : title, description: d || undefined, buttons: all } });
+    if (fits(describe(lead))) return [card(describe(lead))];
+    const bare = describe(progress ? [progress] : []);
+    return fits(bare) ? [text(said.join("\n\n")), card(bare)] : [asText(fallback)];
   };
   switch (step.kind) {
     case "yes-no": {
@@ -180,7 +191,7 @@ export function questionMessages(flow: FlowDefinition, state: FlowState, rawStep
         { key: KEY.answer(step.id, "yes"), label: step.yesLabel ?? "是", style: "primary" },
         { key: KEY.answer(step.id, "no"), label: step.noLabel ?? "否" },
       ];
-      return [asCard(step.prompt, buttons, ["请回复“是”或“否”"])];
+      return asCard(step.prompt, buttons, ["请回复“是”或“否”"]);
     }
     case "choice": {
       const options = optionsFor(step, ctx);
@@ -192,14 +203,14 @@ export function questionMessages(flow: FlowDefinition, state: FlowState, rawStep
           { key: KEY.answer(step.id, suggested.value), label: "是", style: "primary" },
           { key: KEY.answer(step.id, OTHER_VALUE), label: "选择其他" },
         ];
-        return [asCard(`属于${name}，对吗？`, buttons, [`属于${name}，对吗？回复“是”确认，或回复“选择其他”`], [step.prompt])];
+        return asCard(`属于${name}，对吗？`, buttons, [`属于${name}，对吗？回复“是”确认，或回复“选择其他”`], [step.prompt]);
       }
       // A form with parts (the application) numbers its buttons as its errors name the options
       // ("1 未上市"); short dialogs and two options keep bare labels.
       const numberedButtons = options.length >= 3 && flow.sections.length > 1;
       const buttons = options.map((o, i): CardButton => ({ key: KEY.answer(step.id, o.value), label: numberedButtons ? `${i + 1} ${o.label}` : o.label }));
       const how = [numbered(options), "回复序号，如 1"];
-      return [options.length <= room ? asCard(step.prompt, buttons, how) : asText(how)];
+      return options.length <= room ? asCard(step.prompt, buttons, how) : [asText(how)];
     }
     case "multi-choice": {
       if (step.choiceSource === "context") {
@@ -209,7 +220,7 @@ export function questionMessages(flow: FlowDefinition, state: FlowState, rawStep
       const options = step.options ?? [];
       const tip = `可多选，回复序号，如 ${multiExample(options.length)}${step.none ? `；都没有请回复“${step.none.label}”` : ""}`;
       const buttons: CardButton[] = step.none ? [{ key: KEY.none(step.id), label: step.none.label }] : [];
-      return [asCard(step.prompt, buttons, [numbered(options), tip], [numbered(options), tip])];
+      return asCard(step.prompt, buttons, [numbered(options), tip], [numbered(options), tip]);
     }
     case "scale": {
       // 8.1 "scales are buttons where the channel has them, numbers otherwise". A range wider than
@@ -228,9 +239,30 @@ export function questionMessages(flow: FlowDefinition, state: FlowState, rawStep
         return { kind: "card", card: { id: nextCardId(flow, state, step.id), title, description: description || undefined, buttons } };
       });
     }
+    case "number":
+      return [asText(countsAtOnceHint(flow, state, step))];
     default:
       return [asText([])];
   }
+}
+
+/**
+ * The first of a run of unanswered count questions of one part (A.1 有效量: eight of them) says
+ * they can all be answered in one message (parse-answer reads "发明专利12，实用新型专利45"): one
+ * answer instead of eight, and eight messages fewer under WeCom's 30 a minute.
+ */
+function countsAtOnceHint(flow: FlowDefinition, state: FlowState, step: AnswerStep): string[] {
+  const steps = activeAnswerSteps(flow, state.answers);
+  const i = steps.findIndex((st) => st.id === step.id);
+  // Counts of one thing (件), not the enterprise's 万元 and 人 that happen to follow each other.
+  const unit = step.kind === "number" ? step.unit : undefined;
+  const same = (st: AnswerStep | undefined) => st !== undefined && st.kind === "number" && st.section === step.section && st.unit === unit;
+  if (i < 0 || same(steps[i - 1]) || state.onlyFields) return [];
+  let end = i;
+  while (same(steps[end + 1])) end++;
+  const block = steps.slice(i, end + 1);
+  if (block.length < 3 || block.some((st) => st.id in state.answers)) return [];
+  return [`也可一次回复全部，如：${block[0]!.label}12，${block[1]!.label}45，${block[2]!.label}8……`];
 }
 
 export function helpText(ctx: FlowContext): string {

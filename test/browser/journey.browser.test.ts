@@ -34,7 +34,7 @@ describe.skipIf(skipBrowserTests)("the whole journey in the simulator", () => {
     const manager = await sim.session.openAs("demo-manager-mingzhu");
     await waitForBotText(manager, "您好，陈晓明");
     await tapAndWait(manager, "申请工作室");
-    await waitForBotText(manager, "第 1/8 部分");
+    await waitForBotText(manager, "题 · 企业基本信息");
     for (const [field, typed] of HAPPY) {
       const reply = await answer(manager, field === "townId" ? "是" : typed);
       expect(reply, `after ${field}`).not.toMatch(/不像|不能|请回复 1–\d+ 的序号|没看懂/);
@@ -72,7 +72,7 @@ describe.skipIf(skipBrowserTests)("the whole journey in the simulator", () => {
     await waitForCardFinal(leader, "已同意");
 
     const year = new Date().getFullYear();
-    await waitForBotText(manager, `工作室编号：ZSIPS-${year}-001`);
+    await manager.locator("#chat .msg.bot", { hasText: "工作室申请已获批准" }).filter({ hasText: `ZSIPS-${year}-001` }).first().waitFor(); // the approval card, the number on its own line
     await waitForBotText(leader, `ZSIPS-${year}-001`);
     await sim.session.screenshot(manager, "journey-04-approved");
 

@@ -61,6 +61,15 @@ describe("[A.1] one message per question", () => {
   });
 });
 
+describe("[A.1] the eight counts", () => {
+  it("the first count question says all eight can be answered in one message", () => {
+    const d = startAt(flow, "validInvention", seeded(false)).send("继续");
+    expect((d.replies[0] as { text: string }).text).toBe("第 29/38 题 · 有效知识产权数量\n发明专利的有效量是多少件？没有请回复 0\n也可一次回复全部，如：发明专利12，实用新型专利45，外观设计专利8……");
+    d.send("12");
+    expect((d.replies[0] as { text: string }).text).not.toContain("一次回复全部");
+  });
+});
+
 describe("[A.1] the town the registered address names", () => {
   it("asks 属于小榄镇，对吗？ with 是 / 选择其他 instead of the list, and says back what was taken", () => {
     const d = startAt(flow, "townId", seeded(true), { registeredAddress: "中山市小榄镇升平中路18号" });

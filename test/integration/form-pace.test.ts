@@ -140,7 +140,7 @@ describe("[6.2] a whole application at a fast person's pace through WeCom", () =
     for (const a of answers.filter((x) => x.delayMs > 0)) expect(sentInMinuteBefore(a.at), `held after ${a.field}`).toBeGreaterThanOrEqual(30);
   });
 
-  it("[6.2] with the counts in one message, no question is held back at all", async () => {
+  it("[6.2] with the counts in one message (as the first count question invites), no question is held back at all", async () => {
     const answers = await fillForm({ countsAtOnce: true });
     expect(answers.map((a) => [a.field, a.delayMs]).filter(([, d]) => d !== 0)).toEqual([]);
   });

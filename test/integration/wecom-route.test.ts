@@ -186,7 +186,7 @@ describe("WeCom custom menu", () => {
     const h = await createWecomHarness();
     try {
       await h.post(enterAgentXml({ fromUser: "menuuser", createTime: Math.floor(h.clock.now().getTime() / 1000), agentId: WECOM.agentId, event: "click", eventKey: "menu:apply" }));
-      expect(h.to("menuuser").map((s) => s.content ?? "").join()).toContain("第 1/8 部分");
+      expect(h.to("menuuser").map((s) => s.content ?? "").join()).toContain("题 · 企业基本信息");
       expect(await h.t.db.prisma.conversationSession.count({ where: { status: "ACTIVE" } })).toBe(1);
     } finally {
       await h.close();
