@@ -61,6 +61,23 @@ describe("[A.1] one message per question", () => {
   });
 });
 
+describe("what does not fit a card", () => {
+  it("a long lead goes before the card, so the buttons stay; a long question goes whole into the description", () => {
+    const long = "请确认：贵企业是否已经按照国家企业知识产权管理规范建立了完整的知识产权管理体系并通过认证？";
+    const f = { ...flow, steps: flow.steps.map((st) => (st.id === "isAboveScale" ? { ...st, prompt: long } : st)) } as typeof flow;
+    const d = startAt(f, "isAboveScale", seeded(true)).send("继续");
+    expect(d.replies).toHaveLength(1);
+    expect(cards(d.replies)[0]!.title).toBe("是否规上企业");
+    expect(cards(d.replies)[0]!.description).toBe(`第 9/34 题 · 企业基本信息\n${long}`);
+    // A long notice in front of a card question: too long for a card's text.
+    const prefill = Object.fromEntries(HAPPY.slice(0, HAPPY.findIndex(([f]) => f === "isAboveScale")).map(([f, , v]) => [f, v]));
+    const intro = new Driver(flow, seeded(true), { prefill, notice: "您的草稿已恢复。".repeat(12) });
+    expect(intro.replies.map((m) => m.kind)).toEqual(["text", "card"]);
+    expect((intro.replies[0] as { text: string }).text).toContain("约 10 分钟");
+    expect(cards(intro.replies)[0]!.buttons.map((b) => b.label)).toEqual(["是", "否"]);
+  });
+});
+
 describe("[A.1] the eight counts", () => {
   it("the first count question says all eight can be answered in one message", () => {
     const d = startAt(flow, "validInvention", seeded(false)).send("继续");
