@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ChannelName, OutboundMessage } from "../domain/chat.ts";
 import type { PrismaClient } from "./database.ts";
+import { fixedChunks } from "./fixed-chunks.ts";
 
 /** A client or a transaction client: enqueue inside the transaction of the change that causes it. */
 export type Tx = Pick<PrismaClient, "outboxMessage">;
@@ -55,7 +56,7 @@ export function outboxRow(m: OutgoingMessage, now: Date) {
 /** enqueue in one statement, for messages without a dedupeKey (batch jobs writing thousands). */
 export async function enqueueMany(tx: Tx, messages: OutgoingMessage[], now: Date): Promise<void> {
   if (messages.some((m) => m.dedupeKey)) throw new Error("enqueueMany: messages with a dedupeKey go through enqueue");
-  if (messages.length > 0) await tx.outboxMessage.createMany({ data: messages.map((m) => outboxRow(m, now)) });
+  for (const part of fixedChunks(messages)) await tx.outboxMessage.createMany({ data: part.map((m) => outboxRow(m, now)) });
 }
 
 export async function enqueue(tx: Tx, messages: OutgoingMessage[], now: Date): Promise<void> {

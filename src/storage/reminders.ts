@@ -2,6 +2,7 @@
 // (ReminderDelivery, unique per deadline, milestone and recipient) and the numbered digests.
 import type { PrismaClient, Tx } from "./database.ts";
 import type { Recipient } from "./directory.ts";
+import { fixedChunks } from "./fixed-chunks.ts";
 
 type Db = PrismaClient | Tx;
 
@@ -125,8 +126,8 @@ export async function digestsSent(tx: Tx, personIds: string[], sentOn: string): 
 
 /** Writes claimed digests and their deliveries; a digest or delivery written meanwhile by another instance fails it all (P2002). */
 export async function recordDigests(tx: Tx, digests: { id: string; personId: string; sentOn: string; items: string[] }[], deliveries: { reminderId: string; personId: string; milestone: string; sentOn: string; digestId: string }[]): Promise<void> {
-  if (digests.length > 0) await tx.reminderDigest.createMany({ data: digests.map((d) => ({ id: d.id, personId: d.personId, sentOn: d.sentOn, itemsJson: JSON.stringify(d.items) })) });
-  if (deliveries.length > 0) await tx.reminderDelivery.createMany({ data: deliveries });
+  for (const part of fixedChunks(digests)) await tx.reminderDigest.createMany({ data: part.map((d) => ({ id: d.id, personId: d.personId, sentOn: d.sentOn, itemsJson: JSON.stringify(d.items) })) });
+  for (const part of fixedChunks(deliveries)) await tx.reminderDelivery.createMany({ data: part });
 }
 
 export async function recordDelivery(tx: Tx, d: { reminderId: string; personId: string; milestone: string; sentOn: string; digestId: string | null }): Promise<void> {

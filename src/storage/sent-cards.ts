@@ -1,6 +1,7 @@
 // Cards we sent (SentCard): what a tapped button acts on, and to whom the card went.
 import type { OutboundMessage } from "../domain/chat.ts";
 import type { PrismaClient, Tx } from "./database.ts";
+import { fixedChunks } from "./fixed-chunks.ts";
 import type { OutgoingMessage } from "./outbox.ts";
 
 export interface SentCardRecord {
@@ -21,7 +22,7 @@ export async function recordSentCard(tx: Tx, c: SentCardRecord): Promise<void> {
 
 /** recordSentCard for many cards in one statement. */
 export async function recordSentCards(tx: Tx, cards: SentCardRecord[]): Promise<void> {
-  if (cards.length > 0) await tx.sentCard.createMany({ data: cards.map((c) => ({ ...c, round: c.round ?? null })) });
+  for (const part of fixedChunks(cards)) await tx.sentCard.createMany({ data: part.map((c) => ({ ...c, round: c.round ?? null })) });
 }
 
 export function findSentCard(db: PrismaClient | Tx, id: string) {
