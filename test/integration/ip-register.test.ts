@@ -36,8 +36,14 @@ describe("IP register in chat", () => {
     // A date that does not exist is re-asked with an example; 2021/3/15 is taken.
     await say("applicant1", "2021-02-30");
     expect(lastText("applicant1")).toMatch(/不是一个有效的日期[\s\S]*2021-06-01/);
+    const before = h.to("applicant1").length;
     await say("applicant1", "2021/3/15", "2023年8月1日", "6", "3", "是");
-    const summary = texts("applicant1").slice(-2).join("\n");
+    // The summary: one card per section (its facts), after the last answer.
+    const lines = (m: ReturnType<typeof h.to>[number]) => {
+      const c = m.templateCard as { sub_title_text?: string; horizontal_content_list?: { keyname: string; value: string }[] } | undefined;
+      return m.content ?? [c?.sub_title_text ?? "", ...(c?.horizontal_content_list ?? []).map((f) => `${f.keyname}：${f.value}`)].join("\n");
+    };
+    const summary = h.to("applicant1").slice(before).map(lines).join("\n");
     expect(summary).toContain("申请日：2021-03-15");
     expect(summary).toContain("授权公告日：2023-08-01");
     expect(summary).toContain("费减比例：费减 85%");
