@@ -135,6 +135,8 @@ function onAsking(run: Run, cmd: ParsedCommand | null, input: string | null, key
     return onCommand(run, cmd);
   }
   if (input !== null) return answerTyped(run, current, input);
+  // A known fact's 改… button (the app's known-facts card, summary-cards.ts keys): edit that field.
+  if (key?.target === "@field") return edit(run, String(activeAnswerSteps(run.flow, run.s.answers).findIndex((st) => st.id === key.value) + 1 || "0"));
   if (!key || key.target !== current.id) return stale(run, key);
   answerButton(run, current, key.value);
 }

@@ -27,8 +27,9 @@ describe("flow versions", () => {
     await h.text("new", "申请工作室");
     for (const [, typed] of HAPPY.slice(0, 6)) await h.text("new", typed);
     const lastOf = (u: string) => h.to(u).at(-1)?.content ?? "";
-    expect(lastOf("old")).toBe("企业现有多少人？如 120"); // v1's question
-    expect(lastOf("new")).toBe("【v2】企业现有多少人？"); // a new session starts on v2
+    // The question under its progress line (第 n/m 题 · section).
+    expect(lastOf("old")).toMatch(/^第 \d+\/\d+ 题 · 企业基本信息\n企业现有多少人？如 120$/); // v1's question
+    expect(lastOf("new")).toMatch(/^第 \d+\/\d+ 题 · 企业基本信息\n【v2】企业现有多少人？$/); // a new session starts on v2
     for (const [, typed] of HAPPY.slice(6)) await h.text("old", typed);
     await h.text("old", "确认提交");
     expect(await h.t.db.prisma.application.count()).toBe(1);
