@@ -1,6 +1,7 @@
 // Issue 6 "done when": the whole journey in the simulator, by clicking and typing, across persona
 // tabs — apply → town approval → city IP returns one field → fix → approvals → studio number.
 import { describe, expect, it } from "vitest";
+import Database from "better-sqlite3";
 import type { Page } from "playwright-core";
 import { HAPPY } from "../flows/helpers.ts";
 import {
@@ -31,6 +32,11 @@ describe.skipIf(skipBrowserTests)("the whole journey in the simulator", () => {
   const sim = useSimulator();
 
   it("apply, approve, return one field, fix, approve twice, get the studio number", { timeout: 180_000 }, async () => {
+    // This journey types every answer (HAPPY); the known-facts card of a directory enterprise has its
+    // own test (test/integration/known-facts.test.ts): detach 陈晓明 from his enterprise here.
+    const db = new Database(sim.server.databaseUrl.replace(/^file:/, ""));
+    db.prepare(`UPDATE "RoleGrant" SET "enterpriseId" = NULL WHERE "personId" = 'demo-manager-mingzhu'`).run();
+    db.close();
     const manager = await sim.session.openAs("demo-manager-mingzhu");
     await waitForBotText(manager, "您好，陈晓明");
     await tapAndWait(manager, "申请工作室");
