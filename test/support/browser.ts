@@ -136,12 +136,12 @@ export async function waitForCardFinal(page: Page, text: string): Promise<void> 
  * One real server and one Chromium for the enclosing describe block; call it inside describe().
  * The browser closes first: its open SSE streams would otherwise keep the server from closing.
  */
-export function useSimulator(env: Record<string, string> = {}): { readonly server: SimulatorServer; readonly session: BrowserSession } {
+export function useSimulator(env: Record<string, string> = {}, opts: { viewport?: { width: number; height: number } } = {}): { readonly server: SimulatorServer; readonly session: BrowserSession } {
   let server: SimulatorServer | undefined;
   let session: BrowserSession | undefined;
   beforeAll(async () => {
     server = await startSimulatorServer(env);
-    session = await launchBrowser(server.baseUrl);
+    session = await launchBrowser(server.baseUrl, opts);
   }, 60_000);
   afterAll(async () => {
     await session?.close();
