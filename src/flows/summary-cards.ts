@@ -47,7 +47,7 @@ export function summarySectionMessages(flow: FlowDefinition, state: FlowState, c
       card: {
         id: cardId(flow, state, `sum-${sec.id}`),
         title: `${all.indexOf(sec.id) + 1}/${all.length} ${sec.title}`,
-        description: `${lead}${changedLines.length ? `已修改：${changedLines.join("；")}` : `第 ${sec.fields[0]!.n}–${sec.fields.at(-1)!.n} 项`}`,
+        description: `${lead}${changedLines.length ? `已修改：${changedLines.join("；")}` : (sec.fields.length === 1 ? `第 ${sec.fields[0]!.n} 项` : `第 ${sec.fields[0]!.n}–${sec.fields.at(-1)!.n} 项`)}`,
         facts: sec.fields.map((f) => ({ label: f.label, value: mark(f) })),
         buttons: [{ key: SUMMARY_KEY.section(sec.id), label: "修改" }],
       },
