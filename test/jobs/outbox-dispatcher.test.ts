@@ -156,6 +156,8 @@ describe("outbox dispatcher", () => {
     });
 
     it("serves at most `concurrency` recipients at once", async () => {
+      // Hangs long enough (400 ms) that the second lane's send overlaps the first's on a loaded machine too.
+      fake = createFakeWecom({ corpId: WECOM.corpId, secret: WECOM.secret, agentId: WECOM.agentId, now: clock.now, hangMs: 400 });
       const d = dispatcher({ concurrency: 2 });
       let peak = 0;
       fake.setFaultPolicy((c) => {
