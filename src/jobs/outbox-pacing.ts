@@ -4,7 +4,7 @@
 import { ChannelApiError, ChannelHttpError } from "../channels/channel.ts";
 import type { ChannelName } from "../domain/chat.ts";
 import type { PrismaClient } from "../storage/database.ts";
-import { contentHash } from "../storage/outbox.ts";
+import { contentHash, countSentSince, nthLatestSentAt, variantsInUse } from "../storage/outbox.ts";
 
 export interface RateLimit {
   perMinute: number;
@@ -42,10 +42,10 @@ export async function rateLimitedUntil(prisma: PrismaClient, limit: RateLimit | 
     { ms: HOUR, cap: limit.perHour },
   ];
   for (const w of windows) {
-    const where = { channel, externalUserId: userId, status: "SENT", sentAt: { gt: new Date(now.getTime() - w.ms) }, NOT: { payloadJson: { contains: CARD_UPDATE_MARK } } };
-    if ((await prisma.outboxMessage.count({ where })) < w.cap) continue;
-    const pivot = await prisma.outboxMessage.findFirst({ where, orderBy: { sentAt: "desc" }, skip: w.cap - 1, select: { sentAt: true } });
-    if (pivot?.sentAt) return new Date(pivot.sentAt.getTime() + w.ms + 1);
+    const sent = { channel, userId, since: new Date(now.getTime() - w.ms), except: CARD_UPDATE_MARK };
+    if ((await countSentSince(prisma, sent)) < w.cap) continue;
+    const pivot = await nthLatestSentAt(prisma, sent, w.cap);
+    if (pivot) return new Date(pivot.getTime() + w.ms + 1);
   }
   return null;
 }
@@ -58,22 +58,7 @@ export async function rateLimitedUntil(prisma: PrismaClient, limit: RateLimit | 
 export async function chooseVariant(prisma: PrismaClient, row: Row, now: Date, windowMs: number): Promise<number> {
   const hash = row.contentHash || contentHash(row.payloadJson);
   const since = new Date(now.getTime() - 2 * windowMs);
-  const others = await prisma.outboxMessage.findMany({
-    where: {
-      channel: row.channel,
-      externalUserId: row.externalUserId,
-      contentHash: hash,
-      id: { not: row.id },
-      AND: [
-        { OR: [{ attempts: { gt: 0 } }, { status: { in: ["SENDING", "SENT", "DEAD"] } }] },
-        // A twin reaches WeCom within a window of its first attempt (sentAt until SENT, see
-        // sendOne) and suppresses copies for a window more.
-        { OR: [{ sentAt: { gte: since } }, { sentAt: null, createdAt: { gte: since } }] },
-      ],
-    },
-    select: { variant: true },
-  });
-  const used = new Set(others.map((o) => o.variant));
+  const used = await variantsInUse(prisma, row, hash, since);
   let v = 0;
   while (used.has(v)) v++;
   return v;

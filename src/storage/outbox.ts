@@ -65,3 +65,39 @@ export async function enqueue(tx: Tx, messages: OutgoingMessage[], now: Date): P
     await tx.outboxMessage.create({ data: outboxRow(m, now) });
   }
 }
+
+/** Sent messages to a recipient since `since`, leaving out payloads containing `except` (card updates). */
+type SentWindow = { channel: string; userId: string; since: Date; except: string };
+const sentWhere = (w: SentWindow) => ({ channel: w.channel, externalUserId: w.userId, status: "SENT", sentAt: { gt: w.since }, NOT: { payloadJson: { contains: w.except } } });
+
+export function countSentSince(prisma: Pick<PrismaClient, "outboxMessage">, w: SentWindow): Promise<number> {
+  return prisma.outboxMessage.count({ where: sentWhere(w) });
+}
+
+/** When the n-th most recent of those was sent (the window's pivot once a cap of n is reached). */
+export async function nthLatestSentAt(prisma: Pick<PrismaClient, "outboxMessage">, w: SentWindow, n: number): Promise<Date | null> {
+  return (await prisma.outboxMessage.findFirst({ where: sentWhere(w), orderBy: { sentAt: "desc" }, skip: n - 1, select: { sentAt: true } }))?.sentAt ?? null;
+}
+
+/**
+ * The duplicate-check variants other messages with this content to this recipient use that may
+ * have reached the platform since `since` (tried or sent).
+ */
+export async function variantsInUse(prisma: Pick<PrismaClient, "outboxMessage">, row: { id: string; channel: string; externalUserId: string }, hash: string, since: Date): Promise<Set<number>> {
+  const others = await prisma.outboxMessage.findMany({
+    where: {
+      channel: row.channel,
+      externalUserId: row.externalUserId,
+      contentHash: hash,
+      id: { not: row.id },
+      AND: [
+        { OR: [{ attempts: { gt: 0 } }, { status: { in: ["SENDING", "SENT", "DEAD"] } }] },
+        // A twin reaches WeCom within a window of its first attempt (sentAt until SENT, see
+        // sendOne) and suppresses copies for a window more.
+        { OR: [{ sentAt: { gte: since } }, { sentAt: null, createdAt: { gte: since } }] },
+      ],
+    },
+    select: { variant: true },
+  });
+  return new Set(others.map((o) => o.variant));
+}

@@ -66,14 +66,6 @@ export async function setNextRemindOn(tx: Tx, id: string, nextRemindOn: string |
   await tx.reminder.update({ where: { id }, data: { nextRemindOn, ...(status ? { status } : {}) } });
 }
 
-/** The people who get an enterprise's reminders: its studio's designated managers, else its ENTERPRISE_MANAGERs. */
-export async function enterpriseManagers(db: Db, enterpriseId: string): Promise<string[]> {
-  const designated = await db.studioMember.findMany({ where: { studio: { enterpriseId }, side: "ENTERPRISE", isManager: true, leftAt: null }, select: { personId: true } });
-  if (designated.length > 0) return [...new Set(designated.map((m) => m.personId))];
-  const grants = await db.roleGrant.findMany({ where: { role: "ENTERPRISE_MANAGER", enterpriseId, revokedAt: null }, select: { personId: true } });
-  return [...new Set(grants.map((g) => g.personId))];
-}
-
 /** enterpriseManagers of many enterprises in two queries (every id gets an entry, maybe empty). */
 export async function enterpriseManagersOf(db: Db, enterpriseIds: string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>(enterpriseIds.map((id) => [id, []]));
@@ -87,12 +79,6 @@ export async function enterpriseManagersOf(db: Db, enterpriseIds: string[]): Pro
   }
   for (const [id, people] of out) out.set(id, [...new Set(people)]);
   return out;
-}
-
-/** The agency staff on the roster of the enterprise's studio(s). */
-export async function enterpriseAgencyStaff(db: Db, enterpriseId: string): Promise<string[]> {
-  const rows = await db.studioMember.findMany({ where: { studio: { enterpriseId }, side: "AGENCY", leftAt: null }, select: { personId: true } });
-  return [...new Set(rows.map((r) => r.personId))];
 }
 
 /** enterpriseAgencyStaff of many enterprises in one query (every id gets an entry, maybe empty). */
@@ -160,15 +146,6 @@ export async function claimEscalation(tx: Tx, id: string, now: Date): Promise<bo
 /** Records what 已处理 changed on the asset (the annuity year paid, the renewed expiry). */
 export async function updateAsset(tx: Tx, id: string, data: { annuityPaidYear?: number; expiryDate?: string; status?: string }): Promise<void> {
   await tx.ipAsset.update({ where: { id }, data });
-}
-
-/** An enterprise's pending deadlines by due date (我的知识产权, the register's list). */
-export function pendingRemindersOf(db: Db, enterpriseId: string, take = 50) {
-  return db.reminder.findMany({ where: { enterpriseId, status: "PENDING" }, orderBy: { dueDate: "asc" }, take, include: { asset: { select: { title: true, number: true, kind: true } } } });
-}
-
-export function deliveriesOf(db: Db, reminderId: string) {
-  return db.reminderDelivery.findMany({ where: { reminderId }, select: { milestone: true, personId: true } });
 }
 
 /** The deliveries of many deadlines in one query (the daily pass reads them per batch, not per deadline). */

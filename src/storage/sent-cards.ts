@@ -10,19 +10,23 @@ export interface SentCardRecord {
   externalUserId: string;
   personId: string | null;
   purpose: string;
-  subjectType: string;
-  subjectId: string;
+  /** What the buttons act on (other than an approval step) and the round the card was sent for. */
+  subjectType?: string | null;
+  subjectId?: string | null;
   round?: number | null;
-  createdAt: Date;
+  approvalStepId?: string | null;
+  createdAt?: Date;
 }
+
+const row = (c: SentCardRecord) => ({ ...c, subjectType: c.subjectType ?? null, subjectId: c.subjectId ?? null, round: c.round ?? null, approvalStepId: c.approvalStepId ?? null });
 
 export async function recordSentCard(tx: Tx, c: SentCardRecord): Promise<void> {
-  await tx.sentCard.create({ data: { ...c, round: c.round ?? null } });
+  await tx.sentCard.create({ data: row(c) });
 }
 
-/** recordSentCard for many cards in one statement. */
+/** Many at once (the reminder pass's digests), in fixed-size chunks. */
 export async function recordSentCards(tx: Tx, cards: SentCardRecord[]): Promise<void> {
-  for (const part of fixedChunks(cards)) await tx.sentCard.createMany({ data: part.map((c) => ({ ...c, round: c.round ?? null })) });
+  for (const part of fixedChunks(cards)) await tx.sentCard.createMany({ data: part.map(row) });
 }
 
 export function findSentCard(db: PrismaClient | Tx, id: string) {

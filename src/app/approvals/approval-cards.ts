@@ -2,6 +2,7 @@
 // recorded (SentCard) so its buttons act on that stage and round only; and the applicant's
 // outcome card at final approval.
 import { eligibleRoleForStage, type Stage } from "../../domain/approval/approval-machine.ts";
+import { recordSentCard } from "../../storage/sent-cards.ts";
 import type { Card } from "../../domain/chat.ts";
 import type { Logger } from "../../log/logger.ts";
 import { loadApplicationHistory, townLabelOf } from "../../storage/approval-history.ts";
@@ -33,7 +34,7 @@ export async function sendStageCards(deps: StageCardDeps, tx: Tx, app: AppRow, s
   const out: OutgoingMessage[] = [];
   for (const r of officers) {
     const cardId = `ap-${deps.newId()}`;
-    await tx.sentCard.create({ data: { id: cardId, channel: r.channel, externalUserId: r.userId, personId: r.personId, purpose: "approval", approvalStepId: step.id } });
+    await recordSentCard(tx, { id: cardId, channel: r.channel, externalUserId: r.userId, personId: r.personId, purpose: "approval", approvalStepId: step.id });
     const card = approvalCard({ cardId, app: ca, stage, history, printUrl: deps.printUrl(app.id, r.personId), dueOn: step.dueOn, timeZone: deps.timeZone, reminder: opts.reminder });
     out.push({ channel: r.channel, userId: r.userId, personId: r.personId, message: { kind: "card", card } });
   }

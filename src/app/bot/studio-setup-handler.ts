@@ -2,6 +2,7 @@
 // officer's confirm card (确认 / 退回补充). Cards are bound to the studio and the round they were
 // sent for (SentCard subjectType "studio-setup"), so an old card or a second tap decides nothing.
 import { SETUP_RETURN_FLOW } from "../../../bot-flows/studio-setup-return.ts";
+import { recordSentCard } from "../../storage/sent-cards.ts";
 import { STUDIO_SETUP_FLOW } from "../../../bot-flows/studio-setup.ts";
 import { businessDate } from "../../domain/calendar/working-days.ts";
 import type { ChannelName } from "../../domain/chat.ts";
@@ -81,7 +82,7 @@ export async function sendConfirmCards(tx: Tx, deps: Pick<SetupDeps, "newId">, s
   const out: OutgoingMessage[] = [];
   for (const r of to ?? (await recipientsOfPeople(tx, officerIds))) {
     const cardId = `ss-${deps.newId()}`.slice(0, 64);
-    await tx.sentCard.create({ data: { id: cardId, channel: r.channel, externalUserId: r.userId, personId: r.personId, purpose: SETUP_CARD_SUBJECT, subjectType: SETUP_CARD_SUBJECT, subjectId: studio.id, round } });
+    await recordSentCard(tx, { id: cardId, channel: r.channel, externalUserId: r.userId, personId: r.personId, purpose: SETUP_CARD_SUBJECT, subjectType: SETUP_CARD_SUBJECT, subjectId: studio.id, round });
     const description = [`${enterprise?.name ?? ""} 工作室 ${studio.number} 的管理者 ${managerName} 提交了建设清单（第 ${round} 次），请核实：`, ...itemLines(st.items)].join("\n");
     out.push({ channel: r.channel, userId: r.userId, personId: r.personId, message: { kind: "card", card: { id: cardId, title: "工作室建设待确认（6.3 b）", description, buttons: [{ key: SETUP_KEYS.confirm, label: "确认", style: "primary" }, { key: SETUP_KEYS.return, label: "退回补充", style: "danger" }] } } });
   }

@@ -5,7 +5,7 @@ import { acceptanceDue, dueEscalation } from "../../domain/studio/service-deadli
 import { appendAudit } from "../../storage/audit-log.ts";
 import type { PrismaClient, Tx } from "../../storage/database.ts";
 import { enqueue, messagesTo, type OutgoingMessage } from "../../storage/outbox.ts";
-import { finishCards } from "../../storage/sent-cards.ts";
+import { finishCards, recordSentCard } from "../../storage/sent-cards.ts";
 import { recipientsOfPeople, studioCityIpOfficers } from "../studios/studio-records.ts";
 import { requestCard, requestNo, texts } from "./service-texts.ts";
 
@@ -87,7 +87,7 @@ export function createServiceDesk(deps: ServiceDeskDeps) {
     for (const r of await recipientsOfPeople(tx, personIds)) {
       if (only && (r.channel !== only.channel || r.userId !== only.userId)) continue;
       const cardId = `sr-${deps.newId()}`.slice(0, 64);
-      await tx.sentCard.create({ data: { id: cardId, channel: r.channel, externalUserId: r.userId, personId: r.personId, purpose: SUBJECT, subjectType: SUBJECT, subjectId: req.id, round: req.version, createdAt: deps.now() } });
+      await recordSentCard(tx, { id: cardId, channel: r.channel, externalUserId: r.userId, personId: r.personId, purpose: SUBJECT, subjectType: SUBJECT, subjectId: req.id, round: req.version, createdAt: deps.now() });
       out.push({ ...r, message: { kind: "card", card: requestCard({ cardId, req, ...ctx, stage, timeZone: deps.timeZone }) } });
     }
     return out;

@@ -185,17 +185,22 @@ function applicantEvent(app: ApprovalView, type: "SUBMIT" | "RESUBMIT" | "WITHDR
   return { view: { ...app, status: "WITHDRAWN", stage: null }, decision: null, effects };
 }
 
-function decide(app: ApprovalView, event: Extract<ApprovalEvent, { type: Decision }>): TransitionResult {
+/**
+ * Who may act on the pending stage, checked before anything else (authorization first, so a
+ * wrong actor learns nothing about the application's state), then that the stage is still open.
+ */
+function requireStageActor(app: ApprovalView, event: { stage: Stage; actor: Approver; version?: number }): void {
   const { stage, actor } = event;
-  // Authorization first, so a wrong actor learns nothing about the application's state.
   if (actor.role !== STAGE_ROLES[stage]) throw new ForbiddenError(`您无权填写「${STAGE_LABELS[stage]}」`);
   if (!grantFits(actor, stage, app.townId)) throw new ForbiddenError("您无权审批该镇街的申请");
-
   const refusal = FINAL_REFUSAL[app.status];
   if (refusal) throw new ConflictError(refusal);
-  if (app.stage !== stage || (event.version !== undefined && event.version !== app.version)) {
-    throw new ConflictError("该申请已由其他人处理");
-  }
+  if (app.stage !== stage || (event.version !== undefined && event.version !== app.version)) throw new ConflictError("该申请已由其他人处理");
+}
+
+function decide(app: ApprovalView, event: Extract<ApprovalEvent, { type: Decision }>): TransitionResult {
+  const { stage, actor } = event;
+  requireStageActor(app, event);
 
   const opinion = (event.opinion ?? "").trim();
   if (event.type !== "APPROVE" && opinion === "") {
@@ -249,13 +254,7 @@ function decide(app: ApprovalView, event: Extract<ApprovalEvent, { type: Decisio
  */
 function forward(app: ApprovalView, event: Extract<ApprovalEvent, { type: "FORWARD" }>): TransitionResult {
   const { stage, actor } = event;
-  if (actor.role !== STAGE_ROLES[stage]) throw new ForbiddenError(`您无权填写「${STAGE_LABELS[stage]}」`);
-  if (!grantFits(actor, stage, app.townId)) throw new ForbiddenError("您无权审批该镇街的申请");
-  const refusal = FINAL_REFUSAL[app.status];
-  if (refusal) throw new ConflictError(refusal);
-  if (app.stage !== stage || (event.version !== undefined && event.version !== app.version)) {
-    throw new ConflictError("该申请已由其他人处理");
-  }
+  requireStageActor(app, event);
   // Only the town stage is the town's: later stages are the city's, whatever the town.
   if (stage !== 1) throw new ConflictError("只有镇街初审阶段可以转其他镇街");
   const reason = event.reason.trim();
