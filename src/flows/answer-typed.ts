@@ -8,7 +8,8 @@ import type { AnswerStep, AnswerValue } from "./flow-schema.ts";
 import { echoList, parseLabelledAnswers, stepNamed } from "./multi-answer.ts";
 import { isNegation, isNoneWord, normalizeWord, parseYesNo } from "./normalize.ts";
 import { parseAnswer } from "./parse-answer.ts";
-import { aliasesFor, helpOffer, optionDisplay, optionsFor, text } from "./render.ts";
+import { helpOffer } from "./help-texts.ts";
+import { aliasesFor, optionDisplay, optionsFor, text } from "./render.ts";
 import { formatValue } from "./summary.ts";
 
 /** The consecutive number questions of the current one's section (the counts of A.1 有效量). */

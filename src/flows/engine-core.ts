@@ -6,10 +6,10 @@ import type { FlowCommand, FlowContext, FlowState } from "./engine-types.ts";
 import { conditionsOf, expandSteps, flowTexts, mediaAnswer, type AnswerStep, type AnswerValue, type FlowDefinition } from "./flow-schema.ts";
 import { isNoneWord, normalizeWord, parseYesNo } from "./normalize.ts";
 import { parseAnswer } from "./parse-answer.ts";
+import { helpOffer } from "./help-texts.ts";
 import {
   aliasesFor,
   cancelConfirmMessages,
-  helpOffer,
   optionsFor,
   echoLine,
   OTHER_VALUE,

@@ -37,7 +37,8 @@ import {
 } from "./engine-types.ts";
 import { expandSteps, flowTexts, type Answers, type FlowDefinition } from "./flow-schema.ts";
 import { parseYesNo } from "./normalize.ts";
-import { cancelConfirmMessages, helpText, summaryActionMessages, text } from "./render.ts";
+import { helpText } from "./help-texts.ts";
+import { cancelConfirmMessages, summaryActionMessages, text } from "./render.ts";
 
 export { describeAnswers, formatValue, type DescribedField, type DescribedSection } from "./summary.ts";
 export { submittedAnswers } from "./answers.ts";
