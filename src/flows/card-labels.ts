@@ -2,6 +2,7 @@
 // ("已选：是"), so an answered card cannot be tapped again (WeCom update_template_card with the
 // click's response_code; the web simulator alike). The bot sends the update after the turn.
 import { findStep } from "./answers.ts";
+import { clip } from "../domain/clip.ts";
 import { parseButtonKey } from "./commands.ts";
 import type { FlowContext, FlowState } from "./engine-types.ts";
 import type { FlowDefinition } from "./flow-schema.ts";
@@ -10,7 +11,7 @@ import { OTHER_VALUE, optionDisplay, optionsFor } from "./render.ts";
 /** WeCom shows a button's text up to 10 characters (wecom-api clips button labels alike). */
 const MAX_LABEL = 10;
 
-const clip = (s: string) => (Array.from(s).length <= MAX_LABEL ? s : `${Array.from(s).slice(0, MAX_LABEL - 1).join("")}…`);
+const label = (s: string) => clip(s, MAX_LABEL);
 
 /**
  * The label for the card whose button `key` was tapped, given the state before and after the
@@ -27,8 +28,8 @@ export function tappedCardLabel(flow: FlowDefinition, before: FlowState, after: 
   const moved = after.cursor !== step.id || after.mode !== before.mode;
   if (!moved) return null; // refused (a forged value): the card stays as it was
   if (k.value === "@skip") return "已跳过";
-  if (k.value === "@none" && step.kind === "multi-choice") return clip(`已选：${step.none?.label ?? "无"}`);
-  if (step.kind === "yes-no") return clip(`已选：${k.value === "yes" ? (step.yesLabel ?? "是") : (step.noLabel ?? "否")}`);
+  if (k.value === "@none" && step.kind === "multi-choice") return label(`已选：${step.none?.label ?? "无"}`);
+  if (step.kind === "yes-no") return label(`已选：${k.value === "yes" ? (step.yesLabel ?? "是") : (step.noLabel ?? "否")}`);
   const option = optionsFor(step, ctx).find((o) => o.value === k.value);
-  return clip(`已选：${option ? optionDisplay(step, option, ctx) : k.value}`);
+  return label(`已选：${option ? optionDisplay(step, option, ctx) : k.value}`);
 }

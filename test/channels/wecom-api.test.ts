@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { ChannelApiError, ChannelHttpError } from "../../src/channels/channel.ts";
 import { WECOM_RATE_LIMITS, createWecomAdapter } from "../../src/channels/wecom/wecom-adapter.ts";
-import { buildButtonInteractionCard, createWecomApi } from "../../src/channels/wecom/wecom-api.ts";
+import { createWecomApi } from "../../src/channels/wecom/wecom-api.ts";
+import { buildButtonInteractionCard } from "../../src/channels/wecom/wecom-card.ts";
 import { imageMessage, type Card } from "../../src/domain/chat.ts";
 import { ValidationError } from "../../src/domain/errors.ts";
 import { FAKE_ERR_INVALID_PARAM, createFakeWecom } from "../fakes/fake-wecom-api.ts";

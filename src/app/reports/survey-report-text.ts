@@ -1,9 +1,9 @@
+import { clip } from "../../domain/clip.ts";
 import type { SurveyReport } from "../../domain/surveys/survey-report.ts";
 
 // 8.2: the figures as a short chat text (服务评价), within a WeCom text message (~1000 characters).
 
 const score = (n: number | null) => (n === null ? "—" : n.toFixed(2));
-const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
 export function surveyReportText(r: SurveyReport, label: string): string {
   const t = r.totals;

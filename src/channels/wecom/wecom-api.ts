@@ -1,9 +1,9 @@
 // WeCom server API client (self-built app): access_token cache, message/send, update_template_card,
 // media/get and media/upload.
 // Deliberately logs nothing: errors carry what went wrong, never a token or the secret.
-import type { Card, CardButton } from "../../domain/chat.ts";
-import { MAX_CARD_BUTTONS } from "../../domain/chat.ts";
+import type { Card } from "../../domain/chat.ts";
 import { ValidationError } from "../../domain/errors.ts";
+import { buildButtonInteractionCard } from "./wecom-card.ts";
 import { readStreamCapped } from "../read-capped-body.ts";
 import { ChannelApiError, ChannelHttpError } from "../channel.ts";
 
@@ -76,9 +76,6 @@ export const WECOM_ERR_TASK_ID_EXISTS = 42014;
 /** Refresh this long before WeCom says the token expires (clock skew, in-flight calls). */
 const REFRESH_MARGIN_MS = 5 * 60_000;
 
-const TASK_ID = /^[0-9A-Za-z_\-@]+$/;
-const STYLE: Record<NonNullable<CardButton["style"]>, number> = { primary: 1, default: 2, danger: 3 };
-const MAX_FACTS = 6;
 
 interface WecomReply {
   errcode?: number;
@@ -271,50 +268,4 @@ export function createWecomApi(opts: WecomApiOptions): WecomApi {
 function readCapped(res: Response, max: number): Promise<Uint8Array> {
   if (!res.body) return Promise.resolve(new Uint8Array(0));
   return readStreamCapped(res.body, max, () => new ChannelApiError("wecom", 0, `wecom media/get: file larger than ${max} bytes`, false));
-}
-
-/** Validate a task_id the way WeCom does: [0-9A-Za-z_-@], at most 128 bytes. */
-export function validateTaskId(taskId: string): void {
-  if (!TASK_ID.test(taskId) || Buffer.byteLength(taskId) > 128) {
-    throw new ValidationError("wecom: card id must be 1-128 chars of [0-9A-Za-z_-@]", { taskId });
-  }
-}
-
-/** Our Card → WeCom template_card of card_type "button_interaction". Throws ValidationError. */
-export function buildButtonInteractionCard(card: Card): Record<string, unknown> {
-  validateTaskId(card.id);
-  if (card.buttons.length === 0) throw new ValidationError("wecom: a button card needs at least one button");
-  if (card.buttons.length > MAX_CARD_BUTTONS) {
-    throw new ValidationError(`wecom: at most ${MAX_CARD_BUTTONS} buttons per card`, { count: card.buttons.length });
-  }
-  const keys = new Set<string>();
-  for (const b of card.buttons) {
-    if (!b.key || Buffer.byteLength(b.key) > 1024) throw new ValidationError("wecom: button key must be 1-1024 bytes", { key: b.key.slice(0, 64) });
-    if (keys.has(b.key)) throw new ValidationError("wecom: button keys must be unique", { key: b.key.slice(0, 64) });
-    keys.add(b.key);
-  }
-
-  // WeCom shows at most 6 fact rows; the overflow goes into the sub-title so nothing is lost.
-  const facts = card.facts ?? [];
-  const shown = facts.length > MAX_FACTS ? facts.slice(0, MAX_FACTS - 1) : facts;
-  const overflow = facts.slice(shown.length);
-  if (overflow.length > 0) shown.push({ label: "更多", value: `另有 ${overflow.length} 项` });
-  const sub = [card.description ?? "", ...overflow.map((f) => `${f.label}：${f.value}`)].filter(Boolean).join("\n");
-
-  const tc: Record<string, unknown> = {
-    card_type: "button_interaction",
-    main_title: { title: clip(card.title, 36) },
-    task_id: card.id,
-    button_list: card.buttons.map((b) => ({ text: clip(b.label, 10), style: STYLE[b.style ?? "default"], key: b.key })),
-  };
-  if (sub) tc["sub_title_text"] = clip(sub, 160);
-  if (shown.length > 0) tc["horizontal_content_list"] = shown.map((f) => ({ keyname: clip(f.label, 10), value: clip(f.value, 26) }));
-  if (card.url) tc["card_action"] = { type: 1, url: card.url };
-  return tc;
-}
-
-/** Cut to n characters (code points, so no half emoji), marking the cut. */
-function clip(s: string, n: number): string {
-  const chars = Array.from(s);
-  return chars.length <= n ? s : `${chars.slice(0, n - 1).join("")}…`;
 }
