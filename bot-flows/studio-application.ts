@@ -27,12 +27,15 @@ const count = (id: string, label: string, aliases: string[]) => ({
 /** Boards that make an enterprise "上市" for 6.1. 新三板 is 挂牌, not 上市, so it is left out. */
 const LISTED = ["main-board", "chinext", "star", "bse", "overseas"];
 
+/** Minutes a person on a phone takes (test/flows/time-estimate.test.ts measures it); the menu and README say the same. */
+const MINUTES = 9;
+
 export const studioApplicationFlow: FlowDefinition = {
   id: "studio-application",
   version: 1,
   title: "知识产权流动工作室申请",
-  intro:
-    "您好！我是知识产权流动工作室助手，帮您填写《中山市企业知识产权保护流动工作室申请表》，共 8 部分，约 10 分钟。\n随时可回复“帮助”“返回”“跳过”“修改”“取消”。",
+  estimatedMinutes: MINUTES,
+  intro: `您好！我是知识产权流动工作室助手，帮您填写《中山市企业知识产权保护流动工作室申请表》，共 8 部分，约 ${MINUTES} 分钟。\n随时可回复“帮助”“返回”“跳过”“修改”“取消”。`,
   sections: [
     { id: "enterprise", title: "企业基本信息" },
     { id: "priority", title: "重点企业情况" },

@@ -6,9 +6,9 @@ import { activeAnswerSteps } from "./answers.ts";
 import { advance, answerText, ask, commit, FAILURES_BEFORE_HELP, type Run } from "./engine-core.ts";
 import type { AnswerStep, AnswerValue } from "./flow-schema.ts";
 import { echoList, parseLabelledAnswers, stepNamed } from "./multi-answer.ts";
-import { isNegation, isNoneWord, normalizeWord, parseYesNo } from "./normalize.ts";
+import { isNegation, isNoneWord, normalizeWord, parseYesNo, toHalfWidthAlnum } from "./normalize.ts";
 import { parseAnswer } from "./parse-answer.ts";
-import { helpOffer } from "./help-texts.ts";
+import { countRun, helpOffer, readCountSequence } from "./help-texts.ts";
 import { aliasesFor, optionDisplay, optionsFor, text } from "./render.ts";
 import { formatValue } from "./summary.ts";
 
@@ -61,6 +61,18 @@ export function answerTyped(run: Run, step: AnswerStep, input: string): void {
   const understood = ["choice", "multi-choice", "yes-no", "number", "year"].includes(step.kind) && !listed;
   // Skip words stay with answerText.
   if (!understood || (step.optional && isNoneWord(input))) return answerText(run, step, input);
+  if (step.kind === "number") {
+    // The run of counts asked as one question: "12 45 8 0 6 0 3 0" answers all of it in order.
+    const counts = countRun(run.flow, s, step);
+    const seq = counts.length > 0 ? readCountSequence(counts, toHalfWidthAlnum(input)) : null;
+    if (seq && "error" in seq) return refuseWith(run, step, seq.error);
+    if (seq) {
+      const filled = counts.map((st, i) => ({ st, r: parseAnswer(st, seq.values[i]!, { now: ctx.now, options: [] }) }));
+      const bad = filled.find((f) => !f.r.ok);
+      if (bad && !bad.r.ok) return refuseWith(run, step, `${bad.st.label}：${bad.r.error}`);
+      return fillMany(run, step, filled.map(({ st, r }) => ({ step: st, value: r.ok ? r.value : null })));
+    }
+  }
   const env = { now: ctx.now, options: optionsFor(step, ctx), aliases: aliasesFor(step) };
   const r = parseAnswer(step, input, env);
   // A suggested town: 是/对/不是 answer the suggestion (answerText), unless a town is named ("是坦洲").

@@ -192,6 +192,8 @@ const FlowObjectSchema = z.strictObject({
   title: z.string().min(1),
   /** Greeting sent by startFlow before the first question. */
   intro: z.string().optional(),
+  /** The time it takes to answer, as every text says it ("约 N 分钟"), measured by a test's pace model. */
+  estimatedMinutes: z.number().int().positive().optional(),
   sections: z.array(z.strictObject({ id: Id, title: z.string().min(1) })).min(1),
   steps: z.array(StepSchema).min(1),
   derive: z.array(DeriveSchema).optional(),

@@ -1,26 +1,70 @@
 // What the flows say to help: the commands available, the way out after repeated failures, and
-// the hint that a run of count questions can be answered in one message.
+// the one question a run of count questions becomes.
 import { activeAnswerSteps } from "./answers.ts";
 import type { FlowContext, FlowState } from "./engine-types.ts";
 import type { AnswerStep, FlowDefinition } from "./flow-schema.ts";
 
 /**
- * The first of a run of unanswered count questions of one part (A.1 有效量: eight of them) says
- * they can all be answered in one message (parse-answer reads "发明专利12，实用新型专利45"): one
- * answer instead of eight, and eight messages fewer under WeCom's 30 a minute.
+ * The run of unanswered count questions (A.1 有效量: eight of them) that starts at `step`, asked as
+ * ONE question (countsQuestion) and answered in one message — "12 45 8 0 6 0 3 0" in order, or
+ * labelled "发明12，实用新型45" (multi-answer.ts): one answer instead of eight, and seven messages
+ * fewer under WeCom's 30 a minute. Empty when `step` is not the start of such a run (then it is
+ * asked alone: a single number answers just it, and the rest follow one by one).
  */
-export function countsAtOnceHint(flow: FlowDefinition, state: FlowState, step: AnswerStep): string[] {
+export function countRun(flow: FlowDefinition, state: FlowState, step: AnswerStep): AnswerStep[] {
   const steps = activeAnswerSteps(flow, state.answers);
   const i = steps.findIndex((st) => st.id === step.id);
-  // Counts of one thing (件), not the enterprise's 万元 and 人 that happen to follow each other.
-  const unit = step.kind === "number" ? step.unit : undefined;
-  const same = (st: AnswerStep | undefined) => st !== undefined && st.kind === "number" && st.section === step.section && st.unit === unit;
-  if (i < 0 || same(steps[i - 1]) || state.onlyFields) return [];
-  let end = i;
-  while (same(steps[end + 1])) end++;
-  const block = steps.slice(i, end + 1);
+  if (i < 0 || sameCount(steps[i - 1], step) || state.onlyFields) return [];
+  const block = steps.slice(i, runEnd(steps, i) + 1);
   if (block.length < 3 || block.some((st) => st.id in state.answers)) return [];
-  return [`也可一次回复全部，如：${block[0]!.label}12，${block[1]!.label}45，${block[2]!.label}8……`];
+  return block;
+}
+
+/** Counts of one thing (件) in one part, not the enterprise's 万元 and 人 that happen to follow each other. */
+function sameCount(a: AnswerStep | undefined, b: AnswerStep): boolean {
+  return a !== undefined && a.kind === "number" && b.kind === "number" && a.section === b.section && a.unit === b.unit;
+}
+function runEnd(steps: readonly AnswerStep[], i: number): number {
+  let end = i;
+  while (end + 1 < steps.length && sameCount(steps[end + 1], steps[i]!)) end++;
+  return end;
+}
+
+/** Each step's question number as the person counts them: a run of three or more counts is one question. */
+export function questionNumbers(steps: readonly AnswerStep[]): number[] {
+  const out: number[] = [];
+  for (let i = 0, n = 0; i < steps.length; ) {
+    const end = runEnd(steps, i);
+    const run = end - i + 1 >= 3 ? end - i + 1 : 1;
+    n++;
+    for (let k = 0; k < run; k++) out.push(n);
+    i += run;
+  }
+  return out;
+}
+
+const EXAMPLE = [12, 45, 8, 0, 6, 0, 3, 0, 1, 2];
+
+/** The one question for a run of counts: the items in order, how to answer, an example. */
+export function countsQuestion(run: readonly AnswerStep[]): string[] {
+  const unit = run[0]!.kind === "number" && run[0]!.unit ? `（${run[0]!.unit}）` : "";
+  const example = run.map((_, i) => EXAMPLE[i % EXAMPLE.length]).join(" ");
+  return [
+    `请按顺序回复以下 ${run.length} 项的有效量${unit}，没有的写 0：`,
+    run.map((st) => st.label).join("、"),
+    `如“${example}”，或“${run[0]!.label}12，${run[1]!.label}45……”`,
+  ];
+}
+
+/** "12 45 8 0 6 0 3 0": the run's counts in order, or a refusal saying what is needed; null when the text is not a list of numbers. */
+export function readCountSequence(run: readonly AnswerStep[], input: string): { values: string[] } | { error: string } | null {
+  const t = input.trim();
+  // "1,200" is one number grouped in thousands, not two counts.
+  if (/^\d{1,3}(,\d{3})+$/.test(t)) return null;
+  const tokens = t.split(/[\s,，、;；/]+/).filter((x) => x !== "");
+  if (tokens.length < 2 || !tokens.every((x) => /^\d+$/.test(x))) return null;
+  if (tokens.length === run.length) return { values: tokens };
+  return { error: `收到 ${tokens.length} 个数，这里需要 ${run.length} 个，依次是：${run.map((st) => st.label).join("、")}；没有的写 0` };
 }
 
 export function helpText(ctx: FlowContext): string {

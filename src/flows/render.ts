@@ -9,7 +9,7 @@ import { normalizeWord, TOWN_ALIASES, type LabeledOption } from "./normalize.ts"
 import { formatValue } from "./summary.ts";
 import { multiExample } from "./parse-answer.ts";
 import { scaleGroups, scaleLegend } from "./scale.ts";
-import { countsAtOnceHint } from "./help-texts.ts";
+import { countRun, countsQuestion, questionNumbers } from "./help-texts.ts";
 import { activeAnswerSteps } from "./answers.ts";
 
 export const text = (t: string): OutboundMessage => ({ kind: "text", text: t });
@@ -114,14 +114,15 @@ export interface AskOptions {
   noSuggest?: boolean;
 }
 
-/** "第 12/38 题 · 负责人与联系人": where the person is, for flows with parts (not in a revision). */
+/** "第 12/31 题 · 负责人与联系人": where the person is (in questions, see questionNumbers), for flows with parts (not in a revision). */
 export function progressLine(flow: FlowDefinition, state: FlowState, step: AnswerStep): string | null {
   if (flow.sections.length <= 1 || state.onlyFields) return null;
   const steps = activeAnswerSteps(flow, state.answers);
   const i = steps.findIndex((st) => st.id === step.id);
   if (i < 0) return null;
+  const numbers = questionNumbers(steps);
   const section = flow.sections.find((sec) => sec.id === step.section)?.title;
-  return `第 ${i + 1}/${steps.length} 题${section ? ` · ${section}` : ""}`;
+  return `第 ${numbers[i]}/${numbers.at(-1)} 题${section ? ` · ${section}` : ""}`;
 }
 
 /** How a town reads in a sentence: 小榄镇, 石岐街道, 中山港（火炬开发区）; an admin's own town as named. */
@@ -240,8 +241,12 @@ export function questionMessages(flow: FlowDefinition, state: FlowState, rawStep
         return { kind: "card", card: { id: nextCardId(flow, state, step.id), title, description: description || undefined, buttons } };
       });
     }
-    case "number":
-      return [asText(countsAtOnceHint(flow, state, step))];
+    case "number": {
+      // A run of counts is one question (and one message), not eight.
+      const run = countRun(flow, state, step);
+      if (run.length === 0) return [asText([])];
+      return [text([...said, [progress ?? "", ...countsQuestion(run)].filter(Boolean).join("\n")].join("\n\n"))];
+    }
     default:
       return [asText([])];
   }

@@ -110,7 +110,7 @@ describe("button-mode errors", () => {
     d.send("专精特新"); // matches two options: ambiguous
     expect(d.replies).toHaveLength(1);
     // The reason first, then where the question is in the form; the options stay its buttons.
-    expect(cards(d.replies)[0]!.description).toMatch(/^[^\n]*“专精特新”[^\n]*\n第 10\/34 题 · 重点企业情况$/);
+    expect(cards(d.replies)[0]!.description).toMatch(/^[^\n]*“专精特新”[^\n]*\n第 10\/27 题 · 重点企业情况$/);
     expect(cards(d.replies)[0]!.buttons).toHaveLength(4);
   });
 });

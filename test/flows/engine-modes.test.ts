@@ -18,7 +18,7 @@ describe("[A.1] summary grouped by section", () => {
     const d = summaryOf();
     d.send("12");
     expect(d.state.cursor).toBe("isIpKeyProtection");
-    expect(d.lastText).toBe("第 12/39 题 · 重点企业情况\n是否列入知识产权重点保护企业名录？\n当前：否（回复新内容即可修改）\n请回复“是”或“否”");
+    expect(d.lastText).toBe("第 12/32 题 · 重点企业情况\n是否列入知识产权重点保护企业名录？\n当前：否（回复新内容即可修改）\n请回复“是”或“否”");
     d.send("是");
     expect(d.state.mode).toBe("summary");
     expect(d.out).toContain("12. 知识产权重点保护企业：是");
@@ -186,7 +186,7 @@ describe("stale button keys", () => {
     expect(d.state.cursor).toBe("headcount");
     expect(d.state.answers.listingStatus).toBe("main-board");
     expect(d.state.failures).toEqual({});
-    expect(d.replies).toEqual([{ kind: "text", text: "“上市情况”已经答过了（主板），不用再点。如需修改请回复“修改 5”。请回答当前问题：\n\n第 7/34 题 · 企业基本信息\n企业现有多少人？如 120" }]);
+    expect(d.replies).toEqual([{ kind: "text", text: "“上市情况”已经答过了（主板），不用再点。如需修改请回复“修改 5”。请回答当前问题：\n\n第 7/27 题 · 企业基本信息\n企业现有多少人？如 120" }]);
   });
 
   it("treats summary keys, unknown values and foreign keys as stale", () => {
@@ -195,7 +195,7 @@ describe("stale button keys", () => {
       d.press(key);
       expect(d.state.cursor).toBe("specialisedLevel");
       expect(d.replies).toHaveLength(1);
-      expect(cards(d.replies)[0]!.description).toBe("这张卡片已经处理过了，不用再点。请回答当前问题：\n第 10/34 题 · 重点企业情况");
+      expect(cards(d.replies)[0]!.description).toBe("这张卡片已经处理过了，不用再点。请回答当前问题：\n第 10/27 题 · 重点企业情况");
     }
   });
 
@@ -227,7 +227,7 @@ describe("town suggested from the registered address", () => {
   it("lets the person pick another town after 否", () => {
     const d = startAt(flow, "townId", makeCtx(), { registeredAddress: "中山市小榄镇升平路1号" });
     d.send("否");
-    expect(d.out.startsWith("第 4/34 题 · 企业基本信息\n企业属于哪个镇街？")).toBe(true);
+    expect(d.out.startsWith("第 4/27 题 · 企业基本信息\n企业属于哪个镇街？")).toBe(true);
     expect(d.out).toContain("14. 古镇");
     expect(d.state.failures).toEqual({});
     d.send("14");

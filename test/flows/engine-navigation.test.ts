@@ -9,7 +9,7 @@ describe("返回 (back)", () => {
   it("says so on the first question", () => {
     const d = startAt(flow, "enterpriseName");
     d.send("返回");
-    expect(d.replies).toEqual([{ kind: "text", text: `已经是第一题了。\n\n第 1/34 题 · 企业基本信息\n${NAME_Q}` }]);
+    expect(d.replies).toEqual([{ kind: "text", text: `已经是第一题了。\n\n第 1/27 题 · 企业基本信息\n${NAME_Q}` }]);
   });
 
   it("re-asks the previous question showing the current answer, then jumps back to where it was", () => {
@@ -19,7 +19,7 @@ describe("返回 (back)", () => {
     d.send("back");
     expect(d.state.cursor).toBe("registeredAddress");
     expect(d.state.mode).toBe("editing");
-    expect(d.lastText).toBe("第 3/34 题 · 企业基本信息\n请输入注册地址（与营业执照一致）\n当前：中山市小榄镇升平路1号（回复新内容即可修改）");
+    expect(d.lastText).toBe("第 3/27 题 · 企业基本信息\n请输入注册地址（与营业执照一致）\n当前：中山市小榄镇升平路1号（回复新内容即可修改）");
     d.send("上一步");
     expect(d.state.cursor).toBe("uscc");
     d.send("上一步");
@@ -43,7 +43,7 @@ describe("跳过 (skip)", () => {
   it("refuses on a required question", () => {
     const d = startAt(flow, "headName");
     d.send("跳过");
-    expect(d.replies).toEqual([{ kind: "text", text: "这一题必须填写，不能跳过。\n\n第 13/34 题 · 负责人与联系人\n企业负责人的姓名？" }]);
+    expect(d.replies).toEqual([{ kind: "text", text: "这一题必须填写，不能跳过。\n\n第 13/27 题 · 负责人与联系人\n企业负责人的姓名？" }]);
     expect(d.state.failures).toEqual({});
   });
 
@@ -84,7 +84,7 @@ describe("修改 (edit) during the flow", () => {
     d.send("修改 注册资本");
     expect(d.state.cursor).toBe("registeredCapitalWan");
     d.send("修改 99");
-    expect(d.lastText).toMatch(/^没有第 99 项，请回复 1–\d+ 的序号。\n\n第 6\/34 题 · 企业基本信息\n注册资本是多少万元？如 500\n当前：500 万元（回复新内容即可修改）$/);
+    expect(d.lastText).toMatch(/^没有第 99 项，请回复 1–\d+ 的序号。\n\n第 6\/27 题 · 企业基本信息\n注册资本是多少万元？如 500\n当前：500 万元（回复新内容即可修改）$/);
   });
 
   it("treats 修改 followed by ordinary text as an answer", () => {
@@ -122,7 +122,7 @@ describe("取消 (cancel) and 继续 (resume)", () => {
     d.send("继续");
     expect(d.state.mode).toBe("asking");
     expect(d.state.cursor).toBe("headcount");
-    expect(d.lastText).toBe("欢迎回来，我们接着填。\n\n第 7/34 题 · 企业基本信息\n企业现有多少人？如 120");
+    expect(d.lastText).toBe("欢迎回来，我们接着填。\n\n第 7/27 题 · 企业基本信息\n企业现有多少人？如 120");
   });
 
   it("goes back to the question on 否", () => {
@@ -147,7 +147,7 @@ describe("取消 (cancel) and 继续 (resume)", () => {
   it("继续 re-asks the current question with its progress and section", () => {
     const d = startAt(flow, "headName");
     d.send("继续");
-    expect(d.replies).toEqual([{ kind: "text", text: "第 13/34 题 · 负责人与联系人\n企业负责人的姓名？" }]);
+    expect(d.replies).toEqual([{ kind: "text", text: "第 13/27 题 · 负责人与联系人\n企业负责人的姓名？" }]);
   });
 });
 
@@ -167,9 +167,9 @@ describe("progress inside every question", () => {
   it("names the question's number and its section, in the question's own message", () => {
     const d = startAt(flow, "validCopyright");
     d.send("2");
-    expect(d.out.startsWith("第 36/38 题 · 有效知识产权数量\n其他知识产权")).toBe(true);
+    expect(d.out.startsWith("第 29/31 题 · 有效知识产权数量\n其他知识产权")).toBe(true);
     d.send("0");
     expect(d.replies).toHaveLength(1);
-    expect(d.out.startsWith("第 37/38 题 · 申请需求\n希望工作室提供哪些服务？")).toBe(true);
+    expect(d.out.startsWith("第 30/31 题 · 申请需求\n希望工作室提供哪些服务？")).toBe(true);
   });
 });

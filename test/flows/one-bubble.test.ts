@@ -47,7 +47,7 @@ describe("[A.1] one message per question", () => {
     d.press(KEY.answer("isAboveScale", "yes"));
     expect(d.replies).toHaveLength(1);
     expect(cards(d.replies)[0]!.title).toBe("企业的专精特新情况？");
-    expect(cards(d.replies)[0]!.description).toBe("第 10/34 题 · 重点企业情况");
+    expect(cards(d.replies)[0]!.description).toBe("第 10/27 题 · 重点企业情况");
   });
 
   it("an error and the re-ask are one message", () => {
@@ -56,7 +56,7 @@ describe("[A.1] one message per question", () => {
     expect(d.replies).toHaveLength(1);
     const card = cards(d.replies)[0]!;
     expect(card.title).toBe("是否为领军入库企业（已入选领军企业培育库）？");
-    expect(card.description?.split("\n").at(-1)).toBe("第 11/34 题 · 重点企业情况");
+    expect(card.description?.split("\n").at(-1)).toBe("第 11/27 题 · 重点企业情况");
     expect(card.buttons.map((b) => b.label)).toEqual(["是", "否"]);
   });
 });
@@ -68,22 +68,46 @@ describe("what does not fit a card", () => {
     const d = startAt(f, "isAboveScale", seeded(true)).send("继续");
     expect(d.replies).toHaveLength(1);
     expect(cards(d.replies)[0]!.title).toBe("是否规上企业");
-    expect(cards(d.replies)[0]!.description).toBe(`第 9/34 题 · 企业基本信息\n${long}`);
+    expect(cards(d.replies)[0]!.description).toBe(`第 9/27 题 · 企业基本信息\n${long}`);
     // A long notice in front of a card question: too long for a card's text.
     const prefill = Object.fromEntries(HAPPY.slice(0, HAPPY.findIndex(([f]) => f === "isAboveScale")).map(([f, , v]) => [f, v]));
     const intro = new Driver(flow, seeded(true), { prefill, notice: "您的草稿已恢复。".repeat(12) });
     expect(intro.replies.map((m) => m.kind)).toEqual(["text", "card"]);
-    expect((intro.replies[0] as { text: string }).text).toContain("约 10 分钟");
+    expect((intro.replies[0] as { text: string }).text).toContain(`约 ${flow.estimatedMinutes} 分钟`);
     expect(cards(intro.replies)[0]!.buttons.map((b) => b.label)).toEqual(["是", "否"]);
   });
 });
 
 describe("[A.1] the eight counts", () => {
-  it("the first count question says all eight can be answered in one message", () => {
+  const QUESTION = "第 29/31 题 · 有效知识产权数量\n请按顺序回复以下 8 项的有效量（件），没有的写 0：\n发明专利、实用新型专利、外观设计专利、PCT 专利、国内商标、境外商标、版权、其他知识产权\n如“12 45 8 0 6 0 3 0”，或“发明专利12，实用新型专利45……”";
+
+  it("are one question, answered in order in one message", () => {
     const d = startAt(flow, "validInvention", seeded(false)).send("继续");
-    expect((d.replies[0] as { text: string }).text).toBe("第 29/38 题 · 有效知识产权数量\n发明专利的有效量是多少件？没有请回复 0\n也可一次回复全部，如：发明专利12，实用新型专利45，外观设计专利8……");
+    expect((d.replies[0] as { text: string }).text).toBe(QUESTION);
+    d.send("12 45 8 0 6 0 3 0");
+    expect(d.replies).toHaveLength(1);
+    expect(d.out.startsWith("已填：发明专利 12 件、实用新型专利 45 件、外观设计专利 8 件、PCT 专利 0 件、国内商标 6 件、境外商标 0 件、版权 3 件、其他知识产权 0 件")).toBe(true);
+    expect(d.out).toContain("第 30/31 题 · 申请需求");
+    expect(d.state.answers).toMatchObject({ validInvention: 12, validUtility: 45, validDesign: 8, validPct: 0, validTrademarkDomestic: 6, validTrademarkOverseas: 0, validCopyright: 3, validOther: 0 });
+  });
+
+  it("full-width digits and commas read the same; a wrong number of counts is refused naming the eight", () => {
+    const d = startAt(flow, "validInvention", seeded(false)).send("继续");
+    d.send("12 45 8");
+    expect(d.out).toBe(`收到 3 个数，这里需要 8 个，依次是：发明专利、实用新型专利、外观设计专利、PCT 专利、国内商标、境外商标、版权、其他知识产权；没有的写 0\n\n${QUESTION}`);
+    expect(d.state.answers).not.toHaveProperty("validInvention");
+    d.send("１２，４５，８，０，６，０，３，０");
+    expect(d.state.answers).toMatchObject({ validInvention: 12, validOther: 0 });
+  });
+
+  it("a single number answers the first count, and the rest are asked one by one", () => {
+    const d = startAt(flow, "validInvention", seeded(false)).send("继续");
     d.send("12");
-    expect((d.replies[0] as { text: string }).text).not.toContain("一次回复全部");
+    expect(d.state.answers).toMatchObject({ validInvention: 12 });
+    expect((d.replies[0] as { text: string }).text).toBe("第 29/31 题 · 有效知识产权数量\n实用新型专利的有效量是多少件？没有请回复 0");
+    // "1,200" is one number in thousands, not two counts.
+    d.send("1,200");
+    expect(d.state.answers).toMatchObject({ validUtility: 1200 });
   });
 });
 
@@ -100,7 +124,7 @@ describe("[A.1] the town the registered address names", () => {
     d.send("对");
     expect(d.state.answers.townId).toBe("xiaolan");
     expect(d.replies).toHaveLength(1);
-    expect((d.replies[0] as { text: string }).text.startsWith("已选：小榄镇\n\n第 5/34 题")).toBe(true);
+    expect((d.replies[0] as { text: string }).text.startsWith("已选：小榄镇\n\n第 5/27 题")).toBe(true);
   });
 
   it("选择其他 shows the whole list in one message, and a typed 火炬区 is said back as 中山港（火炬开发区）", () => {

@@ -30,7 +30,7 @@ describe("the application conversation over WeCom", () => {
         // Person A makes mistakes on the way; person B answers straight.
         if (u === "ua" && field === "headMobile") {
           await h.text(u, "1380013800");
-          expect(lastText(h, u)).toBe("手机号是 11 位，您输入了 10 位。请回复 11 位手机号，如 13800138000\n\n第 15/34 题 · 负责人与联系人\n负责人的手机号？");
+          expect(lastText(h, u)).toBe("手机号是 11 位，您输入了 10 位。请回复 11 位手机号，如 13800138000\n\n第 15/27 题 · 负责人与联系人\n负责人的手机号？");
         }
         if (u === "ua" && field === "registeredCapitalWan") {
           for (const bad of ["很多", "-5", "abc"]) await h.text(u, bad);

@@ -1,3 +1,4 @@
+import { studioApplicationFlow } from "../../../bot-flows/studio-application.ts";
 import type { ChannelCapabilities } from "../../channels/channel.ts";
 import { eligibleRoleForStage, STAGES } from "../../domain/approval/approval-machine.ts";
 import type { OutboundMessage } from "../../domain/chat.ts";
@@ -17,7 +18,7 @@ export function isApprover(person: PersonView): boolean {
 /** The main menu: buttons where the channel has them, a list of words otherwise. */
 export function menuMessage(person: PersonView, caps: ChannelCapabilities, cardId: string, opts: { studioManager?: boolean } = {}): OutboundMessage {
   const items: { key: string; label: string; word: string; hint: string }[] = [
-    { key: MENU_KEYS.apply, label: "申请工作室", word: "申请工作室", hint: "在线填写《工作室申请表》，约 5 分钟" },
+    { key: MENU_KEYS.apply, label: "申请工作室", word: "申请工作室", hint: `在线填写《工作室申请表》，约 ${studioApplicationFlow.estimatedMinutes} 分钟` },
     { key: MENU_KEYS.status, label: "我的申请", word: "我的申请", hint: "查看申请进度" },
   ];
   if (isApprover(person)) items.push({ key: MENU_KEYS.pending, label: "待我审批", word: "待我审批", hint: "查看等待您审批的申请" });
