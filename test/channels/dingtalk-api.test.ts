@@ -117,6 +117,13 @@ describe("dingtalk outbound messages", () => {
     expect([now["status"], now["buttons_show"], now["btn1_show"], now["title"]]).toEqual(["已撤回", "false", "false", "专利申请待审核"]);
   });
 
+  it("a card resent after a lost answer is the one DingTalk already has (duplicate), not a failure", async () => {
+    const { adapter, fake } = setup();
+    await adapter.send("u7", { kind: "card", card });
+    expect(await adapter.send("u7", { kind: "card", card })).toEqual({ handle: "appr_42", duplicate: true });
+    expect(fake.sent.filter((s) => s.kind === "card")).toHaveLength(1);
+  });
+
   it("refuses bad cards before calling DingTalk", async () => {
     const { adapter, fake } = setup();
     await expect(adapter.send("u1", { kind: "card", card: { ...card, id: "bad id!" } })).rejects.toThrow(/card id/);

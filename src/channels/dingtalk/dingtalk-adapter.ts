@@ -96,9 +96,9 @@ export function createDingtalkAdapter(opts: DingtalkAdapterOptions): DingtalkAda
           return result(await api.sendToUser(userId, "sampleMarkdown", md));
         }
         const params = cardParamMap(message.card, userId, opts.signingSecret);
-        await api.createAndDeliverCard({ userId, outTrackId: message.card.id, cardTemplateId: cards.templateId, callbackRouteKey: cards.routeKey, cardParamMap: params });
+        const r = await api.createAndDeliverCard({ userId, outTrackId: message.card.id, cardTemplateId: cards.templateId, callbackRouteKey: cards.routeKey, cardParamMap: params });
         // The outTrackId is ours (the card id) and updates the card any number of times.
-        return { handle: message.card.id };
+        return { handle: message.card.id, ...(r.duplicate ? { duplicate: true } : {}) };
       }
       case "card_update":
         if (!cards) throw new ChannelApiError("dingtalk", DINGTALK_ERR_NO_CARDS, "dingtalk: card_update needs a card template; send a new message instead", false);

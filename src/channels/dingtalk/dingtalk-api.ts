@@ -22,7 +22,8 @@ export interface DingtalkApi {
   /** POST /v1.0/robot/oToMessages/batchSend to one user; returns its processQueryKey. */
   sendToUser(userId: string, msgKey: "sampleText" | "sampleMarkdown", msgParam: Record<string, string>): Promise<string | undefined>;
   /** POST /v1.0/card/instances/createAndDeliver into the robot's one-to-one chat with the user. */
-  createAndDeliverCard(input: { userId: string; outTrackId: string; cardTemplateId: string; callbackRouteKey: string; cardParamMap: Record<string, string> }): Promise<void>;
+  /** Resolves `duplicate` when DingTalk already has a card of this outTrackId (a resend after a lost answer). */
+  createAndDeliverCard(input: { userId: string; outTrackId: string; cardTemplateId: string; callbackRouteKey: string; cardParamMap: Record<string, string> }): Promise<{ duplicate?: boolean }>;
   /** PUT /v1.0/card/instances: changes only the given variables of the card. */
   updateCard(outTrackId: string, cardParamMap: Record<string, string>): Promise<void>;
 }
@@ -32,6 +33,11 @@ const RETRYABLE_CODE = /throttl|qpslimit|flowcontrol|flow_control|systembusy|sys
 /** An expired or unknown accessToken (HTTP 401, or 400/403 with this code): refresh and retry. */
 const TOKEN_CODE = /^(InvalidAuthentication|invalidAuthentication|InvalidAccessToken|Unauthorized)$/;
 const MAX_TOKEN_REFRESHES = 2;
+/**
+ * A card whose outTrackId exists already. DingTalk's published list does not name this refusal, so
+ * the pattern is an assumption: any such code means our earlier attempt created the card.
+ */
+const OUT_TRACK_ID_EXISTS = /outTrackId.*(exist|dup)/i;
 /** Local (non-DingTalk) code: the platform took the call but did not deliver to our user. */
 export const DINGTALK_ERR_NOT_DELIVERED = -3;
 
@@ -140,10 +146,15 @@ export function createDingtalkApi(opts: DingtalkApiOptions): DingtalkApi {
         imRobotOpenSpaceModel: { supportForward: false },
         imRobotOpenDeliverModel: { spaceType: "IM_ROBOT", robotCode: opts.robotCode },
         userIdType: 1,
+      }).catch((err: unknown) => {
+        if (err instanceof ChannelApiError && OUT_TRACK_ID_EXISTS.test(err.message)) return undefined;
+        throw err;
       });
+      if (!json) return { duplicate: true };
       const results = (json["result"] as { deliverResults?: Array<{ success?: boolean; errorMsg?: string }> } | undefined)?.deliverResults;
       const failed = Array.isArray(results) ? results.find((d) => d && d.success === false) : undefined;
       if (failed) throw new ChannelApiError("dingtalk", DINGTALK_ERR_NOT_DELIVERED, `dingtalk ${path}: not delivered ${String(failed.errorMsg ?? "").slice(0, 200)}`.trim(), false);
+      return {};
     },
     async updateCard(outTrackId, cardParamMap) {
       if (!outTrackId) throw new ValidationError("dingtalk: outTrackId is required to update a card");
