@@ -96,7 +96,7 @@ export function createFakeTelegram(opts: FakeTelegramOptions) {
   const messages: FakeMessage[] = [];
   const edits: Array<{ chatId: string; messageId: number; replyMarkup?: FakeMessage["replyMarkup"]; text?: string }> = [];
   const answers: Array<{ callbackQueryId: string; text?: string }> = [];
-  const faults: Array<{ method?: string; fault: FakeFault }> = [];
+  const faults: Array<{ method?: string; fault: FakeFault; skip: number }> = [];
   let nextMessageId = 100;
   let getMeCount = 0;
 
@@ -124,7 +124,12 @@ export function createFakeTelegram(opts: FakeTelegramOptions) {
 
   function takeFault(method: string): FakeFault | undefined {
     const i = faults.findIndex((f) => f.method === undefined || f.method === method);
-    return i < 0 ? undefined : faults.splice(i, 1)[0]!.fault;
+    if (i < 0) return undefined;
+    if (faults[i]!.skip > 0) {
+      faults[i]!.skip--;
+      return undefined;
+    }
+    return faults.splice(i, 1)[0]!.fault;
   }
 
   function checkText(text: unknown, parseMode: unknown): { shown: string } | Response {
@@ -239,9 +244,9 @@ export function createFakeTelegram(opts: FakeTelegramOptions) {
     get getMeCount() {
       return getMeCount;
     },
-    /** The next call (of `method`, or of any method) fails this way; nothing is delivered. */
-    failNext(fault: FakeFault, method?: string) {
-      faults.push({ ...(method ? { method } : {}), fault });
+    /** The next call (of `method`, or of any method; after `skip` good ones) fails this way; nothing is delivered. */
+    failNext(fault: FakeFault, method?: string, skip = 0) {
+      faults.push({ ...(method ? { method } : {}), fault, skip });
     },
     messagesTo: (chatId: string) => messages.filter((m) => m.chatId === chatId),
   };
