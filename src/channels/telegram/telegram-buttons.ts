@@ -84,7 +84,8 @@ export function tokenBackedButtonStore(tokens: ChannelTokenStore): TelegramButto
     async put(ref, entry, expiresAt) {
       const json = JSON.stringify(entry);
       const fresh = async () => ({ token: json, expiresAt });
-      const stored = await tokens.get(key(ref), fresh);
+      // A lookup of the same ref in flight shares its (failing) fetch with us: then store anew.
+      const stored = await tokens.get(key(ref), fresh).catch((err: unknown) => (err === MISSING ? tokens.get(key(ref), fresh) : Promise.reject(err)));
       if (stored === json) return;
       await tokens.invalidate(key(ref), stored);
       await tokens.get(key(ref), fresh);

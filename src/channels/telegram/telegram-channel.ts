@@ -1,6 +1,7 @@
 // The Telegram channel as a module: its variables, what it can show, and its factory.
 import type { UserFromGetMe } from "grammy/types";
 import { z } from "zod";
+import { safeApiBase } from "../api-base.ts";
 import { defineChannel } from "../channel-module.ts";
 import { createTelegramAdapter } from "./telegram-adapter.ts";
 import { tokenBackedButtonStore } from "./telegram-buttons.ts";
@@ -15,7 +16,6 @@ export interface TelegramConfig {
 
 const VARS = ["TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_API_ROOT", "TELEGRAM_BOT_INFO"] as const;
 const REQUIRED = ["TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET"] as const;
-const LOOPBACK = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/i;
 /** @BotFather's token: "<bot id>:<35 characters>" (https://core.telegram.org/bots/api#authorizing-your-bot). */
 const BOT_TOKEN = /^(\d{1,20}):[A-Za-z0-9_-]{30,64}$/;
 /** setWebhook's secret_token: "1-256 characters. Only characters A-Z, a-z, 0-9, _ and - are allowed." */
@@ -40,7 +40,7 @@ function apiRootProblem(v: string): string | null {
     return "must be an absolute URL such as https://api.telegram.org";
   }
   // The bot token travels in the URL path: plain http only to a local fake or Bot API server.
-  if (!(u.protocol === "https:" || (u.protocol === "http:" && LOOPBACK.test(u.hostname)))) {
+  if (!safeApiBase(v)) {
     return "must use https (plain http only to a loopback address: 127.0.0.0/8, ::1 or localhost)";
   }
   if (u.search || u.hash) return "must not have a query or fragment";
