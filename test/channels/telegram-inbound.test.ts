@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import { createTelegramAdapter, type TelegramAdapterOptions } from "../../src/channels/telegram/telegram-adapter.ts";
 import { buttonData, cardRef, memoryButtonStore, DONE_DATA } from "../../src/channels/telegram/telegram-buttons.ts";
 import { DomainError, PayloadTooLargeError, UnauthenticatedError, ValidationError } from "../../src/domain/errors.ts";
-import { callbackUpdate, createFakeTelegram, textUpdate, webhookRequest } from "../fakes/fake-telegram-api.ts";
+import { ChannelApiError } from "../../src/channels/channel.ts";
+import { TELEGRAM_MEDIA_MAX_BYTES } from "../../src/channels/telegram/telegram-media.ts";
+import { callbackUpdate, createFakeTelegram, photoUpdate, textUpdate, webhookRequest } from "../fakes/fake-telegram-api.ts";
 
 const TOKEN = "987654321:AAInboundTestTokenForTheFakeBotApi_01";
 const SECRET = "inbound-secret_0123";
@@ -75,6 +77,7 @@ describe("telegram webhook: who may call", () => {
       { update_id: 11, message: { ...textUpdate(11, "-100200", "群里").message, chat: { id: -100200, type: "group", title: "群" } } },
       { update_id: 12, channel_post: { message_id: 1, date: 0, chat: { id: -100300, type: "channel", title: "频道" }, text: "x" } },
       { update_id: 13, message: { message_id: 1, date: 0, chat: { id: 1001, type: "private" }, sticker: { file_id: "s" } } },
+      { update_id: 16, message: { ...photoUpdate(16, -100200, ["a", "b", "c"]).message, chat: { id: -100200, type: "group", title: "群" } } },
       { update_id: 14, message: "not an object" },
       { update_id: 15 },
     ];
@@ -106,6 +109,34 @@ describe("telegram webhook: messages", () => {
     expect(typed).toMatchObject({ kind: "text", text: "/start 你好 世界" });
     const [other] = (await adapter.handleRequest(webhookRequest(textUpdate(5, 1001, "/help"), SECRET))).events;
     expect(other).toMatchObject({ kind: "text", text: "/help" });
+  });
+});
+
+describe("telegram webhook: photos and files", () => {
+  it("a photo is a media event of its largest size; its bytes come through fetchMedia (getFile, then the file URL)", async () => {
+    const { adapter, fake } = setup();
+    const [ev] = (await adapter.handleRequest(webhookRequest(photoUpdate(31, 1001, ["AgS", "AgM", "AgL-big_1"]), SECRET))).events;
+    expect(ev).toEqual({ kind: "media", mediaType: "image", mediaId: "AgL-big_1", sender: { channel: "telegram", userId: "1001" }, dedupeKey: "update:31", receivedAt: now });
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
+    fake.addFile("AgL-big_1", jpeg, "photos/file_7.jpg");
+    const media = await adapter.fetchMedia!("AgL-big_1");
+    expect(media).toEqual({ bytes: jpeg, contentType: "image/jpeg", fileName: "file_7.jpg" });
+    const unknown = await adapter.fetchMedia!("nope").catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(ChannelApiError);
+    expect(unknown).toMatchObject({ retryable: false });
+    expect((unknown as Error).message).not.toContain(TOKEN);
+    await expect(adapter.fetchMedia!("../../etc/passwd")).rejects.toBeInstanceOf(ValidationError);
+    fake.addFile("Big", new Uint8Array(TELEGRAM_MEDIA_MAX_BYTES + 1), "documents/big.png");
+    expect(await adapter.fetchMedia!("Big").catch((e: unknown) => e)).toMatchObject({ name: "ChannelApiError", retryable: false });
+  });
+
+  it("a document is a media event: an image when its MIME type says so, else a file", async () => {
+    const { adapter } = setup();
+    const doc = (id: number, mime: string) => ({ update_id: id, message: { ...textUpdate(id, 1001, "x").message, text: undefined, document: { file_id: `BQ${id}`, file_unique_id: "u", mime_type: mime, file_name: "a" } } });
+    const [img] = (await adapter.handleRequest(webhookRequest(doc(41, "image/png"), SECRET))).events;
+    const [pdf] = (await adapter.handleRequest(webhookRequest(doc(42, "application/pdf"), SECRET))).events;
+    expect(img).toMatchObject({ kind: "media", mediaType: "image", mediaId: "BQ41" });
+    expect(pdf).toMatchObject({ kind: "media", mediaType: "file", mediaId: "BQ42" });
   });
 });
 

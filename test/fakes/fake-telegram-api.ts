@@ -97,6 +97,7 @@ export function createFakeTelegram(opts: FakeTelegramOptions) {
   const edits: Array<{ chatId: string; messageId: number; replyMarkup?: FakeMessage["replyMarkup"]; text?: string }> = [];
   const answers: Array<{ callbackQueryId: string; text?: string }> = [];
   const faults: Array<{ method?: string; fault: FakeFault; skip: number }> = [];
+  const files = new Map<string, { path: string; bytes: Uint8Array }>();
   let nextMessageId = 100;
   let getMeCount = 0;
 
@@ -205,6 +206,11 @@ export function createFakeTelegram(opts: FakeTelegramOptions) {
         edits.push({ chatId, messageId: m.messageId, ...(markup ? { replyMarkup: markup } : {}), ...(method === "editMessageText" ? { text } : {}) });
         return ok({ message_id: m.messageId, chat: { id: chatId, type: "private" }, date: 0, text: m.text });
       }
+      case "getFile": {
+        const f = files.get(String(p["file_id"]));
+        if (!f) return refuse(400, "Bad Request: invalid file_id");
+        return ok({ file_id: String(p["file_id"]), file_unique_id: `u-${f.path}`, file_size: f.bytes.length, file_path: f.path });
+      }
       case "answerCallbackQuery": {
         const text = p["text"];
         if (typeof text === "string" && text.length > 200) return refuse(400, "Bad Request: MESSAGE_TOO_LONG");
@@ -216,11 +222,26 @@ export function createFakeTelegram(opts: FakeTelegramOptions) {
     }
   }
 
+  /** GET <apiRoot>/file/bot<token>/<file_path>: the file's bytes. */
+  function download(rest: string): Response {
+    const slash = rest.indexOf("/");
+    if (rest.slice(0, slash) !== opts.token) return refuse(401, "Unauthorized");
+    const path = decodeURIComponent(rest.slice(slash + 1));
+    const f = [...files.values()].find((x) => x.path === path);
+    if (!f) return new Response("Not Found", { status: 404 });
+    return new Response(f.bytes as Uint8Array<ArrayBuffer>, { headers: { "content-type": "application/octet-stream" } });
+  }
+
   const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
     const prefix = new URL(apiRoot);
-    if (url.origin !== prefix.origin || !url.pathname.startsWith(`${prefix.pathname.replace(/\/$/, "")}/bot`)) throw new TypeError(`fake telegram: no route to ${url.origin}`);
-    const rest = url.pathname.slice(prefix.pathname.replace(/\/$/, "").length + "/bot".length);
+    const root = prefix.pathname.replace(/\/$/, "");
+    if (url.origin === prefix.origin && url.pathname.startsWith(`${root}/file/bot`)) {
+      calls.push({ method: "file", payload: {} });
+      return download(url.pathname.slice(`${root}/file/bot`.length));
+    }
+    if (url.origin !== prefix.origin || !url.pathname.startsWith(`${root}/bot`)) throw new TypeError(`fake telegram: no route to ${url.origin}`);
+    const rest = url.pathname.slice(root.length + "/bot".length);
     const slash = rest.lastIndexOf("/");
     const token = decodeURIComponent(rest.slice(0, slash));
     const method = rest.slice(slash + 1);
@@ -249,6 +270,10 @@ export function createFakeTelegram(opts: FakeTelegramOptions) {
       faults.push({ ...(method ? { method } : {}), fault, skip });
     },
     messagesTo: (chatId: string) => messages.filter((m) => m.chatId === chatId),
+    /** A file a user sent: getFile names it, /file/bot<token>/<path> serves it. */
+    addFile(fileId: string, bytes: Uint8Array, path = `photos/file_${files.size}.jpg`) {
+      files.set(fileId, { path, bytes });
+    },
   };
 }
 
@@ -292,6 +317,20 @@ export function textUpdate(updateId: number, chatId: string | number, text: stri
       from: user(chatId),
       text,
       ...(cmd ? { entities: [{ type: "bot_command", offset: 0, length: cmd[0].length }] } : {}),
+    },
+  };
+}
+
+/** An update with a private photo, in three sizes (the last is the largest). */
+export function photoUpdate(updateId: number, chatId: string | number, fileIds: [string, string, string]) {
+  return {
+    update_id: updateId,
+    message: {
+      message_id: updateId % 1_000_000,
+      date: 1_772_416_800,
+      chat: chat(chatId),
+      from: user(chatId),
+      photo: fileIds.map((file_id, i) => ({ file_id, file_unique_id: `u${i}`, width: 90 * (i + 1), height: 60 * (i + 1), file_size: 1000 * (i + 1) })),
     },
   };
 }

@@ -9,6 +9,7 @@ import type { ChannelAdapter, InboundResult } from "../channel.ts";
 import type { TelegramButtonStore } from "./telegram-buttons.ts";
 import { toChannelError } from "./telegram-errors.ts";
 import { installInbound, type Collector } from "./telegram-inbound.ts";
+import { createTelegramMedia } from "./telegram-media.ts";
 import { createTelegramSender, TELEGRAM_CAPABILITIES } from "./telegram-outbound.ts";
 
 /** https://core.telegram.org/bots/api#setwebhook: sent with every update when set. */
@@ -53,10 +54,11 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
   const now = opts.now ?? (() => new Date());
   const maxBodyBytes = opts.maxBodyBytes ?? 256 * 1024;
   const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
+  const apiRoot = (opts.apiRoot ?? "https://api.telegram.org").replace(/\/+$/, "");
   const bot = new Bot(opts.botToken, {
     ...(opts.botInfo ? { botInfo: opts.botInfo } : {}),
     client: {
-      apiRoot: (opts.apiRoot ?? "https://api.telegram.org").replace(/\/+$/, ""),
+      apiRoot,
       fetch: doFetch,
       timeoutSeconds: opts.timeoutSeconds ?? 10,
       // grammY streams multipart bodies (sendPhoto); the built-in fetch needs duplex for that.
@@ -134,11 +136,14 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
     buttonTtlMs: opts.buttonTtlMs ?? 30 * 24 * 3600_000,
   });
 
+  const fetchMedia = createTelegramMedia({ api: bot.api, apiRoot, botToken: opts.botToken, fetch: doFetch, timeoutMs: (opts.timeoutSeconds ?? 10) * 1000 });
+
   return {
     name: "telegram",
     capabilities: TELEGRAM_CAPABILITIES,
     bot,
     handleRequest,
     send: sender.send,
+    fetchMedia,
   };
 }

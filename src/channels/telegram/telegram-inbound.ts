@@ -55,6 +55,22 @@ export function installInbound(bot: Bot, deps: InboundDeps): void {
     b.push({ kind: "text", text: clean(ctx.message.text), sender: b.sender, dedupeKey: b.dedupeKey, receivedAt: b.receivedAt });
   });
 
+  // A photo comes in several sizes, smallest first: the largest is the one to keep.
+  bot.on("message:photo", (ctx) => {
+    const largest = ctx.message.photo.at(-1);
+    if (ctx.chat.type !== "private" || !largest) return;
+    const b = base(ctx, String(ctx.chat.id));
+    b.push({ kind: "media", mediaType: "image", mediaId: largest.file_id, sender: b.sender, dedupeKey: b.dedupeKey, receivedAt: b.receivedAt });
+  });
+
+  // A picture sent "as a file" (uncompressed) is still an image.
+  bot.on("message:document", (ctx) => {
+    if (ctx.chat.type !== "private") return;
+    const d = ctx.message.document;
+    const b = base(ctx, String(ctx.chat.id));
+    b.push({ kind: "media", mediaType: d.mime_type?.startsWith("image/") ? "image" : "file", mediaId: d.file_id, sender: b.sender, dedupeKey: b.dedupeKey, receivedAt: b.receivedAt });
+  });
+
   bot.on("callback_query:data", async (ctx) => {
     const q = ctx.callbackQuery;
     const msg = q.message;
