@@ -1,6 +1,8 @@
 import type { ChannelAdapter } from "../channels/channel.ts";
 import { createWebAdapter } from "../channels/web/web-adapter.ts";
-import { createWecomAdapter, WECOM_RATE_LIMITS } from "../channels/wecom/wecom-adapter.ts";
+import type { ChannelModule } from "../channels/channel-module.ts";
+import { CHANNEL_MODULES } from "../channels/registry.ts";
+import { createChannelTokenStore } from "../storage/channel-tokens.ts";
 import type { ChannelName } from "../domain/chat.ts";
 import type { FlowDefinition } from "../flows/flow-schema.ts";
 import { createOutboxDispatcher, type OutboxDispatcher, type RateLimit } from "../jobs/outbox-dispatcher.ts";
@@ -28,10 +30,14 @@ export interface CoreDeps extends AppDeps {
   mediaStore?: MediaStore;
   /** The working-day calendar, loaded by the entry (start-node); default: the package's years until reload(). */
   calendar?: YearCalendar;
+  /** The messengers (default: src/channels/registry.ts); config.channels says which are on. */
+  channels?: readonly ChannelModule[];
 }
 
 export interface Services {
   adapters: Partial<Record<ChannelName, ChannelAdapter>>;
+  /** Each channel's send caps (the outbox paces every recipient within them). */
+  rateLimits: Record<ChannelName, RateLimit>;
   directory: Directory;
   tasks: TaskTracker;
   dispatcher: OutboxDispatcher;
@@ -44,6 +50,11 @@ export interface Services {
   settle(): Promise<void>;
 }
 
+/** The send caps of the channels turned on. */
+function channelRateLimits(config: Pick<CoreDeps["config"], "channels">, modules: readonly ChannelModule[]): Record<ChannelName, RateLimit> {
+  return Object.fromEntries(modules.flatMap((m) => (m.name in config.channels && m.rateLimits ? [[m.name, m.rateLimits]] : [])));
+}
+
 export const randomId = () => crypto.randomUUID().replaceAll("-", "");
 
 /** The composition root for everything behind the routes and jobs. */
@@ -51,10 +62,12 @@ export function createServices(deps: CoreDeps, handlers: (base: Pick<Services, "
   const { config, db, logger, clock } = deps;
   const now = () => clock.now();
   const adapters: Partial<Record<ChannelName, ChannelAdapter>> = { ...deps.extraAdapters };
-  const rateLimits: Partial<Record<ChannelName, RateLimit>> = {};
-  if (config.wecom) {
-    adapters.wecom = createWecomAdapter({ ...config.wecom, maxAgeSeconds: config.webhookMaxAgeSeconds, fetch: deps.fetch, now });
-    rateLimits.wecom = WECOM_RATE_LIMITS;
+  const modules = deps.channels ?? CHANNEL_MODULES;
+  const rateLimits = channelRateLimits(config, modules);
+  const tokens = createChannelTokenStore(db.prisma, now);
+  for (const m of modules) {
+    if (!(m.name in config.channels) || adapters[m.name]) continue;
+    adapters[m.name] = m.create(config.channels[m.name], { now, maxAgeSeconds: config.webhookMaxAgeSeconds, tokens, signingSecret: config.signingSecret, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
   }
   // The simulator's channel (no rate limit: it is our own page); gated like the page in production.
   if (config.simulatorEnabled && !adapters.web) adapters.web = createWebAdapter({ now, authorize: simulatorAuthorizer(config, createAdminSessions(db.prisma, now), simulatorRefusalAuditor({ prisma: db.prisma, clock: deps.clock, logger })) });
@@ -65,5 +78,5 @@ export function createServices(deps: CoreDeps, handlers: (base: Pick<Services, "
   const kickOutbox = () => tasks.run("outbox", () => dispatcher.drain());
   const bot = createBot({ prisma: db.prisma, directory, adapters, handlers: handlers({ directory, adapters }), now, newId: deps.newId ?? randomId, logger });
   const pipeline = createInboundPipeline({ prisma: db.prisma, tasks, handler: bot.handle, logger, now, afterHandle: kickOutbox, helpContact: config.helpContact });
-  return { adapters, directory, tasks, dispatcher, kickOutbox, bot, pipeline, ...(deps.mediaStore ? { mediaStore: deps.mediaStore } : {}), settle: () => tasks.drain() };
+  return { adapters, rateLimits, directory, tasks, dispatcher, kickOutbox, bot, pipeline, ...(deps.mediaStore ? { mediaStore: deps.mediaStore } : {}), settle: () => tasks.drain() };
 }

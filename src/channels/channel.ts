@@ -5,9 +5,19 @@ export interface ChannelCapabilities {
   buttons: boolean;
   markdown: boolean;
   cardUpdate: boolean;
+  /** Buttons on one card in all; flows offer no more (a longer list becomes numbered text). */
   maxButtons: number;
+  /** Buttons side by side in one row (Telegram's inline keyboard); the rest go on further rows. */
+  buttonsPerRow?: number;
+  /** Longest text message in characters; the adapter splits longer ones. */
+  textMax?: number;
   /** Shows an image message as a picture; without it the adapter sends the image's alt text. */
   images?: boolean;
+  /**
+   * How a card's handle may update it: WeCom's response_code works once and for 72 hours; without
+   * `singleUse` any number of times (DingTalk's outTrackId, Telegram's chat/message id).
+   */
+  cardHandle?: { singleUse: boolean; ttlMs?: number };
 }
 
 /** The result of turning a platform's HTTP callback into normalized events. */
@@ -22,10 +32,11 @@ export interface SendResult {
   /** Platform message id, when it returns one. */
   externalId?: string;
   /**
-   * WeCom returns a single-use response_code when a button card is sent; keeping it lets us
-   * update that recipient's card later (e.g. "已由 张三 同意" on an or-sign).
+   * The sent card's handle, opaque to everyone but the adapter (WeCom response_code, DingTalk
+   * outTrackId, Telegram chat:message id): kept with the card, it updates the card later
+   * (e.g. "已由 张三 同意" on an or-sign) through a card_update's `handle`.
    */
-  responseCode?: string;
+  handle?: string;
   /** The platform said it already had this very message (a resend after a lost answer). */
   duplicate?: boolean;
 }

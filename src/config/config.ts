@@ -1,5 +1,7 @@
 import { validate as isCron } from "node-cron";
 import { z } from "zod";
+import type { ChannelModule } from "../channels/channel-module.ts";
+import { CHANNEL_MODULES } from "../channels/registry.ts";
 import { validateStudioNumberFormat } from "../domain/approval/studio-number.ts";
 
 /** The scheduled jobs' names (src/app/jobs/product-jobs.ts); each has a JOB_<NAME>_CRON variable. */
@@ -27,12 +29,6 @@ const EXAMPLES: Record<string, string> = {
   TZ_BUSINESS: "Asia/Shanghai",
   LOG_LEVEL: "info",
   NODE_ENV: "production",
-  WECOM_CORP_ID: "ww0123456789abcdef",
-  WECOM_AGENT_ID: "1000002",
-  WECOM_SECRET: "(the app's Secret from the WeCom admin console)",
-  WECOM_TOKEN: "(the callback Token, 3–32 letters/digits)",
-  WECOM_ENCODING_AES_KEY: "(43 characters from the WeCom admin console)",
-  WECOM_API_BASE: "https://qyapi.weixin.qq.com",
   WEBHOOK_MAX_AGE_SECONDS: "300",
   HELP_CONTACT: "市市场监管局知识产权科 0760-88888888",
   FLOW_NUDGE_IDLE_HOURS: "24",
@@ -66,8 +62,6 @@ const databaseUrl = z.string().refine((v) => /^file:.+/.test(v) || /^postgres(ql
 
 const optionalUrl = z.url({ message: "must be an absolute http(s) URL" }).optional();
 
-const wecomKeys = ["WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_TOKEN", "WECOM_ENCODING_AES_KEY"] as const;
-
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: port.default(3000),
@@ -78,16 +72,6 @@ const envSchema = z.object({
     .default("Asia/Shanghai")
     .refine((tz) => isTimeZone(tz), { message: "is not an IANA time zone" }),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
-  WECOM_CORP_ID: z.string().min(1).optional(),
-  WECOM_AGENT_ID: z.string().regex(/^\d+$/, "must be the numeric AgentId").optional(),
-  WECOM_SECRET: z.string().min(1).optional(),
-  WECOM_TOKEN: z.string().regex(/^[A-Za-z0-9]{1,32}$/, "must be 1–32 letters or digits").optional(),
-  WECOM_ENCODING_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, "must be exactly 43 letters or digits").optional(),
-  WECOM_API_BASE: z
-    .url({ message: "must be an absolute http(s) URL" })
-    .default("https://qyapi.weixin.qq.com")
-    // The access token travels in its query string: plain http only to a local fake.
-    .refine((v) => safeApiBase(v), { message: "must use https (plain http only to a loopback address: 127.0.0.0/8, ::1 or localhost)" }),
   WEBHOOK_MAX_AGE_SECONDS: z.coerce.number().int().min(0, "must be 0 (off) or more").default(300),
   HELP_CONTACT: z.string().min(1).default("中山市市场监督管理局知识产权科"),
   FLOW_NUDGE_IDLE_HOURS: z.coerce.number().positive("must be a positive number of hours").default(24),
@@ -115,15 +99,6 @@ const envSchema = z.object({
 
 type Env = z.infer<typeof envSchema>;
 
-export interface WecomConfig {
-  corpId: string;
-  agentId: string;
-  secret: string;
-  token: string;
-  encodingAesKey: string;
-  apiBase: string;
-}
-
 export interface Config {
   env: Env["NODE_ENV"];
   port: number;
@@ -133,7 +108,8 @@ export interface Config {
   timeZone: string;
   logLevel: Env["LOG_LEVEL"];
   webhookMaxAgeSeconds: number;
-  wecom: WecomConfig | null;
+  /** Each registered channel's config (src/channels/registry.ts), by name: the channels turned on. */
+  channels: Record<string, unknown>;
   helpContact: string;
   flowNudgeIdleHours: number;
   approvalSlaWorkingDays: number;
@@ -148,18 +124,6 @@ export interface Config {
   jobSchedules: Record<string, string>;
 }
 
-const LOOPBACK = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/i;
-
-function safeApiBase(v: string): boolean {
-  let u: URL;
-  try {
-    u = new URL(v);
-  } catch {
-    return true; // not a URL at all: z.url reports it
-  }
-  return u.protocol === "https:" || (u.protocol === "http:" && LOOPBACK.test(u.hostname));
-}
-
 function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat("en", { timeZone: tz });
@@ -170,7 +134,7 @@ function isTimeZone(tz: string): boolean {
 }
 
 /** Reads and validates configuration; throws ConfigError listing every problem. */
-export function loadConfig(source: Record<string, string | undefined>): Config {
+export function loadConfig(source: Record<string, string | undefined>, modules: readonly ChannelModule[] = CHANNEL_MODULES): Config {
   // Empty strings count as unset, as in most .env tooling.
   const raw = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = envSchema.safeParse(raw);
@@ -182,11 +146,18 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       problems.push(`${name}: ${issue.message}${got}; e.g. ${name}=${EXAMPLES[name] ?? "…"}`);
     }
   }
-  // A channel is on when its variables are set; a partial set is a mistake.
-  const setWecom = wecomKeys.filter((k) => raw[k] !== undefined);
-  if (setWecom.length > 0 && setWecom.length < wecomKeys.length) {
-    for (const k of wecomKeys.filter((k) => raw[k] === undefined)) {
-      problems.push(`${k}: missing; the WeCom channel needs all of ${wecomKeys.join(", ")} (set: ${setWecom.join(", ")}); e.g. ${k}=${EXAMPLES[k]}`);
+  // Each channel reads its own variables (registry.ts): on when they are set, a partial set a mistake.
+  const channels: Record<string, unknown> = {};
+  for (const m of modules) {
+    const r = m.configSchema.safeParse(raw);
+    if (r.success) {
+      if (r.data !== null) channels[m.name] = r.data;
+      continue;
+    }
+    for (const issue of r.error.issues) {
+      const name = String(issue.path[0] ?? "?");
+      const got = raw[name] === undefined ? "" : ` (got "${redact(name, raw[name]!)}")`;
+      problems.push(`${name}: ${issue.message}${got}; e.g. ${name}=${m.examples[name] ?? "…"}`);
     }
   }
   // A misspelt job variable would silently keep the default schedule.
@@ -196,6 +167,10 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   const production = e.NODE_ENV === "production";
+  const signing = modules.filter((m) => m.signsWithSecret && m.name in channels).map((m) => m.label);
+  if (production && signing.length > 0 && !e.SIGNING_SECRET) {
+    throw new ConfigError([`SIGNING_SECRET: required in production with ${signing.join("、")} (its buttons are signed; a random secret per process would void them at a restart); e.g. SIGNING_SECRET=${EXAMPLES.SIGNING_SECRET ?? "(32 random characters)"}`]);
+  }
   if (production && e.SIMULATOR_ENABLED === "true" && !e.ADMIN_TOKEN) {
     throw new ConfigError([`ADMIN_TOKEN: required when SIMULATOR_ENABLED=true in production (the simulator asks for an admin sign-in); e.g. ADMIN_TOKEN=${EXAMPLES.ADMIN_TOKEN}`]);
   }
@@ -208,17 +183,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     timeZone: e.TZ_BUSINESS,
     logLevel: e.LOG_LEVEL,
     webhookMaxAgeSeconds: e.WEBHOOK_MAX_AGE_SECONDS,
-    wecom:
-      setWecom.length === wecomKeys.length
-        ? {
-            corpId: e.WECOM_CORP_ID!,
-            agentId: e.WECOM_AGENT_ID!,
-            secret: e.WECOM_SECRET!,
-            token: e.WECOM_TOKEN!,
-            encodingAesKey: e.WECOM_ENCODING_AES_KEY!,
-            apiBase: e.WECOM_API_BASE.replace(/\/+$/, ""),
-          }
-        : null,
+    channels,
     helpContact: e.HELP_CONTACT,
     flowNudgeIdleHours: e.FLOW_NUDGE_IDLE_HOURS,
     approvalSlaWorkingDays: e.APPROVAL_SLA_WORKING_DAYS,

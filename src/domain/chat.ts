@@ -2,8 +2,8 @@
 // Flows and the approval workflow only ever see these types, never a platform's payloads.
 import { ValidationError } from "./errors.ts";
 
-export const CHANNELS = ["wecom", "dingtalk", "telegram", "web"] as const;
-export type ChannelName = (typeof CHANNELS)[number];
+/** A channel's name: one of src/channels/registry.ts, or "web" (the simulator). The domain knows none of them. */
+export type ChannelName = string;
 
 /** Who sent an inbound event: the platform-local user id on one channel. */
 export interface Sender {
@@ -23,8 +23,11 @@ interface InboundBase {
 
 export type InboundEvent =
   | (InboundBase & { kind: "text"; text: string })
-  /** A tap on a card button. `cardId` is the id we gave the card (WeCom task_id). */
-  | (InboundBase & { kind: "button"; key: string; cardId?: string; responseCode?: string })
+  /**
+   * A tap on a card button. `cardId` is the id we gave the card; `handle`, when the platform gives
+   * one with the click (WeCom's single-use response_code), is what updates that card afterwards.
+   */
+  | (InboundBase & { kind: "button"; key: string; cardId?: string; handle?: string })
   /** The user opened the chat / a menu entry: a chance to greet or show the menu. */
   | (InboundBase & { kind: "enter"; menuKey?: string })
   /** A photo or file (WeCom MsgType=image: MediaId, PicUrl), the answer to a flow's media step. */
@@ -48,7 +51,7 @@ export interface Card {
   title: string;
   description?: string;
   facts?: CardFact[];
-  /** At most 6 buttons. */
+  /** In order; each adapter lays them out within its limits (rows, a cap, or numbered text). */
   buttons: CardButton[];
   /** A link to open for details (e.g. the printable application). */
   url?: string;
@@ -59,10 +62,10 @@ export type OutboundMessage =
   | { kind: "markdown"; markdown: string; fallbackText?: string }
   | { kind: "card"; card: Card }
   /**
-   * Replace a card already sent with a finished state (e.g. "已同意").
-   * `responseCode` is WeCom's single-use code from the click, when there is one.
+   * Replace a card already sent with a finished state (e.g. "已同意"). `handle` is the card's
+   * handle from its send or its click (SendResult.handle): only the channel's adapter reads it.
    */
-  | { kind: "card_update"; cardId: string; replaceName: string; responseCode?: string }
+  | { kind: "card_update"; cardId: string; replaceName: string; handle?: string }
   /**
    * A picture (e.g. the 8.2 score chart). The PNG travels inside the message, base64, so the
    * outbox row is the whole message (retries, history, dead letters) without a file to keep in

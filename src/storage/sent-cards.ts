@@ -35,20 +35,42 @@ export function findSentCard(db: PrismaClient | Tx, id: string) {
 
 type LiveCard = { id: string; personId: string | null; channel: string; externalUserId: string };
 
+/** The handle columns of a SentCard row. */
+interface HandleRow {
+  responseCode: string | null;
+  responseCodeUsedAt: Date | null;
+  handleSingleUse: boolean;
+  handleExpiresAt: Date | null;
+}
+
+/** The card's handle if it can still update the card at `now` (the channel's rules were written with it), else null. */
+export function usableHandle(c: HandleRow, now: Date): string | null {
+  if (!c.responseCode) return null;
+  if (c.handleSingleUse && c.responseCodeUsedAt) return null;
+  if (c.handleExpiresAt && now.getTime() >= c.handleExpiresAt.getTime()) return null;
+  return c.responseCode;
+}
+
+/** Handle columns for a handle got at `at` under the channel's rules (ChannelCapabilities.cardHandle). */
+export function handleColumns(handle: string, at: Date, rules: { singleUse: boolean; ttlMs?: number } | undefined) {
+  return { responseCode: handle, responseCodeAt: at, responseCodeUsedAt: null, handleSingleUse: rules?.singleUse ?? false, handleExpiresAt: rules?.ttlMs === undefined ? null : new Date(at.getTime() + rules.ttlMs) };
+}
+
 /**
- * The subject's cards not yet final show `text(card)`: updated in place where the channel still
- * allows it (WeCom: the click's single-use response_code, within 72 hours), else `instead(card,
- * text)` is sent (nothing when it returns null).
+ * The cards not yet final — a subject's, or an approval step's — show `text(card)`: updated in
+ * place while the card's handle allows it, else `instead(card, text)` is sent (nothing when it
+ * returns null).
  */
-export async function finishCards(tx: Tx, subject: { type: string; id: string }, now: Date, text: (c: LiveCard) => string, instead: (c: LiveCard, text: string) => OutboundMessage | null = () => null): Promise<OutgoingMessage[]> {
-  const cards = await tx.sentCard.findMany({ where: { subjectType: subject.type, subjectId: subject.id, finalText: null } });
+export async function finishCards(tx: Tx, which: { type: string; id: string } | { approvalStepId: string }, now: Date, text: (c: LiveCard) => string, instead: (c: LiveCard, text: string) => OutboundMessage | null = () => null): Promise<OutgoingMessage[]> {
+  const where = "approvalStepId" in which ? { approvalStepId: which.approvalStepId } : { subjectType: which.type, subjectId: which.id };
+  const cards = await tx.sentCard.findMany({ where: { ...where, finalText: null } });
   const out: OutgoingMessage[] = [];
   for (const c of cards) {
     const t = text(c);
-    const usable = c.channel !== "wecom" || (c.responseCode && !c.responseCodeUsedAt && c.responseCodeAt && now.getTime() - c.responseCodeAt.getTime() < 72 * 3600_000);
-    await tx.sentCard.update({ where: { id: c.id }, data: { finalText: t, responseCodeUsedAt: usable ? now : c.responseCodeUsedAt } });
-    const to = { channel: c.channel as OutgoingMessage["channel"], userId: c.externalUserId, personId: c.personId };
-    const message: OutboundMessage | null = usable ? { kind: "card_update", cardId: c.id, replaceName: t, responseCode: c.responseCode ?? undefined } : instead(c, t);
+    const handle = usableHandle(c, now);
+    await tx.sentCard.update({ where: { id: c.id }, data: { finalText: t, responseCodeUsedAt: handle ? now : c.responseCodeUsedAt } });
+    const to = { channel: c.channel, userId: c.externalUserId, personId: c.personId };
+    const message: OutboundMessage | null = handle ? { kind: "card_update", cardId: c.id, replaceName: t, handle } : instead(c, t);
     if (message) out.push({ ...to, message });
   }
   return out;

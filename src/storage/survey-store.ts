@@ -136,7 +136,7 @@ export async function redactAnsweredEvents(tx: Tx, sender: { channel: string; us
     const e = JSON.parse(r.payloadJson) as Record<string, unknown>;
     if ("text" in e) e.text = "（匿名评价，内容已隐去）";
     if ("key" in e) e.key = "redacted";
-    if ("responseCode" in e) delete e.responseCode;
+    if ("handle" in e) delete e.handle;
     await tx.inboundEvent.update({ where: { id: r.id }, data: { payloadJson: JSON.stringify(e) } });
   }
   return rows.length;

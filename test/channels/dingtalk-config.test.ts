@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { dingtalkChannel } from "../../src/channels/dingtalk/dingtalk-channel.ts";
 import { memoryTokenStore } from "../../src/channels/token-store.ts";
+import { loadConfig } from "../../src/config/config.ts";
 
 const base = { DINGTALK_APP_KEY: "dingkey01", DINGTALK_APP_SECRET: "secret-01", DINGTALK_ROBOT_CODE: "dingkey01" };
 const parse = (env: Record<string, string | undefined>) => dingtalkChannel.configSchema.safeParse(env);
@@ -45,5 +46,13 @@ describe("dingtalk config", () => {
     expect(dingtalkChannel.create(parse(base).data, deps).capabilities.buttons).toBe(false);
     const withCards = parse({ ...base, DINGTALK_CARD_TEMPLATE_ID: "t.schema", DINGTALK_CARD_ROUTE_KEY: "r" }).data;
     expect(dingtalkChannel.create(withCards, deps).capabilities).toMatchObject({ buttons: true, cardUpdate: true, maxButtons: 6, cardHandle: { singleUse: false } });
+  });
+});
+
+describe("dingtalk config through loadConfig", () => {
+  it("turns the channel on; production refuses to start without SIGNING_SECRET (its buttons are signed)", () => {
+    expect(loadConfig(base).channels["dingtalk"]).toMatchObject({ appKey: "dingkey01" });
+    expect(() => loadConfig({ ...base, NODE_ENV: "production" })).toThrow(/SIGNING_SECRET: required in production with 钉钉/);
+    expect(loadConfig({ ...base, NODE_ENV: "production", SIGNING_SECRET: "x".repeat(32) }).channels["dingtalk"]).toBeDefined();
   });
 });

@@ -102,17 +102,17 @@ describe("web channel specifics", () => {
     const got: WebPushEvent[] = [];
     a.subscribe("u2", (e) => got.push(e));
     await a.send("u2", { kind: "card", card: { id: "card-1", title: "审批", buttons: [{ key: "approve", label: "同意" }] } });
-    await a.send("u2", { kind: "card_update", cardId: "card-1", replaceName: "已同意", responseCode: "web:x" });
+    await a.send("u2", { kind: "card_update", cardId: "card-1", replaceName: "已同意", handle: "web:x" });
     expect(got.map((e) => e.type)).toEqual(["message", "card_update"]);
     expect(got[1]).toMatchObject({ type: "card_update", cardId: "card-1", text: "已同意" });
   });
 
-  it("turns the three request shapes into events; a tap carries a response code so the bot can update the card", async () => {
+  it("turns the three request shapes into events; a tap carries a handle so the bot can update the card", async () => {
     const a = adapter();
     const text = (await a.handleRequest(post({ userId: "u3", text: "菜单", clientMsgId: "abcdefgh1" }))).events[0]!;
     expect(text).toMatchObject({ kind: "text", text: "菜单", dedupeKey: "u3:abcdefgh1", sender: { channel: "web", userId: "u3" } });
     const tap = (await a.handleRequest(post({ userId: "u3", key: "menu:status", cardId: "menu-1", clientMsgId: "abcdefgh2" }))).events[0]!;
-    expect(tap).toMatchObject({ kind: "button", key: "menu:status", cardId: "menu-1", responseCode: "web:abcdefgh2" });
+    expect(tap).toMatchObject({ kind: "button", key: "menu:status", cardId: "menu-1", handle: "web:abcdefgh2" });
     const r = await a.handleRequest(post({ userId: "u3", enter: true, clientMsgId: "abcdefgh3" }));
     expect(r.events[0]).toMatchObject({ kind: "enter" });
     expect(r.response.status).toBe(200);

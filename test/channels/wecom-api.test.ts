@@ -265,14 +265,14 @@ describe("wecom adapter: send", () => {
 
   it("maps every message kind and returns the msgid", async () => {
     const { fake, adapter } = adapterEnv();
-    expect(adapter.capabilities).toEqual({ buttons: true, markdown: true, cardUpdate: true, maxButtons: 6, images: true });
+    expect(adapter.capabilities).toEqual({ buttons: true, markdown: true, cardUpdate: true, maxButtons: 6, textMax: 2048, images: true, cardHandle: { singleUse: true, ttlMs: 72 * 3600_000 } });
     const r = await adapter.send("u1", { kind: "text", text: "hi" });
     expect(r.externalId).toBe(fake.sent[0]!.msgid);
     await adapter.send("u1", { kind: "markdown", markdown: "# t" });
     await adapter.send("u1", { kind: "card", card: card(3) });
     expect(fake.sent.map((s) => s.msgtype)).toEqual(["text", "markdown", "template_card"]);
     const rc = fake.sent[2]!.responseCode!;
-    await adapter.send("u1", { kind: "card_update", cardId: "x", replaceName: "已驳回", responseCode: rc });
+    await adapter.send("u1", { kind: "card_update", cardId: "x", replaceName: "已驳回", handle: rc });
     expect(fake.updates[0]).toMatchObject({ userids: ["u1"], replaceName: "已驳回" });
   });
 

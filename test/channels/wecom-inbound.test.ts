@@ -43,10 +43,10 @@ describe("wecom inbound: normalization", () => {
     ]);
   });
 
-  it("template_card_event → button event with key, cardId, responseCode", async () => {
+  it("template_card_event → button event with key, cardId and its handle (the response_code)", async () => {
     const s = signed(cardClickXml({ toUser: corpId, fromUser: "lisi", eventKey: "approve:9", taskId: "app_9", responseCode: "RC1", createTime: ts, agentId }));
     const [ev] = (await adapter().handleRequest(post(s.query, s.body))).events;
-    expect(ev).toMatchObject({ kind: "button", key: "approve:9", cardId: "app_9", responseCode: "RC1", sender: { userId: "lisi" } });
+    expect(ev).toMatchObject({ kind: "button", key: "approve:9", cardId: "app_9", handle: "RC1", sender: { userId: "lisi" } });
     expect(ev!.dedupeKey).toBe(`evt:lisi|${ts}|template_card_event|approve:9|app_9|${agentId}`);
   });
 

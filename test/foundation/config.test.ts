@@ -18,7 +18,7 @@ describe("configuration", () => {
     expect(c.database).toEqual({ provider: "sqlite", url: "file:./data/ipstudio.db" });
     expect(c.timeZone).toBe("Asia/Shanghai");
     expect(c.publicBaseUrl).toBe("http://localhost:3000");
-    expect(c.wecom).toBeNull();
+    expect(c.channels).toEqual({});
     expect(c.simulatorEnabled).toBe(true);
   });
 
@@ -64,7 +64,7 @@ describe("configuration", () => {
       WECOM_ENCODING_AES_KEY: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",
       WECOM_API_BASE: "http://127.0.0.1:9/",
     });
-    expect(c.wecom).toMatchObject({ corpId: "wx5823bf96d3bd56c7", apiBase: "http://127.0.0.1:9" });
+    expect(c.channels.wecom).toMatchObject({ corpId: "wx5823bf96d3bd56c7", apiBase: "http://127.0.0.1:9" });
   });
 
   it("keeps the simulator off in production unless asked, and then requires an admin token", () => {

@@ -9,6 +9,7 @@ import type { PrismaClient, Tx } from "../../storage/database.ts";
 import { appendAudit } from "../../storage/audit-log.ts";
 import { createDirectory, type Directory, type PersonView, type Recipient } from "../../storage/directory.ts";
 import { enqueue, messagesTo, type OutgoingMessage } from "../../storage/outbox.ts";
+import { finishCards } from "../../storage/sent-cards.ts";
 import { allTowns, townLabelOf } from "../../storage/approval-history.ts";
 import { foundStudio } from "./found-studio.ts";
 import { outcomeCard, sendStageCards as stageCards } from "./approval-cards.ts";
@@ -248,18 +249,9 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
 
   /** Every card of the step shows the outcome: the decider's "已同意", the others "已由 X 于 … 同意". */
   async function finalizeCards(tx: Tx, stepId: string, deciderCardId: string, decision: CardAction, name: string): Promise<OutgoingMessage[]> {
-    const cards = await tx.sentCard.findMany({ where: { approvalStepId: stepId, finalText: null } });
     const summary = decision === "FORWARD" ? `已由 ${name} 转其他镇街` : decisionSummary({ name, at: deps.now(), decision }, deps.timeZone);
-    const out: OutgoingMessage[] = [];
-    for (const c of cards) {
-      const text = c.id === deciderCardId ? DONE_LABEL[decision] : summary;
-      const usable = c.channel !== "wecom" || (c.responseCode && !c.responseCodeUsedAt && c.responseCodeAt && deps.now().getTime() - c.responseCodeAt.getTime() < 72 * 3600_000);
-      await tx.sentCard.update({ where: { id: c.id }, data: { finalText: text, responseCodeUsedAt: usable ? deps.now() : c.responseCodeUsedAt } });
-      const to = { channel: c.channel as OutgoingMessage["channel"], userId: c.externalUserId, personId: c.personId };
-      if (usable) out.push({ ...to, message: { kind: "card_update", cardId: c.id, replaceName: text, responseCode: c.responseCode ?? undefined } });
-      else if (c.id !== deciderCardId) out.push({ ...to, message: { kind: "text", text: `【审批已处理】${text}` } });
-    }
-    return out;
+    const text = (c: { id: string }) => (c.id === deciderCardId ? DONE_LABEL[decision] : summary);
+    return finishCards(tx, { approvalStepId: stepId }, deps.now(), text, (c, t) => (c.id !== deciderCardId ? { kind: "text", text: `【审批已处理】${t}` } : null));
   }
 
   /** The applicant withdraws (撤回) before the final decision; open cards show it. */

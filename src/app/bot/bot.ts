@@ -6,6 +6,7 @@ import type { PrismaClient, Tx } from "../../storage/database.ts";
 import type { Directory } from "../../storage/directory.ts";
 import { appendAudit } from "../../storage/audit-log.ts";
 import { enqueue } from "../../storage/outbox.ts";
+import { handleColumns, usableHandle } from "../../storage/sent-cards.ts";
 import { createBotContext, type BotContext, type BotHandler } from "./bot-context.ts";
 import { menuIntent, menuMessage } from "./menu.ts";
 import { managesStudio } from "./service-request-handler.ts";
@@ -72,7 +73,7 @@ export function createBot(opts: BotOptions) {
       opts.logger.info({ code: err.code, channel: event.sender.channel }, "action refused");
       await ctx.commit([{ kind: "text", text: /[\u4e00-\u9fff]/.test(err.message) ? err.message : "操作未能完成，请稍后再试或回复“帮助”。" }]);
     }
-    if (event.kind === "button" && event.cardId && event.responseCode && adapter.capabilities.cardUpdate) {
+    if (event.kind === "button" && event.cardId && adapter.capabilities.cardUpdate) {
       await markCardHandled(event, ctx.cardLabel ?? clickedLabel(event));
     }
   }
@@ -118,13 +119,14 @@ export function createBot(opts: BotOptions) {
     return true;
   }
 
-  /** A click carries a fresh single-use response code: keep it for updating that card. */
+  /** A click may carry a fresh handle (WeCom's single-use response_code): keep it for updating that card. */
   async function rememberClick(event: Extract<InboundEvent, { kind: "button" }>) {
-    if (!event.responseCode || !event.cardId) return;
+    if (!event.handle || !event.cardId) return;
+    const rules = opts.adapters[event.sender.channel]?.capabilities.cardHandle;
     // Only the card's own recipient can refresh its code (a forged card id touches nothing).
     await prisma.sentCard.updateMany({
       where: { id: event.cardId, channel: event.sender.channel, externalUserId: event.sender.userId },
-      data: { responseCode: event.responseCode, responseCodeAt: event.receivedAt, responseCodeUsedAt: null },
+      data: handleColumns(event.handle, event.receivedAt, rules),
     });
   }
 
@@ -137,8 +139,11 @@ export function createBot(opts: BotOptions) {
     if (card?.finalText || card?.purpose === "approval" || card?.purpose === "studio-setup") return;
     const now = opts.now();
     await prisma.$transaction(async (tx) => {
-      if (card) await tx.sentCard.update({ where: { id: card.id }, data: { finalText: label, responseCodeUsedAt: now } });
-      const message: OutboundMessage = { kind: "card_update", cardId: event.cardId!, replaceName: label, responseCode: event.responseCode };
+      // The click's own handle, else the card's from its send (channels whose clicks carry none).
+      const handle = event.handle ?? (card ? usableHandle(card, now) : null);
+      if (card) await tx.sentCard.update({ where: { id: card.id }, data: { finalText: label, responseCodeUsedAt: handle ? now : card.responseCodeUsedAt } });
+      if (!handle) return;
+      const message: OutboundMessage = { kind: "card_update", cardId: event.cardId!, replaceName: label, handle };
       await enqueue(tx, [{ channel: event.sender.channel, userId: event.sender.userId, message }], now);
     });
   }

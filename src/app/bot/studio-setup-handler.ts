@@ -2,7 +2,7 @@
 // officer's confirm card (确认 / 退回补充). Cards are bound to the studio and the round they were
 // sent for (SentCard subjectType "studio-setup"), so an old card or a second tap decides nothing.
 import { SETUP_RETURN_FLOW } from "../../../bot-flows/studio-setup-return.ts";
-import { recordSentCard } from "../../storage/sent-cards.ts";
+import { finishCards, recordSentCard } from "../../storage/sent-cards.ts";
 import { STUDIO_SETUP_FLOW } from "../../../bot-flows/studio-setup.ts";
 import { businessDate } from "../../domain/calendar/working-days.ts";
 import type { ChannelName } from "../../domain/chat.ts";
@@ -116,17 +116,7 @@ export function setupCompletion(deps: SetupDeps): CompletionHandler<Db, PersonVi
 
 /** Every open card of the studio's set-up shows the outcome (the tapper's "已确认", the others who decided). */
 async function finalizeCards(tx: Tx, studioId: string, deciderCardId: string, done: string, others: string, now: Date): Promise<OutgoingMessage[]> {
-  const cards = await tx.sentCard.findMany({ where: { subjectType: SETUP_CARD_SUBJECT, subjectId: studioId, finalText: null } });
-  const out: OutgoingMessage[] = [];
-  for (const c of cards) {
-    const text = c.id === deciderCardId ? done : others;
-    const usable = c.channel !== "wecom" || (c.responseCode && !c.responseCodeUsedAt && c.responseCodeAt && now.getTime() - c.responseCodeAt.getTime() < 72 * 3600_000);
-    await tx.sentCard.update({ where: { id: c.id }, data: { finalText: text, responseCodeUsedAt: usable ? now : c.responseCodeUsedAt } });
-    const to = { channel: c.channel as ChannelName, userId: c.externalUserId, personId: c.personId };
-    if (usable) out.push({ ...to, message: { kind: "card_update", cardId: c.id, replaceName: text, responseCode: c.responseCode ?? undefined } });
-    else if (c.id !== deciderCardId) out.push({ ...to, message: { kind: "text", text: `【建设清单已处理】${text}` } });
-  }
-  return out;
+  return finishCards(tx, { type: SETUP_CARD_SUBJECT, id: studioId }, now, (c) => (c.id === deciderCardId ? done : others), (c, t) => (c.id !== deciderCardId ? { kind: "text", text: `【建设清单已处理】${t}` } : null));
 }
 
 const stamp = (name: string, now: Date, timeZone: string) => `已由 ${name} 于 ${businessDate(now, timeZone).slice(5)}`;

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { CHANNELS } from "../../domain/chat.ts";
+import { channelNames } from "../../channels/registry.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../domain/errors.ts";
 import { ROLES } from "../../domain/roles.ts";
 import { townLabelClash } from "../../domain/towns.ts";
@@ -13,7 +13,7 @@ import { requireAdmin } from "./admin-auth.ts";
 // The directory an ADMIN keeps (SPEC "Who is who"): people, how to reach them, their roles, and
 // the editable list of towns. Role grants are revoked, never deleted; every change is audited.
 
-const Identity = z.strictObject({ channel: z.enum(CHANNELS), externalId: z.string().trim().min(1).max(128) });
+const Identity = z.strictObject({ channel: z.string().refine((c) => channelNames().includes(c), { message: `must be one of ${channelNames().join(", ")}` }), externalId: z.string().trim().min(1).max(128) });
 const Grant = z
   .strictObject({ role: z.enum(ROLES), townId: z.string().optional(), enterpriseId: z.string().optional(), agencyId: z.string().optional() })
   .refine((g) => g.role !== "TOWN_OFFICER" || g.townId, { message: "TOWN_OFFICER needs townId", path: ["townId"] })

@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { WECOM_RATE_LIMITS } from "../../channels/wecom/wecom-adapter.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../domain/errors.ts";
 import { runOncePerSlot } from "../../jobs/job-claims.ts";
 import { createOutboxDispatcher } from "../../jobs/outbox-dispatcher.ts";
@@ -36,7 +35,7 @@ export function adminJobRoutes(deps: AppDeps & { services: Services; domain: Dom
   const base: JobDeps = { prisma, config: deps.config, logger: deps.logger, services: deps.services, domain: deps.domain };
   /** A dispatcher whose clock stands at `at`: sentAt, backoff and rate windows as of then. */
   const drainAt = (at: Date) =>
-    createOutboxDispatcher({ prisma, adapters: deps.services.adapters, rateLimits: deps.services.adapters.wecom ? { wecom: WECOM_RATE_LIMITS } : {}, now: () => at, logger: deps.logger }).drain();
+    createOutboxDispatcher({ prisma, adapters: deps.services.adapters, rateLimits: deps.services.rateLimits, now: () => at, logger: deps.logger }).drain();
 
   app.use("/admin/*", requireAdmin(token));
 

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { CHANNELS, type ChannelName, type InboundEvent } from "../../domain/chat.ts";
+import type { InboundEvent } from "../../domain/chat.ts";
 import { NotFoundError, ValidationError } from "../../domain/errors.ts";
 import type { Services } from "../services.ts";
 
@@ -10,8 +10,9 @@ import type { Services } from "../services.ts";
 export function webhookRoutes(services: Pick<Services, "adapters" | "pipeline">) {
   const app = new Hono();
   app.on(["GET", "POST"], "/webhooks/:channel", async (c) => {
-    const name = c.req.param("channel") as ChannelName;
-    const adapter = CHANNELS.includes(name) ? services.adapters[name] : undefined;
+    const name = c.req.param("channel");
+    // Own keys only: "constructor" or "__proto__" name no channel.
+    const adapter = Object.hasOwn(services.adapters, name) ? services.adapters[name] : undefined;
     if (!adapter) throw new NotFoundError(`channel ${name} is not enabled`);
     const { response, events } = await adapter.handleRequest(c.req.raw);
     for (const e of events) checkIndexable(e);

@@ -84,6 +84,7 @@ export const dingtalkConfigSchema = z.record(z.string(), z.unknown()).transform(
 });
 
 export const dingtalkChannel = defineChannel<DingtalkConfig>({
+  signsWithSecret: true,
   name: "dingtalk",
   label: "钉钉",
   configSchema: dingtalkConfigSchema,

@@ -122,8 +122,8 @@ export function createWebAdapter(opts: WebAdapterOptions = {}): WebAdapter {
     const common = { sender, dedupeKey: `${p.userId}:${p.clientMsgId}`, receivedAt: now(), ...(actingAdmin ? { actingAdmin } : {}) };
     let event: InboundEvent;
     if ("text" in p) event = { ...common, kind: "text", text: p.text };
-    // A responseCode lets the bot treat web cards like WeCom's (remember the click, update the card).
-    else if ("key" in p) event = { ...common, kind: "button", key: p.key, cardId: p.cardId, responseCode: `web:${p.clientMsgId}` };
+    // A handle lets the bot treat web cards like WeCom's (remember the click, update the card).
+    else if ("key" in p) event = { ...common, kind: "button", key: p.key, cardId: p.cardId, handle: `web:${p.clientMsgId}` };
     else event = { ...common, kind: "enter" };
     return { response: Response.json({ ok: true }), events: [event] };
   }
@@ -146,7 +146,8 @@ export function createWebAdapter(opts: WebAdapterOptions = {}): WebAdapter {
     } catch (err) {
       throw asChannelError(err);
     }
-    return { externalId: id };
+    // The page updates a card by its id any number of times: the handle is the card itself.
+    return message.kind === "card" ? { externalId: id, handle: `web:${message.card.id}` } : { externalId: id };
   }
 
   return {

@@ -3,10 +3,11 @@ import type { InboundEvent, OutboundMessage, Sender } from "../../domain/chat.ts
 import { readCappedBody } from "../read-capped-body.ts";
 import { imagePngBytes, MAX_CARD_BUTTONS } from "../../domain/chat.ts";
 import { ValidationError } from "../../domain/errors.ts";
-import { ChannelApiError, type ChannelAdapter, type InboundResult, type SendOptions, type SendResult } from "../channel.ts";
+import { ChannelApiError, type ChannelAdapter, type ChannelCapabilities, type InboundResult, type SendOptions, type SendResult } from "../channel.ts";
 import { createWecomApi, WECOM_DUPLICATE_CHECK_MAX_SECONDS, WECOM_ERR_INVALID_MEDIA_ID, type WecomApi } from "./wecom-api.ts";
 import { assertEncodingAesKey, openEnvelope, type EnvelopeConfig } from "./wecom-crypto.ts";
 import { parseWecomXml } from "./wecom-xml.ts";
+import type { ChannelTokenStore } from "../token-store.ts";
 
 export interface WecomAdapterOptions {
   corpId: string;
@@ -22,10 +23,14 @@ export interface WecomAdapterOptions {
   fetch?: typeof globalThis.fetch;
   now?: () => Date;
   timeoutMs?: number;
+  tokens?: ChannelTokenStore;
 }
 
 /** What WeCom enforces per member and app; excess messages are silently dropped, not refused. */
 export const WECOM_RATE_LIMITS = { perMinute: 30, perHour: 1000 } as const;
+
+/** WeCom's response_code (a card's handle) updates the card once, within 72 hours. */
+export const WECOM_CAPABILITIES: ChannelCapabilities = { buttons: true, markdown: true, cardUpdate: true, maxButtons: MAX_CARD_BUTTONS, textMax: 2048, images: true, cardHandle: { singleUse: true, ttlMs: 72 * 3600_000 } };
 
 /** Local (non-WeCom) code for a card_update we cannot perform: nothing was sent. */
 export const WECOM_ERR_NO_RESPONSE_CODE = -2;
@@ -57,6 +62,7 @@ export function createWecomAdapter(opts: WecomAdapterOptions): WecomAdapter {
     fetch: opts.fetch,
     now,
     timeoutMs: opts.timeoutMs,
+    ...(opts.tokens ? { tokens: opts.tokens } : {}),
   });
 
   async function handleRequest(req: Request): Promise<InboundResult> {
@@ -125,10 +131,10 @@ export function createWecomAdapter(opts: WecomAdapterOptions): WecomAdapter {
       case "card":
         return toResult(await api.sendTemplateCard(userId, message.card));
       case "card_update":
-        if (!message.responseCode) {
+        if (!message.handle) {
           throw new ChannelApiError("wecom", WECOM_ERR_NO_RESPONSE_CODE, "wecom: card_update needs the click's response_code; send a new message instead", false);
         }
-        await api.updateTemplateCardButton({ userids: [userId], responseCode: message.responseCode, replaceName: message.replaceName });
+        await api.updateTemplateCardButton({ userids: [userId], responseCode: message.handle, replaceName: message.replaceName });
         return {};
       case "image":
         return sendImage(userId, imagePngBytes(message), options);
@@ -137,7 +143,7 @@ export function createWecomAdapter(opts: WecomAdapterOptions): WecomAdapter {
 
   return {
     name: "wecom",
-    capabilities: { buttons: true, markdown: true, cardUpdate: true, maxButtons: MAX_CARD_BUTTONS, images: true },
+    capabilities: WECOM_CAPABILITIES,
     duplicateWindowMs: WECOM_DUPLICATE_CHECK_MAX_SECONDS * 1000,
     api,
     handleRequest,
@@ -148,7 +154,7 @@ export function createWecomAdapter(opts: WecomAdapterOptions): WecomAdapter {
 
 function toResult(r: { msgid?: string; duplicate?: boolean; responseCode?: string }): SendResult {
   // A button card's response_code is the only way to update that card later (or-sign outcomes).
-  return { ...(r.msgid ? { externalId: r.msgid } : {}), ...(r.duplicate ? { duplicate: true } : {}), ...(r.responseCode ? { responseCode: r.responseCode } : {}) };
+  return { ...(r.msgid ? { externalId: r.msgid } : {}), ...(r.duplicate ? { duplicate: true } : {}), ...(r.responseCode ? { handle: r.responseCode } : {}) };
 }
 
 /** Decrypted message XML → normalized events. Unhandled types give no event (still 200). */
@@ -176,7 +182,7 @@ export function normalize(x: Record<string, string>, receivedAt: Date): InboundE
       if (!key) return [];
       const ev: InboundEvent = { kind: "button", key, sender, dedupeKey: eventKey(), receivedAt };
       if (x["TaskId"]) ev.cardId = x["TaskId"];
-      if (x["ResponseCode"]) ev.responseCode = x["ResponseCode"];
+      if (x["ResponseCode"]) ev.handle = x["ResponseCode"];
       return [ev];
     }
     case "enter_agent":

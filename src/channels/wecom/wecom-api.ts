@@ -6,6 +6,7 @@ import { ValidationError } from "../../domain/errors.ts";
 import { buildButtonInteractionCard } from "./wecom-card.ts";
 import { readStreamCapped } from "../read-capped-body.ts";
 import { ChannelApiError, ChannelHttpError } from "../channel.ts";
+import { memoryTokenStore, type ChannelTokenStore, type FreshToken } from "../token-store.ts";
 
 export interface WecomApiOptions {
   corpId: string;
@@ -18,6 +19,8 @@ export interface WecomApiOptions {
   timeoutMs?: number;
   /** duplicate_check_interval of message/send in seconds, default (and at most) 14400. */
   duplicateCheckSeconds?: number;
+  /** Where the access token is kept (the app: the ChannelToken table); default this process only. */
+  tokens?: ChannelTokenStore;
 }
 
 export interface WecomSendResult {
@@ -73,8 +76,6 @@ export const WECOM_DUPLICATE_CHECK_MAX_SECONDS = 14_400;
  * sending, so after validation it means the card was already sent: delivered.
  */
 export const WECOM_ERR_TASK_ID_EXISTS = 42014;
-/** Refresh this long before WeCom says the token expires (clock skew, in-flight calls). */
-const REFRESH_MARGIN_MS = 5 * 60_000;
 
 
 interface WecomReply {
@@ -91,8 +92,9 @@ export function createWecomApi(opts: WecomApiOptions): WecomApi {
   const agentid = Number(opts.agentId);
   const duplicateCheckSeconds = Math.min(WECOM_DUPLICATE_CHECK_MAX_SECONDS, opts.duplicateCheckSeconds ?? WECOM_DUPLICATE_CHECK_MAX_SECONDS);
 
-  let cached: { token: string; refreshAt: number } | undefined;
-  let inflight: Promise<string> | undefined;
+  // Shared by every instance through the ChannelToken table (WeCom caps gettoken calls a day).
+  const tokens = opts.tokens ?? memoryTokenStore(now);
+  const tokenKey = `wecom:${opts.corpId}:${opts.agentId}`;
 
   /** One HTTP round trip with the timeout; a network error, timeout or non-2xx is a ChannelHttpError. */
   async function fetchOk(path: string, url: string, init: RequestInit): Promise<Response> {
@@ -134,24 +136,16 @@ export function createWecomApi(opts: WecomApiOptions): WecomApi {
     return new ChannelApiError("wecom", code, `wecom ${path}: errcode ${code} ${String(reply.errmsg ?? "").slice(0, 200)}`, WECOM_RETRYABLE_CODES.has(code));
   }
 
-  async function fetchToken(): Promise<string> {
+  async function fetchToken(): Promise<FreshToken> {
     const reply = await call("GET", "gettoken", { corpid: opts.corpId, corpsecret: opts.secret });
     if (reply.errcode !== 0 && reply.errcode !== undefined) throw apiError("gettoken", reply);
     const token = reply["access_token"];
     const expiresIn = Number(reply["expires_in"] ?? 7200);
     if (typeof token !== "string" || !token) throw new ChannelHttpError("wecom", "wecom gettoken: no access_token in response");
-    cached = { token, refreshAt: now().getTime() + Math.max(0, expiresIn * 1000 - REFRESH_MARGIN_MS) };
-    return token;
+    return { token, expiresAt: new Date(now().getTime() + expiresIn * 1000) };
   }
 
-  function getAccessToken(): Promise<string> {
-    if (cached && now().getTime() < cached.refreshAt) return Promise.resolve(cached.token);
-    // Concurrent callers share one gettoken round trip.
-    inflight ??= fetchToken().finally(() => {
-      inflight = undefined;
-    });
-    return inflight;
-  }
+  const getAccessToken = () => tokens.get(tokenKey, fetchToken);
 
   async function authed(path: string, body: unknown, query: Record<string, string> = {}): Promise<WecomReply> {
     for (let refreshes = 0; ; refreshes++) {
@@ -163,7 +157,7 @@ export function createWecomApi(opts: WecomApiOptions): WecomApi {
       // A token problem is ours to fix, never a reason to give a message up: refresh, and after
       // a few refreshes let the caller retry later. Only drop the token we used: another caller
       // may already have refreshed it.
-      if (cached?.token === token) cached = undefined;
+      await tokens.invalidate(tokenKey, token);
       if (refreshes >= MAX_TOKEN_REFRESHES) {
         throw new ChannelApiError("wecom", code, `wecom ${path}: errcode ${code} after ${refreshes} token refreshes`, true);
       }
@@ -197,7 +191,7 @@ export function createWecomApi(opts: WecomApiOptions): WecomApi {
         const code = Number(reply.errcode ?? 0);
         if (code === 0) throw new ChannelHttpError("wecom", `wecom ${path}: JSON answer without a file`, res.status);
         if (!TOKEN_ERRCODES.has(code)) throw apiError(path, reply);
-        if (cached?.token === token) cached = undefined;
+        await tokens.invalidate(tokenKey, token);
         if (refreshes >= MAX_TOKEN_REFRESHES) throw new ChannelApiError("wecom", code, `wecom ${path}: errcode ${code} after ${refreshes} token refreshes`, true);
         continue;
       }
