@@ -35,6 +35,7 @@ import { IP_ASSET_FLOW } from "../../../bot-flows/ip-asset.ts";
 import { createReminderActions, type ReminderActions } from "../ip/reminder-actions.ts";
 import { createReminderDigest, type ReminderDigest } from "../ip/reminder-digest.ts";
 import { ipReminderHandler } from "./ip-reminder-handler.ts";
+import { identityLinkHandler } from "./identity-link-handler.ts";
 
 export interface Domain {
   flows: FlowRegistry;
@@ -182,5 +183,5 @@ export function defaultHandlers(deps: CoreDeps & Pick<Services, "directory" | "a
         return false;
     }
   };
-  return [route];
+  return [identityLinkHandler(deps.config.helpContact), route];
 }
