@@ -3,6 +3,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Bot, webhookCallback } from "grammy";
 import type { Update, UserFromGetMe } from "grammy/types";
+import { z } from "zod";
 import { readCappedBody } from "../read-capped-body.ts";
 import { DomainError, UnauthenticatedError, ValidationError } from "../../domain/errors.ts";
 import type { ChannelAdapter, InboundResult } from "../channel.ts";
@@ -42,12 +43,41 @@ export interface TelegramAdapter extends ChannelAdapter {
   readonly bot: Bot;
 }
 
-/** The only field every update has; the rest is read by grammY's filters, which tolerate absences. */
+const chat = z.looseObject({ id: z.union([z.number().int(), z.string().min(1).max(64)]), type: z.string() });
+const fileRef = z.looseObject({ file_id: z.string().min(1).max(256) });
+/**
+ * The fields our handlers (and grammY's filters on their way) read, checked: a hostile shape
+ * with the right secret is a 400, never a TypeError deep in a handler (a 5xx). The rest of an
+ * update passes untouched; update kinds we do not handle are not looked at.
+ */
+const updateSchema = z.looseObject({
+  update_id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  message: z
+    .looseObject({
+      message_id: z.number().int(),
+      chat,
+      text: z.string().optional(),
+      entities: z.array(z.looseObject({ type: z.string(), offset: z.number().int().min(0), length: z.number().int().min(0) })).optional(),
+      photo: z.array(fileRef).optional(),
+      document: fileRef.extend({ mime_type: z.string().optional() }).optional(),
+    })
+    .optional(),
+  callback_query: z
+    .looseObject({
+      id: z.string().min(1),
+      data: z.string().optional(),
+      message: z.looseObject({ message_id: z.number().int(), chat }).optional(),
+    })
+    .optional(),
+});
+
 function asUpdate(json: unknown): Update {
-  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new ValidationError("telegram: update is not an object");
-  const id = (json as { update_id?: unknown }).update_id;
-  if (typeof id !== "number" || !Number.isSafeInteger(id) || id < 0) throw new ValidationError("telegram: update_id missing or invalid");
-  return json as Update;
+  const r = updateSchema.safeParse(json);
+  if (!r.success) {
+    const where = r.error.issues[0]?.path.join(".") || "update";
+    throw new ValidationError(`telegram: malformed update (${where})`);
+  }
+  return r.data as unknown as Update;
 }
 
 export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAdapter {
@@ -61,7 +91,7 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
       apiRoot,
       fetch: doFetch,
       timeoutSeconds: opts.timeoutSeconds ?? 10,
-      // grammY streams multipart bodies (sendPhoto); the built-in fetch needs duplex for that.
+      // grammY streams multipart bodies (sendPhoto); the fetch standard wants duplex for a streamed body.
       baseFetchConfig: { duplex: "half" } as Record<string, unknown>,
     },
   });
@@ -79,9 +109,10 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
       out.unauthorized = true;
     },
   });
-  // A slow handler (the button store, answerCallbackQuery) must not turn into a 5xx: after the
-  // timeout, answer with what was collected; Telegram would otherwise redeliver.
-  const handle = webhookCallback(bot, adapter, { secretToken: opts.webhookSecret, onTimeout: "return", timeoutMilliseconds: 8_000 });
+  // No timeout of grammY's: a reply before the handlers end would lose their events. The handlers
+  // wait only on the button store and on answerCallbackQuery (bounded by timeoutSeconds); should
+  // Telegram give up waiting, it redelivers, and the pipeline dedupes by update_id.
+  const handle = webhookCallback(bot, adapter, { secretToken: opts.webhookSecret, timeoutMilliseconds: Infinity });
 
   const wantSecret = createHash("sha256").update(opts.webhookSecret).digest();
   const secretMatches = (header: string | null) =>

@@ -84,6 +84,8 @@ export const telegramConfigSchema: z.ZodType<TelegramConfig | null> = env.transf
 export const telegramChannel = defineChannel<TelegramConfig>({
   name: "telegram",
   label: "Telegram",
+  // callback_data is HMAC-signed with SIGNING_SECRET.
+  signsWithSecret: true,
   configSchema: telegramConfigSchema,
   examples: {
     TELEGRAM_BOT_TOKEN: "123456789:AAE-the-token-from-BotFather-35chars",

@@ -31,13 +31,12 @@ const clean = (s: string) => s.replace(/\u0000/g, "");
 
 export function installInbound(bot: Bot, deps: InboundDeps): void {
   const base = (ctx: Context, chatId: string) => {
-    // Gone when handleRequest already answered (its timeout): the event is dropped, not a crash.
     const c = deps.collectors.get(ctx.update);
     const sender: Sender = { channel: "telegram", userId: chatId };
     return { sender, dedupeKey: `update:${ctx.update.update_id}`, receivedAt: c?.receivedAt ?? new Date(), push: (e: InboundEvent) => void c?.events.push(e) };
   };
 
-  // Updates not handed in by handleRequest (none today) go nowhere.
+  // Updates not handed in by handleRequest (none today) go nowhere: every handler has a collector.
   bot.use((ctx, next) => (deps.collectors.has(ctx.update) ? next() : undefined));
 
   bot.command("start", (ctx) => {
