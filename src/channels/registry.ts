@@ -3,11 +3,13 @@
 // channel is its folder and a line here (CONTRIBUTING.md).
 import type { ChannelModule } from "./channel-module.ts";
 import { dingtalkChannel } from "./dingtalk/dingtalk-channel.ts";
+import { telegramChannel } from "./telegram/telegram-channel.ts";
 import { wecomChannel } from "./wecom/wecom-channel.ts";
 
 export const CHANNEL_MODULES: readonly ChannelModule[] = [
   wecomChannel,
   dingtalkChannel,
+  telegramChannel,
 ];
 
 /** The web simulator's channel: always available to the app, gated by SIMULATOR_ENABLED, not in the env registry. */
