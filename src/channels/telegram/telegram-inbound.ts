@@ -29,11 +29,15 @@ const DONE_TOAST = "该事项已处理";
 // PostgreSQL text cannot hold NUL; a 4xx would only make Telegram redeliver, so drop the byte.
 const clean = (s: string) => s.replace(/\u0000/g, "");
 
+/** An event without what every event of an update shares. */
+type EventBody = InboundEvent extends infer E ? (E extends InboundEvent ? Omit<E, "sender" | "dedupeKey" | "receivedAt"> : never) : never;
+
 export function installInbound(bot: Bot, deps: InboundDeps): void {
-  const base = (ctx: Context, chatId: string) => {
+  /** Collects one event of this update, from private chat `chatId`. */
+  const emit = (ctx: Context, chatId: string | number, ev: EventBody) => {
     const c = deps.collectors.get(ctx.update);
-    const sender: Sender = { channel: "telegram", userId: chatId };
-    return { sender, dedupeKey: `update:${ctx.update.update_id}`, receivedAt: c?.receivedAt ?? new Date(), push: (e: InboundEvent) => void c?.events.push(e) };
+    const sender: Sender = { channel: "telegram", userId: String(chatId) };
+    c?.events.push({ ...ev, sender, dedupeKey: `update:${ctx.update.update_id}`, receivedAt: c.receivedAt } as InboundEvent);
   };
 
   // Updates not handed in by handleRequest (none today) go nowhere: every handler has a collector.
@@ -41,33 +45,27 @@ export function installInbound(bot: Bot, deps: InboundDeps): void {
 
   bot.command("start", (ctx) => {
     if (ctx.chat.type !== "private") return;
-    const b = base(ctx, String(ctx.chat.id));
     const payload = ctx.match.trim();
-    if (!payload) b.push({ kind: "enter", sender: b.sender, dedupeKey: b.dedupeKey, receivedAt: b.receivedAt });
-    else if (START_PAYLOAD.test(payload)) b.push({ kind: "text", text: `绑定 ${payload}`, sender: b.sender, dedupeKey: b.dedupeKey, receivedAt: b.receivedAt });
-    else b.push({ kind: "text", text: clean(ctx.message?.text ?? ""), sender: b.sender, dedupeKey: b.dedupeKey, receivedAt: b.receivedAt });
+    if (!payload) emit(ctx, ctx.chat.id, { kind: "enter" });
+    else if (START_PAYLOAD.test(payload)) emit(ctx, ctx.chat.id, { kind: "text", text: `绑定 ${payload}` });
+    else emit(ctx, ctx.chat.id, { kind: "text", text: clean(ctx.message?.text ?? "") });
   });
 
   bot.on("message:text", (ctx) => {
-    if (ctx.chat.type !== "private") return;
-    const b = base(ctx, String(ctx.chat.id));
-    b.push({ kind: "text", text: clean(ctx.message.text), sender: b.sender, dedupeKey: b.dedupeKey, receivedAt: b.receivedAt });
+    if (ctx.chat.type === "private") emit(ctx, ctx.chat.id, { kind: "text", text: clean(ctx.message.text) });
   });
 
   // A photo comes in several sizes, smallest first: the largest is the one to keep.
   bot.on("message:photo", (ctx) => {
     const largest = ctx.message.photo.at(-1);
-    if (ctx.chat.type !== "private" || !largest) return;
-    const b = base(ctx, String(ctx.chat.id));
-    b.push({ kind: "media", mediaType: "image", mediaId: largest.file_id, sender: b.sender, dedupeKey: b.dedupeKey, receivedAt: b.receivedAt });
+    if (ctx.chat.type === "private" && largest) emit(ctx, ctx.chat.id, { kind: "media", mediaType: "image", mediaId: largest.file_id });
   });
 
   // A picture sent "as a file" (uncompressed) is still an image.
   bot.on("message:document", (ctx) => {
     if (ctx.chat.type !== "private") return;
     const d = ctx.message.document;
-    const b = base(ctx, String(ctx.chat.id));
-    b.push({ kind: "media", mediaType: d.mime_type?.startsWith("image/") ? "image" : "file", mediaId: d.file_id, sender: b.sender, dedupeKey: b.dedupeKey, receivedAt: b.receivedAt });
+    emit(ctx, ctx.chat.id, { kind: "media", mediaType: d.mime_type?.startsWith("image/") ? "image" : "file", mediaId: d.file_id });
   });
 
   bot.on("callback_query:data", async (ctx) => {
@@ -85,8 +83,7 @@ export function installInbound(bot: Bot, deps: InboundDeps): void {
     const entry = named ? await deps.buttons.get(named.ref) : null;
     const key = named && entry && entry.chatId === chatId && cardRef(deps.signingSecret, chatId, entry.cardId) === named.ref ? entry.keys[named.index] : undefined;
     if (key === undefined || !entry) return answer(STALE_TOAST);
-    const b = base(ctx, chatId);
-    b.push({ kind: "button", key, cardId: entry.cardId, handle: `${chatId}:${msg.message_id}`, sender: b.sender, dedupeKey: b.dedupeKey, receivedAt: b.receivedAt });
+    emit(ctx, chatId, { kind: "button", key, cardId: entry.cardId, handle: `${chatId}:${msg.message_id}` });
     await answer();
   });
 
