@@ -44,10 +44,24 @@ export async function readStreamCapped(body: ReadableStream<Uint8Array>, max: nu
   return all;
 }
 
-/** True when any string in a parsed JSON value holds a NUL, which PostgreSQL text cannot store. */
+/**
+ * True when any string (or key) in a parsed JSON value holds a NUL, which PostgreSQL text cannot
+ * store. Walks with its own stack: a few KB of `[[[[…` nest deeper than the call stack goes.
+ */
 export function containsNul(value: unknown): boolean {
-  if (typeof value === "string") return value.includes("\u0000");
-  if (Array.isArray(value)) return value.some(containsNul);
-  if (value && typeof value === "object") return Object.entries(value).some(([k, v]) => k.includes("\u0000") || containsNul(v));
+  const todo: unknown[] = [value];
+  while (todo.length > 0) {
+    const v = todo.pop();
+    if (typeof v === "string") {
+      if (v.includes("\u0000")) return true;
+    } else if (Array.isArray(v)) {
+      for (const x of v) todo.push(x);
+    } else if (v && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) {
+        if (k.includes("\u0000")) return true;
+        todo.push(x);
+      }
+    }
+  }
   return false;
 }
