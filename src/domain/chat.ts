@@ -46,7 +46,7 @@ export interface CardFact {
 }
 
 export interface Card {
-  /** Our id for the card, unique per app ([0-9A-Za-z_\-@], ≤128 bytes): WeCom task_id. */
+  /** Our id for the card, unique ([0-9A-Za-z_\-@], ≤128 bytes); adapters may use it as the platform's card id. */
   id: string;
   title: string;
   description?: string;
@@ -72,8 +72,6 @@ export type OutboundMessage =
    * step; capped at MAX_IMAGE_BYTES. `alt` is what a channel without images shows instead.
    */
   | { kind: "image"; png: string; alt: string };
-
-export const MAX_CARD_BUTTONS = 6;
 
 /** A chart is 30–80 KB; this keeps an outbox row sane (WeCom itself takes up to 10 MB). */
 export const MAX_IMAGE_BYTES = 1024 * 1024;

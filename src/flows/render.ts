@@ -1,6 +1,6 @@
 // Questions and engine messages as OutboundMessages: card buttons where the channel has them
 // and the options fit, numbered text lists otherwise.
-import { MAX_CARD_BUTTONS, type CardButton, type OutboundMessage } from "../domain/chat.ts";
+import type { CardButton, OutboundMessage } from "../domain/chat.ts";
 import { KEY } from "./commands.ts";
 import type { FlowContext, FlowState } from "./engine-types.ts";
 import type { AnswerStep, AnswerValue, FlowDefinition } from "./flow-schema.ts";
@@ -20,8 +20,9 @@ export function nextCardId(flow: FlowDefinition, state: FlowState, name: string)
   return `${flow.id}-${name}-${state.cardSeq}`;
 }
 
-function buttonRoom(ctx: FlowContext): number {
-  return ctx.capabilities.buttons ? Math.min(ctx.capabilities.maxButtons, MAX_CARD_BUTTONS) : 0;
+/** Buttons one card of this channel can carry (0: the channel has none, questions go as text). */
+export function buttonRoom(ctx: Pick<FlowContext, "capabilities">): number {
+  return ctx.capabilities.buttons ? ctx.capabilities.maxButtons : 0;
 }
 
 /** Puts lines (an error, "已跳过") inside the first message: in front of its text or its card's description. */

@@ -1,10 +1,11 @@
 // The summary before submitting, as a phone shows it best: one card per section with its own
 // 修改 button (the whole text where the channel has no cards); after an edit or a return only the
 // sections that changed, the changes marked 已修改. Internal steps are never shown.
-import { MAX_CARD_BUTTONS, type CardButton, type OutboundMessage } from "../domain/chat.ts";
+import type { CardButton, OutboundMessage } from "../domain/chat.ts";
 import type { FlowContext, FlowState } from "./engine-types.ts";
 import type { FlowDefinition } from "./flow-schema.ts";
 import { changedFields, describeAnswers, fieldLine, summaryTexts, type DescribedField } from "./summary.ts";
+import { buttonRoom } from "./render.ts";
 
 /** Button keys of the summary's cards, in the engine's `flow:<target>:<value>` form. */
 export const SUMMARY_KEY = {
@@ -15,10 +16,6 @@ export const SUMMARY_KEY = {
 } as const;
 
 const text = (t: string): OutboundMessage => ({ kind: "text", text: t });
-
-function room(ctx: FlowContext): number {
-  return ctx.capabilities.buttons ? Math.min(ctx.capabilities.maxButtons, MAX_CARD_BUTTONS) : 0;
-}
 
 function cardId(flow: FlowDefinition, state: FlowState, name: string): string {
   state.cardSeq += 1;
@@ -36,7 +33,7 @@ export function summarySectionMessages(flow: FlowDefinition, state: FlowState, c
   state.summaryShown = { ...state.answers };
   const intro = only ? `已修改 ${only.size} 项（其余内容不变）：` : (flow.summary?.intro ?? "请核对填写的信息：");
   const sections = describeAnswers(flow, state.answers, { towns: ctx.towns }).filter((s) => !only || s.fields.some((f) => only.has(f.stepId)));
-  if (room(ctx) < 1) return summaryTexts(flow, state.answers, ctx.towns, [...prefix, intro].join("\n\n"), only).map(text);
+  if (buttonRoom(ctx) < 1) return summaryTexts(flow, state.answers, ctx.towns, [...prefix, intro].join("\n\n"), only).map(text);
   const all = flow.sections.map((s) => s.id);
   const cards = sections.map((sec, i): OutboundMessage => {
     const mark = (f: DescribedField) => (only?.has(f.stepId) ? `${f.display}（已修改）` : f.display);
@@ -74,7 +71,7 @@ export function sectionChooser(
   if (fields.length === 1) return { ask: fields[0]!.stepId };
   const lines = fields.map((f) => fieldLine(f));
   const example = `如“修改 ${fields[0]!.n}”`;
-  if (fields.length > room(ctx)) return { messages: [text([`修改「${section.title}」的哪一项？回复序号，${example}：`, ...lines].join("\n"))] };
+  if (fields.length > buttonRoom(ctx)) return { messages: [text([`修改「${section.title}」的哪一项？回复序号，${example}：`, ...lines].join("\n"))] };
   const buttons = fields.map((f): CardButton => ({ key: SUMMARY_KEY.field(f.stepId), label: f.label }));
   return { messages: [{ kind: "card", card: { id: cardId(flow, state, `edit-${sectionId}`), title: `修改「${section.title}」的哪一项？`, description: `${lines.join("\n")}\n也可回复序号，${example}`, buttons } }] };
 }

@@ -3,7 +3,7 @@
 // town and head (A.1) are filled in and confirmed in one step (是 / 改…); an application the person
 // withdrew after a return starts again from its answers (straight to the summary).
 import type { Card, CardButton, OutboundMessage } from "../../domain/chat.ts";
-import { MAX_CARD_BUTTONS } from "../../domain/chat.ts";
+import { buttonRoom } from "../../flows/render.ts";
 import { KEY } from "../../flows/commands.ts";
 import type { Answers } from "../../flows/flow-schema.ts";
 import { SUMMARY_KEY } from "../../flows/summary-cards.ts";
@@ -66,7 +66,7 @@ export function applicationStarter(deps: { prisma: PrismaClient; conversations: 
     const prefill = knownAnswers(known);
     const towns = new Map((await activeTowns(deps.prisma)).map((t) => [t.id, t.name]));
     const townName = (id: string) => towns.get(id) ?? id;
-    const room = ctx.capabilities.buttons ? Math.min(ctx.capabilities.maxButtons, MAX_CARD_BUTTONS) : 0;
+    const room = buttonRoom(ctx);
     if (room < 2) {
       // No cards: the facts in front of the first question; "修改 企业名称" changes one.
       const lines = factLines(prefill, townName).map((f) => `${f.label}：${f.value}`);

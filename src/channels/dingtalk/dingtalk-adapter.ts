@@ -1,13 +1,13 @@
 // The DingTalk (钉钉 internal app + robot) channel: signed robot messages, card button callbacks
 // and encrypted event callbacks in, the robot's one-to-one messages and interactive cards out.
 import { createHash } from "node:crypto";
-import { imageAsText, imagePngBytes, MAX_CARD_BUTTONS, type InboundEvent, type OutboundMessage } from "../../domain/chat.ts";
+import { imageAsText, imagePngBytes, type InboundEvent, type OutboundMessage } from "../../domain/chat.ts";
 import { UnauthenticatedError, ValidationError } from "../../domain/errors.ts";
 import { ChannelApiError, type ChannelAdapter, type ChannelCapabilities, type InboundResult, type SendResult } from "../channel.ts";
 import { readCappedBody } from "../read-capped-body.ts";
 import type { ChannelTokenStore } from "../token-store.ts";
 import { createDingtalkApi, type DingtalkApi } from "./dingtalk-api.ts";
-import { answeredParamMap, cardAsMarkdown, cardParamMap } from "./dingtalk-card.ts";
+import { answeredParamMap, cardAsMarkdown, cardParamMap, DINGTALK_MAX_BUTTONS } from "./dingtalk-card.ts";
 import { assertAesKey, openEnvelope, sealEnvelope, verifyButton, verifyRobotSign, type EnvelopeConfig } from "./dingtalk-crypto.ts";
 import { classifyBody, robotMessageEvents } from "./dingtalk-inbound.ts";
 
@@ -43,7 +43,7 @@ export interface DingtalkAdapter extends ChannelAdapter {
 
 /** What the channel offers; buttons and card updates need a card template. */
 export function dingtalkCapabilities(cards: boolean): ChannelCapabilities {
-  return { buttons: cards, markdown: true, cardUpdate: cards, maxButtons: cards ? MAX_CARD_BUTTONS : 0, images: false, cardHandle: { singleUse: false } };
+  return { buttons: cards, markdown: true, cardUpdate: cards, maxButtons: cards ? DINGTALK_MAX_BUTTONS : 0, images: false, cardHandle: { singleUse: false } };
 }
 
 export function createDingtalkAdapter(opts: DingtalkAdapterOptions): DingtalkAdapter {

@@ -9,10 +9,13 @@
 //   buttons_show ("true" / "false"), and for i = 1..6: btn{i}_show, btn{i}_text,
 //   btn{i}_style (primary / default / danger), btn{i}_key, btn{i}_sig. Button i's action is
 //   "回传请求" with params {"key": "${btn{i}_key}", "sig": "${btn{i}_sig}"}.
-import { MAX_CARD_BUTTONS, type Card } from "../../domain/chat.ts";
+import { type Card } from "../../domain/chat.ts";
 import { clip } from "../../domain/clip.ts";
 import { ValidationError } from "../../domain/errors.ts";
 import { signButton } from "./dingtalk-crypto.ts";
+
+/** The card template has six button slots (btn1…btn6). */
+export const DINGTALK_MAX_BUTTONS = 6;
 
 /** outTrackId: we use our card id, so keep it to the characters every platform takes. */
 const OUT_TRACK_ID = /^[0-9A-Za-z_\-@]{1,128}$/;
@@ -22,7 +25,7 @@ const MAX_KEY_BYTES = 1024;
 export function validateCard(card: Card): void {
   if (!OUT_TRACK_ID.test(card.id)) throw new ValidationError("dingtalk: card id must be 1-128 chars of [0-9A-Za-z_-@]", { cardId: card.id.slice(0, 64) });
   if (card.buttons.length === 0) throw new ValidationError("dingtalk: a button card needs at least one button");
-  if (card.buttons.length > MAX_CARD_BUTTONS) throw new ValidationError(`dingtalk: at most ${MAX_CARD_BUTTONS} buttons per card`, { count: card.buttons.length });
+  if (card.buttons.length > DINGTALK_MAX_BUTTONS) throw new ValidationError(`dingtalk: at most ${DINGTALK_MAX_BUTTONS} buttons per card`, { count: card.buttons.length });
   const keys = new Set<string>();
   for (const b of card.buttons) {
     if (!b.key || Buffer.byteLength(b.key) > MAX_KEY_BYTES) throw new ValidationError(`dingtalk: button key must be 1-${MAX_KEY_BYTES} bytes`, { key: b.key.slice(0, 64) });
@@ -44,7 +47,7 @@ function body(card: Card): string {
 export function cardParamMap(card: Card, userId: string, signingSecret: string): Record<string, string> {
   validateCard(card);
   const map: Record<string, string> = { title: clip(card.title, 60), markdown: body(card), status: "", buttons_show: "true" };
-  for (let i = 1; i <= MAX_CARD_BUTTONS; i++) {
+  for (let i = 1; i <= DINGTALK_MAX_BUTTONS; i++) {
     const b = card.buttons[i - 1];
     map[`btn${i}_show`] = b ? "true" : "false";
     map[`btn${i}_text`] = b ? clip(b.label, 20) : "";
@@ -58,7 +61,7 @@ export function cardParamMap(card: Card, userId: string, signingSecret: string):
 /** What an answered card shows: the outcome, and no buttons any more. */
 export function answeredParamMap(replaceName: string): Record<string, string> {
   const map: Record<string, string> = { status: clip(replaceName, 40), buttons_show: "false" };
-  for (let i = 1; i <= MAX_CARD_BUTTONS; i++) map[`btn${i}_show`] = "false";
+  for (let i = 1; i <= DINGTALK_MAX_BUTTONS; i++) map[`btn${i}_show`] = "false";
   return map;
 }
 

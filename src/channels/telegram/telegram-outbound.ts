@@ -3,7 +3,7 @@
 // that keyboard replaced by the outcome, pictures by sendPhoto.
 import { InputFile, type Api } from "grammy";
 import type { InlineKeyboardButton } from "grammy/types";
-import { imagePngBytes, MAX_CARD_BUTTONS, type Card, type OutboundMessage } from "../../domain/chat.ts";
+import { imagePngBytes, type Card, type OutboundMessage } from "../../domain/chat.ts";
 import { clip } from "../../domain/clip.ts";
 import { ValidationError } from "../../domain/errors.ts";
 import { ChannelApiError, type ChannelCapabilities, type SendOptions, type SendResult } from "../channel.ts";
@@ -11,13 +11,16 @@ import { buttonData, cardRef, DONE_DATA, type TelegramButtonStore } from "./tele
 import { call, isNotModifiedError, isParseEntitiesError, TELEGRAM_ERR_NO_HANDLE, toChannelError } from "./telegram-errors.ts";
 import { cardHtml, markdownToHtmlMessages, rowsOf, splitText, TELEGRAM_TEXT_MAX } from "./telegram-render.ts";
 
+/** Buttons per card we send (an inline keyboard could take more; the flows never need them). */
+const TELEGRAM_MAX_BUTTONS = 6;
+
 const BUTTONS_PER_ROW = 3;
 
 export const TELEGRAM_CAPABILITIES: ChannelCapabilities = {
   buttons: true,
   markdown: true,
   cardUpdate: true,
-  maxButtons: MAX_CARD_BUTTONS,
+  maxButtons: TELEGRAM_MAX_BUTTONS,
   buttonsPerRow: BUTTONS_PER_ROW,
   textMax: TELEGRAM_TEXT_MAX,
   images: true,
@@ -66,8 +69,8 @@ function htmlAsPlain(html: string): string {
 
 function checkCard(card: Card): void {
   if (!CARD_ID.test(card.id)) throw new ValidationError("telegram: card id must be 1-128 chars of [0-9A-Za-z_-@]");
-  if (card.buttons.length > MAX_CARD_BUTTONS) {
-    throw new ValidationError(`telegram: at most ${MAX_CARD_BUTTONS} buttons per card`, { count: card.buttons.length });
+  if (card.buttons.length > TELEGRAM_MAX_BUTTONS) {
+    throw new ValidationError(`telegram: at most ${TELEGRAM_MAX_BUTTONS} buttons per card`, { count: card.buttons.length });
   }
   const keys = new Set<string>();
   for (const b of card.buttons) {

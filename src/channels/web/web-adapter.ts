@@ -3,9 +3,12 @@
 import { z } from "zod";
 import { containsNul, readCappedBody } from "../read-capped-body.ts";
 import type { InboundEvent, OutboundMessage, Sender } from "../../domain/chat.ts";
-import { imagePngBytes, MAX_CARD_BUTTONS } from "../../domain/chat.ts";
+import { imagePngBytes, } from "../../domain/chat.ts";
 import { PayloadTooLargeError, ValidationError } from "../../domain/errors.ts";
 import { ChannelApiError, ChannelHttpError, type ChannelAdapter, type InboundResult, type SendResult } from "../channel.ts";
+
+/** The simulator draws cards like WeCom's, so it takes as many buttons. */
+const WEB_MAX_BUTTONS = 6;
 
 /** A web user id: a persona (person id), a guest id, or a cuid. No ":" (used in dedupe keys). */
 export const WEB_USER_ID = /^[A-Za-z0-9_\-@.]{1,64}$/;
@@ -130,8 +133,8 @@ export function createWebAdapter(opts: WebAdapterOptions = {}): WebAdapter {
 
   async function send(userId: string, message: OutboundMessage): Promise<SendResult> {
     if (!WEB_USER_ID.test(userId)) throw new ValidationError(`web: bad user id`);
-    if (message.kind === "card" && message.card.buttons.length > MAX_CARD_BUTTONS) {
-      throw new ValidationError(`web: a card has at most ${MAX_CARD_BUTTONS} buttons`);
+    if (message.kind === "card" && message.card.buttons.length > WEB_MAX_BUTTONS) {
+      throw new ValidationError(`web: a card has at most ${WEB_MAX_BUTTONS} buttons`);
     }
     // The page shows it as a data: URL; a PNG that is not one would only show a broken picture.
     if (message.kind === "image") imagePngBytes(message);
@@ -152,7 +155,7 @@ export function createWebAdapter(opts: WebAdapterOptions = {}): WebAdapter {
 
   return {
     name: "web",
-    capabilities: { buttons: true, markdown: true, cardUpdate: true, maxButtons: MAX_CARD_BUTTONS, images: true },
+    capabilities: { buttons: true, markdown: true, cardUpdate: true, maxButtons: WEB_MAX_BUTTONS, images: true },
     handleRequest,
     send,
     subscribe: (userId, listener) => hub.subscribe(userId, listener),

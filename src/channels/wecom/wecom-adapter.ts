@@ -1,12 +1,13 @@
 // The WeCom (企业微信 self-built app) channel: callback verification/decryption in, API out.
 import type { InboundEvent, OutboundMessage, Sender } from "../../domain/chat.ts";
 import { readCappedBody } from "../read-capped-body.ts";
-import { imagePngBytes, MAX_CARD_BUTTONS } from "../../domain/chat.ts";
+import { imagePngBytes, } from "../../domain/chat.ts";
 import { ValidationError } from "../../domain/errors.ts";
 import { ChannelApiError, type ChannelAdapter, type ChannelCapabilities, type InboundResult, type SendOptions, type SendResult } from "../channel.ts";
 import { createWecomApi, WECOM_DUPLICATE_CHECK_MAX_SECONDS, WECOM_ERR_INVALID_MEDIA_ID, type WecomApi } from "./wecom-api.ts";
 import { assertEncodingAesKey, openEnvelope, type EnvelopeConfig } from "./wecom-crypto.ts";
 import { parseWecomXml } from "./wecom-xml.ts";
+import { WECOM_MAX_BUTTONS } from "./wecom-card.ts";
 import type { ChannelTokenStore } from "../token-store.ts";
 
 export interface WecomAdapterOptions {
@@ -30,7 +31,7 @@ export interface WecomAdapterOptions {
 export const WECOM_RATE_LIMITS = { perMinute: 30, perHour: 1000 } as const;
 
 /** WeCom's response_code (a card's handle) updates the card once, within 72 hours. */
-export const WECOM_CAPABILITIES: ChannelCapabilities = { buttons: true, markdown: true, cardUpdate: true, maxButtons: MAX_CARD_BUTTONS, textMax: 2048, images: true, cardHandle: { singleUse: true, ttlMs: 72 * 3600_000 } };
+export const WECOM_CAPABILITIES: ChannelCapabilities = { buttons: true, markdown: true, cardUpdate: true, maxButtons: WECOM_MAX_BUTTONS, textMax: 2048, images: true, cardHandle: { singleUse: true, ttlMs: 72 * 3600_000 } };
 
 /** Local (non-WeCom) code for a card_update we cannot perform: nothing was sent. */
 export const WECOM_ERR_NO_RESPONSE_CODE = -2;

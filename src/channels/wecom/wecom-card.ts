@@ -1,8 +1,11 @@
 // Our channel-neutral Card as WeCom's template_card (card_type "button_interaction"), within
 // WeCom's limits: task_id characters and length, 6 facts, 10-character button labels.
-import { MAX_CARD_BUTTONS, type Card, type CardButton } from "../../domain/chat.ts";
+import { type Card, type CardButton } from "../../domain/chat.ts";
 import { clip } from "../../domain/clip.ts";
 import { ValidationError } from "../../domain/errors.ts";
+
+/** button_interaction template cards take at most 6 buttons (WeCom message/send docs). */
+export const WECOM_MAX_BUTTONS = 6;
 
 const TASK_ID = /^[0-9A-Za-z_\-@]+$/;
 const STYLE: Record<NonNullable<CardButton["style"]>, number> = { primary: 1, default: 2, danger: 3 };
@@ -19,8 +22,8 @@ export function validateTaskId(taskId: string): void {
 export function buildButtonInteractionCard(card: Card): Record<string, unknown> {
   validateTaskId(card.id);
   if (card.buttons.length === 0) throw new ValidationError("wecom: a button card needs at least one button");
-  if (card.buttons.length > MAX_CARD_BUTTONS) {
-    throw new ValidationError(`wecom: at most ${MAX_CARD_BUTTONS} buttons per card`, { count: card.buttons.length });
+  if (card.buttons.length > WECOM_MAX_BUTTONS) {
+    throw new ValidationError(`wecom: at most ${WECOM_MAX_BUTTONS} buttons per card`, { count: card.buttons.length });
   }
   const keys = new Set<string>();
   for (const b of card.buttons) {
