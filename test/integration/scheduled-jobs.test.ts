@@ -98,18 +98,21 @@ describe("scheduled jobs", () => {
 });
 
 describe("housekeeping", () => {
-  it("drops old dedupe keys, job claims and sent messages, keeps dead letters and the audit log", async () => {
+  it("drops old dedupe keys, job claims, sent messages, expired tokens and link codes; keeps dead letters and the audit log", async () => {
     const h = await createWecomHarness({ clock: testClock(WED_10AM) });
     try {
       await h.text("old", "菜单");
+      await h.text("old", "绑定");
       await h.t.db.prisma.outboxMessage.create({ data: { channel: "wecom", externalUserId: "x", payloadJson: "{}", status: "DEAD" } });
       await h.t.db.prisma.auditLog.create({ data: { action: "t", subjectType: "t", subjectId: "1" } });
       const jobs = productJobs({ prisma: h.t.db.prisma, config: h.config, logger: h.logs.logger, services: h.runtime.services, domain: h.runtime.domain });
       const run = (d: Date) => jobs.find((j) => j.name === "housekeeping")!.run(d);
-      expect(await run(new Date(WED_10AM.getTime() + 10 * 86_400_000))).toEqual({ inbound: 0, jobRuns: 0, outbox: 0 });
-      expect(await run(new Date(WED_10AM.getTime() + 200 * 86_400_000))).toEqual({ inbound: 1, jobRuns: 1, outbox: 1 });
+      expect(await h.t.db.prisma.channelToken.count()).toBe(1); // WeCom's access token, shared by every instance
+      expect(await run(new Date(WED_10AM.getTime() + 10 * 86_400_000))).toEqual({ inbound: 0, jobRuns: 0, outbox: 0, channelTokens: 1, linkCodes: 1 });
+      expect(await run(new Date(WED_10AM.getTime() + 200 * 86_400_000))).toEqual({ inbound: 2, jobRuns: 1, outbox: 2, channelTokens: 0, linkCodes: 0 });
       expect(await h.t.db.prisma.outboxMessage.count({ where: { status: "DEAD" } })).toBe(1);
-      expect(await h.t.db.prisma.auditLog.count()).toBe(1);
+      // The audit log keeps the test's row and the link code's issue.
+      expect(await h.t.db.prisma.auditLog.count()).toBe(2);
     } finally {
       await h.close();
     }
