@@ -84,4 +84,13 @@ describe("绑定: one person on WeCom and on the web simulator", () => {
     await h.text("u2", `绑定 ${code}`);
     expect(lastWecomText("u2")).toBe("此账号已与您关联，无需再绑定。");
   });
+
+  it("someone new opening the chat hears how to link; someone linked or with a role does not", async () => {
+    await h.enter("newcomer");
+    const menu = h.to("newcomer").at(-1)!.templateCard as { sub_title_text?: string; horizontal_content_list?: unknown };
+    expect(JSON.stringify(menu)).toContain("回复“绑定”获取绑定码");
+    await h.t.db.prisma.person.create({ data: { name: "周敏", identities: { create: [{ channel: "wecom", externalId: "officer-z" }] }, roles: { create: [{ role: "TOWN_OFFICER", townId: "xiaolan" }] } } });
+    await h.enter("officer-z");
+    expect(JSON.stringify(h.to("officer-z").at(-1)!.templateCard)).not.toContain("绑定");
+  });
 });

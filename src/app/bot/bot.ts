@@ -40,7 +40,9 @@ export function createBot(opts: BotOptions) {
     const intent = menuIntent(ctx.text, ctx.event.kind === "button" ? ctx.event.key : null);
     const replies: OutboundMessage[] = [];
     if (intent === null && ctx.text !== null) replies.push({ kind: "text", text: "抱歉，没有听懂。请从下面的菜单选择，或回复“帮助”。" });
-    replies.push(menuMessage(ctx.person, ctx.capabilities, `menu-${opts.newId()}`, { studioManager: await managesStudio(prisma, ctx.person) }));
+    // Someone new opening the chat (Telegram's /start, WeCom's enter) hears how to link an account used elsewhere.
+    const linkHint = ctx.event.kind === "enter" && ctx.person.roles.length === 0 && (await prisma.channelIdentity.count({ where: { personId: ctx.person.id } })) === 1;
+    replies.push(menuMessage(ctx.person, ctx.capabilities, `menu-${opts.newId()}`, { studioManager: await managesStudio(prisma, ctx.person), linkHint }));
     await ctx.commit(replies);
     return true;
   };

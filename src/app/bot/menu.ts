@@ -16,7 +16,10 @@ export function isApprover(person: PersonView): boolean {
 }
 
 /** The main menu: buttons where the channel has them, a list of words otherwise. */
-export function menuMessage(person: PersonView, caps: ChannelCapabilities, cardId: string, opts: { studioManager?: boolean } = {}): OutboundMessage {
+/** Said to someone new on a channel: how to bring the account they use elsewhere (绑定). */
+export const LINK_HINT = "已在企业微信、钉钉或 Telegram 上使用本助手？在那里回复“绑定”获取绑定码，再在这里发送“绑定 绑定码”，两个账号即归为一人。";
+
+export function menuMessage(person: PersonView, caps: ChannelCapabilities, cardId: string, opts: { studioManager?: boolean; linkHint?: boolean } = {}): OutboundMessage {
   const items: { key: string; label: string; word: string; hint: string }[] = [
     { key: MENU_KEYS.apply, label: "申请工作室", word: "申请工作室", hint: `在线填写《工作室申请表》，约 ${studioApplicationFlow.estimatedMinutes} 分钟` },
     { key: MENU_KEYS.status, label: "我的申请", word: "我的申请", hint: "查看申请进度" },
@@ -33,13 +36,13 @@ export function menuMessage(person: PersonView, caps: ChannelCapabilities, cardI
       card: {
         id: cardId,
         title: "知识产权流动工作室助手",
-        description: `${greeting}\n请选择要办理的事项，或随时回复“帮助”。`,
+        description: `${greeting}\n请选择要办理的事项，或随时回复“帮助”。${opts.linkHint ? `\n${LINK_HINT}` : ""}`,
         buttons: items.map((i, n) => ({ key: i.key, label: i.label, style: n === 0 ? "primary" : "default" })),
       },
     };
   }
   const lines = items.map((i) => `· ${i.word} — ${i.hint}`);
-  return { kind: "text", text: `${greeting}\n可以回复：\n${lines.join("\n")}\n· 帮助 — 联系人工` };
+  return { kind: "text", text: `${greeting}\n可以回复：\n${lines.join("\n")}\n· 帮助 — 联系人工${opts.linkHint ? `\n\n${LINK_HINT}` : ""}` };
 }
 
 const WORDS: Record<string, string[]> = {
