@@ -10,18 +10,10 @@ import { createDingtalkApi, type DingtalkApi } from "./dingtalk-api.ts";
 import { answeredParamMap, cardAsMarkdown, cardParamMap, DINGTALK_MAX_BUTTONS } from "./dingtalk-card.ts";
 import { assertAesKey, openEnvelope, sealEnvelope, verifyButton, verifyRobotSign, type EnvelopeConfig } from "./dingtalk-crypto.ts";
 import { classifyBody, robotMessageEvents } from "./dingtalk-inbound.ts";
+import type { DingtalkConfig } from "./dingtalk-channel.ts";
 
-export interface DingtalkAdapterOptions {
-  appKey: string;
-  appSecret: string;
-  robotCode: string;
-  apiBase: string;
-  /** Event subscription (加解密): both or neither. */
-  callbackToken?: string;
-  callbackAesKey?: string;
-  /** Interactive cards: a template built to the contract in dingtalk-card.ts and its HTTP callback route key. */
-  cardTemplateId?: string;
-  cardRouteKey?: string;
+/** The channel's config (event subscription 加解密: both or neither; interactive cards: a template built to the contract in dingtalk-card.ts and its HTTP callback route key), and what the app gives. */
+export interface DingtalkAdapterOptions extends DingtalkConfig {
   tokens: ChannelTokenStore;
   /** Signs button keys round-tripped through cards. */
   signingSecret: string;
