@@ -43,7 +43,9 @@ export interface TelegramAdapter extends ChannelAdapter {
   readonly bot: Bot;
 }
 
-const chat = z.looseObject({ id: z.union([z.number().int(), z.string().min(1).max(64)]), type: z.string() });
+// The chat id becomes our userId (an indexed column): no control characters, NUL above all,
+// which PostgreSQL text refuses (a 500 at insert, not a 400).
+const chat = z.looseObject({ id: z.union([z.number().int(), z.string().min(1).max(64).regex(/^[^\u0000-\u001f\u007f]+$/)]), type: z.string() });
 const fileRef = z.looseObject({ file_id: z.string().min(1).max(256) });
 /**
  * The fields our handlers (and grammY's filters on their way) read, checked: a hostile shape
