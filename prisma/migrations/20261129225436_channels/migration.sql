@@ -47,6 +47,6 @@ CREATE UNIQUE INDEX "LinkCode_codeHash_key" ON "LinkCode"("codeHash");
 -- CreateIndex
 CREATE INDEX "LinkCode_personId_createdAt_idx" ON "LinkCode"("personId", "createdAt");
 
--- Cards sent before handles carried their rules: WeCom response_codes are single use; treating
+-- Cards sent before handles carried their rules: WeCom response_codes are single use, and treating
 -- the old ones as expired sends a text instead of a card update that could fail.
 UPDATE "SentCard" SET "handleSingleUse" = true, "handleExpiresAt" = "responseCodeAt" WHERE "channel" = 'wecom';

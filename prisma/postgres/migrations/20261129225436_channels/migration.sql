@@ -25,6 +25,6 @@ CREATE INDEX "LinkCode_personId_createdAt_idx" ON "LinkCode"("personId", "create
 -- AddForeignKey
 ALTER TABLE "LinkCode" ADD CONSTRAINT "LinkCode_personId_fkey" FOREIGN KEY ("personId") REFERENCES "Person"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
--- Cards sent before handles carried their rules: WeCom response_codes are single use; treating
+-- Cards sent before handles carried their rules: WeCom response_codes are single use, and treating
 -- the old ones as expired sends a text instead of a card update that could fail.
 UPDATE "SentCard" SET "handleSingleUse" = true, "handleExpiresAt" = "responseCodeAt" WHERE "channel" = 'wecom';
