@@ -103,6 +103,8 @@ describe("one person on two channels (绑定): a card answers only the identity 
     const code = /绑定码：(\d{8})/.exec(await dt.last("dt-officer"))?.[1];
     expect(code).toBeDefined();
     await web.say("dt-officer-phone", `绑定 ${code}`);
+    expect(await web.last("dt-officer-phone")).toContain("确认绑定账号？");
+    await web.tap("dt-officer-phone", "确认绑定");
     expect(await web.last("dt-officer-phone")).toContain("绑定成功");
     expect((await prisma.channelIdentity.findMany({ where: { personId: "dt-officer" }, orderBy: { channel: "asc" } })).map((i) => [i.channel, i.externalId])).toEqual([
       ["dingtalk", "dt-officer"],

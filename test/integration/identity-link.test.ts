@@ -26,6 +26,11 @@ describe("绑定: one person on WeCom and on the web simulator", () => {
     return rows.map((r) => (JSON.parse(r.payloadJson) as { text?: string }).text ?? "");
   };
   const lastWecomText = (u: string) => h.to(u).at(-1)?.content ?? "";
+  /** The web outbox's last message to the user, as sent (a card or a text). */
+  const lastWebMessage = async (userId: string) => {
+    const row = await h.t.db.prisma.outboxMessage.findFirstOrThrow({ where: { channel: "web", externalUserId: userId }, orderBy: { seq: "desc" } });
+    return JSON.parse(row.payloadJson) as { kind: string; text?: string; card?: { title: string; description?: string; buttons: { key: string; label: string }[] } };
+  };
   const codeIn = (t: string) => /绑定码：(\d{8})/.exec(t)?.[1];
 
   it("links a second identity with a code from the first; the roles follow; the first account is told", async () => {
@@ -33,11 +38,19 @@ describe("绑定: one person on WeCom and on the web simulator", () => {
     await h.text("hzq", "绑定");
     const code = codeIn(lastWecomText("hzq"));
     expect(code).toBeDefined();
-    // The code is not stored, only its hash.
+    // The code is not stored: no column of its row holds it.
     const row = await h.t.db.prisma.linkCode.findFirstOrThrow();
-    expect(row.codeHash).not.toContain(code!);
+    expect(Object.values(row).map(String).filter((v) => v.includes(code!))).toEqual([]);
 
+    // Sending the code only asks to confirm, naming whose code it is and warning about codes from others.
     await web("phone-hzq", `绑定 ${code}`);
+    const ask = await lastWebMessage("phone-hzq");
+    expect(ask.card?.title).toBe("确认绑定账号？");
+    expect(ask.card?.description).toContain("此绑定码来自“黄志强”的企业微信账号");
+    expect(ask.card?.description).toContain("如果绑定码或链接是别人发给您的，请不要确认");
+    expect(ask.card?.buttons.map((b) => b.label)).toEqual(["确认绑定", "取消"]);
+    expect((await h.t.db.prisma.channelIdentity.findUniqueOrThrow({ where: { channel_externalId: { channel: "web", externalId: "phone-hzq" } }, include: { person: true } })).person.name).not.toBe("黄志强");
+    await web("phone-hzq", "确认绑定");
     expect((await webTexts("phone-hzq")).at(-1)).toContain("绑定成功：此网页模拟器账号已与“黄志强”关联");
     expect(lastWecomText("hzq")).toContain("您的账号刚刚绑定了一个网页模拟器账号");
     const identity = await h.t.db.prisma.channelIdentity.findUniqueOrThrow({ where: { channel_externalId: { channel: "web", externalId: "phone-hzq" } }, include: { person: { include: { roles: true } } } });
@@ -50,6 +63,8 @@ describe("绑定: one person on WeCom and on the web simulator", () => {
     // Single use: the same code again is refused.
     await web("someone-else", `绑定 ${code}`);
     expect((await webTexts("someone-else")).at(-1)).toContain("绑定码无效或已过期");
+    await web("someone-else", "确认绑定");
+    expect((await webTexts("someone-else")).at(-1)).toContain("没有待确认的绑定");
     const audit = await h.t.db.prisma.auditLog.findMany({ where: { action: { startsWith: "identity." } }, orderBy: { id: "asc" } });
     expect(audit.map((a) => a.action)).toEqual(["identity.link-code", "identity.linked", "identity.link-refused"]);
   });
@@ -92,5 +107,27 @@ describe("绑定: one person on WeCom and on the web simulator", () => {
     await h.t.db.prisma.person.create({ data: { name: "周敏", identities: { create: [{ channel: "wecom", externalId: "officer-z" }] }, roles: { create: [{ role: "TOWN_OFFICER", townId: "xiaolan" }] } } });
     await h.enter("officer-z");
     expect(JSON.stringify(h.to("officer-z").at(-1)!.templateCard)).not.toContain("绑定");
+  });
+
+  it("a code someone else sent (a link) links nothing unless confirmed; 取消绑定 drops the claim", async () => {
+    await h.text("attacker", "绑定");
+    const code = codeIn(lastWecomText("attacker"))!;
+    await web("victim", `绑定 ${code}`);
+    expect((await lastWebMessage("victim")).card?.title).toBe("确认绑定账号？");
+    await web("victim", "取消绑定");
+    expect((await webTexts("victim")).at(-1)).toBe("已取消绑定。");
+    await web("victim", "确认绑定");
+    expect((await webTexts("victim")).at(-1)).toContain("没有待确认的绑定");
+    const victim = await h.t.db.prisma.channelIdentity.findUniqueOrThrow({ where: { channel_externalId: { channel: "web", externalId: "victim" } } });
+    const attacker = await h.t.db.prisma.channelIdentity.findUniqueOrThrow({ where: { channel_externalId: { channel: "wecom", externalId: "attacker" } } });
+    expect(victim.personId).not.toBe(attacker.personId);
+  });
+
+  it("an identity with a draft in progress is not moved (its answers would be left behind)", async () => {
+    await h.text("u3", "绑定");
+    const code = codeIn(lastWecomText("u3"))!;
+    await web("drafter", "申请工作室");
+    await web("drafter", `绑定 ${code}`);
+    expect((await webTexts("drafter")).at(-1)).toContain("不能再绑定到其他人");
   });
 });
