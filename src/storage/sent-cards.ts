@@ -57,12 +57,12 @@ export function handleColumns(handle: string, at: Date, rules: { singleUse: bool
 }
 
 /**
- * The cards not yet final — a subject's, or an approval step's — show `text(card)`: updated in
+ * The cards not yet final — a subject's, an approval step's or all of an application's — show `text(card)`: updated in
  * place while the card's handle allows it, else `instead(card, text)` is sent (nothing when it
  * returns null).
  */
-export async function finishCards(tx: Tx, which: { type: string; id: string } | { approvalStepId: string }, now: Date, text: (c: LiveCard) => string, instead: (c: LiveCard, text: string) => OutboundMessage | null = () => null): Promise<OutgoingMessage[]> {
-  const where = "approvalStepId" in which ? { approvalStepId: which.approvalStepId } : { subjectType: which.type, subjectId: which.id };
+export async function finishCards(tx: Tx, which: { type: string; id: string } | { approvalStepId: string } | { applicationId: string }, now: Date, text: (c: LiveCard) => string, instead: (c: LiveCard, text: string) => OutboundMessage | null = () => null): Promise<OutgoingMessage[]> {
+  const where = "approvalStepId" in which ? { approvalStepId: which.approvalStepId } : "applicationId" in which ? { approvalStep: { applicationId: which.applicationId } } : { subjectType: which.type, subjectId: which.id };
   const cards = await tx.sentCard.findMany({ where: { ...where, finalText: null } });
   const out: OutgoingMessage[] = [];
   for (const c of cards) {

@@ -90,6 +90,8 @@ describe("scheduled jobs", () => {
     const app = await h.t.db.prisma.application.findFirstOrThrow();
     expect(app.status).toBe("WITHDRAWN");
     expect(h.to("zhoumin").at(-1)!.content).toContain("【已撤回】");
+    // The card itself loses its buttons (its send-time response_code), besides the notice.
+    expect(h.fake.updates.filter((u) => u.userids.includes("zhoumin")).map((u) => u.replaceName)).toEqual(["申请人已撤回"]);
     const card = h.to("zhoumin").find((s) => s.msgtype === "template_card")!.templateCard as { task_id: string };
     await h.click("zhoumin", "ap:approve", card.task_id);
     expect(h.to("zhoumin").at(-1)!.content).toMatch(/撤回|失效/);

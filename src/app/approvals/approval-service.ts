@@ -267,10 +267,11 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     await tx.conversationSession.updateMany({ where: { personId: app.applicantId, status: { in: ["ACTIVE", "CANCELLED"] }, contextJson: { contains: app.id } }, data: { status: "DONE", revision: { increment: 1 } } });
     await audit(tx, { actorId: actor.id, channel: actor.channel, action: "application.withdrawn", applicationId: app.id, detail: { stage: app.stage, version: app.version } });
     const out = await runEffects(tx, app, r.effects);
-    const open = await tx.sentCard.findMany({ where: { approvalStep: { applicationId: app.id }, finalText: null } });
-    for (const c of open) {
-      await tx.sentCard.update({ where: { id: c.id }, data: { finalText: "申请人已撤回" } });
-      out.push({ channel: c.channel as OutgoingMessage["channel"], userId: c.externalUserId, personId: c.personId, message: { kind: "text", text: `【已撤回】${app.enterpriseName}（申请号 ${shortId(app.id)}）的工作室申请已由申请人撤回，无需再审批。` } });
+    // Every open card loses its buttons where the channel can still update it, and its officer is told.
+    const notice: OutboundMessage = { kind: "text", text: `【已撤回】${app.enterpriseName}（申请号 ${shortId(app.id)}）的工作室申请已由申请人撤回，无需再审批。` };
+    for (const m of await finishCards(tx, { applicationId: app.id }, deps.now(), () => "申请人已撤回", () => notice)) {
+      out.push(m);
+      if (m.message.kind === "card_update") out.push({ ...m, message: notice });
     }
     return out;
   }

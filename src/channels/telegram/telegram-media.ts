@@ -50,7 +50,7 @@ export function createTelegramMedia(o: TelegramMediaOptions) {
     const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase() ?? "";
     // Telegram's file server answers application/octet-stream: the extension says more.
     const header = (res.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-    const contentType = TYPES[ext] ?? (header && header !== "application/octet-stream" ? header : "application/octet-stream");
+    const contentType = (Object.hasOwn(TYPES, ext) ? TYPES[ext] : undefined) ?? (header && header !== "application/octet-stream" ? header : "application/octet-stream");
     return { bytes, contentType, ...(name ? { fileName: name } : {}) };
   };
 }
