@@ -43,10 +43,11 @@ export interface TelegramAdapter extends ChannelAdapter {
   readonly bot: Bot;
 }
 
-// The chat id becomes our userId (an indexed column): no control characters, NUL above all,
-// which PostgreSQL text refuses (a 500 at insert, not a 400).
-const chat = z.looseObject({ id: z.union([z.number().int(), z.string().min(1).max(64).regex(/^[^\u0000-\u001f\u007f]+$/)]), type: z.string() });
-const fileRef = z.looseObject({ file_id: z.string().min(1).max(256) });
+// Chat ids become our userId (an indexed column) and file ids are stored with attachments: no
+// control characters, NUL above all, which PostgreSQL text refuses (a 500 at insert, not a 400).
+const printable = (max: number) => z.string().min(1).max(max).regex(/^[^\u0000-\u001f\u007f]+$/);
+const chat = z.looseObject({ id: z.union([z.number().int(), printable(64)]), type: z.string() });
+const fileRef = z.looseObject({ file_id: printable(256) });
 /**
  * The fields our handlers (and grammY's filters on their way) read, checked: a hostile shape
  * with the right secret is a 400, never a TypeError deep in a handler (a 5xx). The rest of an
