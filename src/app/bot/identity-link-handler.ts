@@ -40,7 +40,7 @@ export function identityLinkHandler(deps: { helpContact: string; signingSecret: 
         case "issue": {
           const r = await issueLinkCode(tx, deps.signingSecret, ctx.person.id, sender, ctx.now);
           if ("tooMany" in r) return [say("一小时内获取绑定码的次数已达上限，请稍后再试。")];
-          return [say(`绑定码：${r.code}\n${LINK_CODE_TTL_MS / 60_000} 分钟内有效，只能使用一次。请在另一个聊天工具（如钉钉、Telegram、企业微信）中向本助手发送“绑定 ${r.code}”并确认，两个账号即归为同一人，角色与申请记录通用。\n请勿把绑定码告诉他人。`)];
+          return [say(`绑定码：${r.code}\n${LINK_CODE_TTL_MS / 60_000} 分钟内有效，只能使用一次。请在另一个聊天工具中向本助手发送“绑定 ${r.code}”并确认，两个账号即归为同一人，角色与申请记录通用。\n请勿把绑定码告诉他人。`)];
         }
         case "claim": {
           const r = await claimLinkCode(tx, deps.signingSecret, action.code, sender, ctx.person.id, ctx.now);

@@ -17,7 +17,7 @@ export function isApprover(person: PersonView): boolean {
 
 /** The main menu: buttons where the channel has them, a list of words otherwise. */
 /** Said to someone new on a channel: how to bring the account they use elsewhere (绑定). */
-export const LINK_HINT = "已在企业微信、钉钉或 Telegram 上使用本助手？在那里回复“绑定”获取绑定码，再在这里发送“绑定 绑定码”，两个账号即归为一人。";
+export const LINK_HINT = "已在其他聊天工具上使用本助手？在那里回复“绑定”获取绑定码，再在这里发送“绑定 绑定码”，两个账号即归为一人。";
 
 export function menuMessage(person: PersonView, caps: ChannelCapabilities, cardId: string, opts: { studioManager?: boolean; linkHint?: boolean } = {}): OutboundMessage {
   const items: { key: string; label: string; word: string; hint: string }[] = [
