@@ -126,7 +126,11 @@ function mutateTransport(r: Rnd, req: Req): Req {
   }
   if (x < 0.8) return { ...req, headers: { ...h, "content-type": pick(r, JSON_TYPES) } };
   if (x < 0.85) return { ...req, headers: { ...h, "content-length": pick(r, ["0", "1", "abc", "-5", "1e3", String(bytes.length + 10), "99999999999", ` ${bytes.length}`]) } };
-  if (x < 0.9) return { ...req, method: pick(r, ["GET", "PUT", "DELETE", "PATCH", "HEAD"]) };
+  if (x < 0.88) return { ...req, method: pick(r, ["GET", "PUT", "DELETE", "PATCH", "HEAD"]) };
+  if (x < 0.92) {
+    const q = new URLSearchParams({ [pick(r, ["msg_signature", "timeStamp", "timestamp", "nonce", "signature", "echostr", randomHeader(r)])]: randomString(r) });
+    return { ...req, path: `${req.path}${req.path.includes("?") ? "&" : "?"}${q}` };
+  }
   const huge: Body = r() < 0.5 ? { kind: "stream", chunks: 1 + int(r, 40), chunkSize: pick(r, [1024, 8192, 70_000]), fill: pick(r, [0x20, 0x7b, 0x5b, 0xff]) } : { kind: "text", text: `${text.slice(0, -1)}${" ".repeat(70_000 + int(r, 250_000))}}` };
   return { ...req, body: huge };
 }
