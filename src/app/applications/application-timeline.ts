@@ -1,7 +1,6 @@
 // 我的申请 (6.3 a): the applicant's latest application as a timeline — who decided what and when,
 // returns, forwards and resubmissions, and the pending stage with its due day — with 催办 and 撤回
 // as buttons where the channel has them; earlier applications one line each.
-import { randomUUID } from "node:crypto";
 import type { Stage } from "../../domain/approval/approval-machine.ts";
 import type { OutboundMessage } from "../../domain/chat.ts";
 import { applicationsOfApplicant, loadApplicationHistory, townLabel } from "../../storage/approval-history.ts";
@@ -56,6 +55,6 @@ export async function applicationTimeline(prisma: PrismaClient, ctx: Pick<BotCon
   const buttons = [...(urgeable ? [{ key: wordKey("催办"), label: "催办", style: "primary" as const }] : []), { key: wordKey("撤回"), label: "撤回申请", style: "danger" as const }];
   return [
     { kind: "text", text: lines.join("\n") },
-    { kind: "card", card: { id: `st-${randomUUID().replace(/-/g, "")}`, title: `申请 ${shortId(app.id)} · ${STATUS_LABELS[app.status] ?? app.status}`, description: urgeable ? "审核超时可催办（每个工作日一次）；撤回前会再确认。" : "撤回前会再确认。", buttons } },
+    { kind: "card", card: { id: `st-${crypto.randomUUID().replace(/-/g, "")}`, title: `申请 ${shortId(app.id)} · ${STATUS_LABELS[app.status] ?? app.status}`, description: urgeable ? "审核超时可催办（每个工作日一次）；撤回前会再确认。" : "撤回前会再确认。", buttons } },
   ];
 }
