@@ -14,6 +14,9 @@ import { clip } from "../../domain/clip.ts";
 import { ValidationError } from "../../domain/errors.ts";
 import { signButton } from "./dingtalk-crypto.ts";
 
+/** UTF-8 length (web standard: Buffer is Node-only). */
+const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
+
 /** The card template has six button slots (btn1…btn6). */
 export const DINGTALK_MAX_BUTTONS = 6;
 
@@ -28,7 +31,7 @@ export function validateCard(card: Card): void {
   if (card.buttons.length > DINGTALK_MAX_BUTTONS) throw new ValidationError(`dingtalk: at most ${DINGTALK_MAX_BUTTONS} buttons per card`, { count: card.buttons.length });
   const keys = new Set<string>();
   for (const b of card.buttons) {
-    if (!b.key || Buffer.byteLength(b.key) > MAX_KEY_BYTES) throw new ValidationError(`dingtalk: button key must be 1-${MAX_KEY_BYTES} bytes`, { key: b.key.slice(0, 64) });
+    if (!b.key || utf8Bytes(b.key) > MAX_KEY_BYTES) throw new ValidationError(`dingtalk: button key must be 1-${MAX_KEY_BYTES} bytes`, { key: b.key.slice(0, 64) });
     if (keys.has(b.key)) throw new ValidationError("dingtalk: button keys must be unique", { key: b.key.slice(0, 64) });
     keys.add(b.key);
   }

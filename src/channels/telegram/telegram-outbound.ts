@@ -11,6 +11,9 @@ import { buttonData, cardRef, DONE_DATA, type TelegramButtonStore } from "./tele
 import { call, isNotModifiedError, isParseEntitiesError, TELEGRAM_ERR_NO_HANDLE, toChannelError } from "./telegram-errors.ts";
 import { cardHtml, markdownToHtmlMessages, rowsOf, splitText, TELEGRAM_TEXT_MAX } from "./telegram-render.ts";
 
+/** UTF-8 length (web standard: Buffer is Node-only). */
+const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
+
 /** Buttons per card we send (an inline keyboard could take more; the flows never need them). */
 const TELEGRAM_MAX_BUTTONS = 6;
 
@@ -74,7 +77,7 @@ function checkCard(card: Card): void {
   }
   const keys = new Set<string>();
   for (const b of card.buttons) {
-    if (!b.key || Buffer.byteLength(b.key) > 1024) throw new ValidationError("telegram: button key must be 1-1024 bytes");
+    if (!b.key || utf8Bytes(b.key) > 1024) throw new ValidationError("telegram: button key must be 1-1024 bytes");
     if (keys.has(b.key)) throw new ValidationError("telegram: button keys must be unique");
     if (!b.label.trim()) throw new ValidationError("telegram: button label is required");
     keys.add(b.key);

@@ -4,6 +4,9 @@ import { type Card, type CardButton } from "../../domain/chat.ts";
 import { clip } from "../../domain/clip.ts";
 import { ValidationError } from "../../domain/errors.ts";
 
+/** UTF-8 length (web standard: Buffer is Node-only). */
+const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
+
 /** button_interaction template cards take at most 6 buttons (WeCom message/send docs). */
 export const WECOM_MAX_BUTTONS = 6;
 
@@ -13,7 +16,7 @@ const MAX_FACTS = 6;
 
 /** Validate a task_id the way WeCom does: [0-9A-Za-z_-@], at most 128 bytes. */
 export function validateTaskId(taskId: string): void {
-  if (!TASK_ID.test(taskId) || Buffer.byteLength(taskId) > 128) {
+  if (!TASK_ID.test(taskId) || utf8Bytes(taskId) > 128) {
     throw new ValidationError("wecom: card id must be 1-128 chars of [0-9A-Za-z_-@]", { taskId });
   }
 }
@@ -27,7 +30,7 @@ export function buildButtonInteractionCard(card: Card): Record<string, unknown> 
   }
   const keys = new Set<string>();
   for (const b of card.buttons) {
-    if (!b.key || Buffer.byteLength(b.key) > 1024) throw new ValidationError("wecom: button key must be 1-1024 bytes", { key: b.key.slice(0, 64) });
+    if (!b.key || utf8Bytes(b.key) > 1024) throw new ValidationError("wecom: button key must be 1-1024 bytes", { key: b.key.slice(0, 64) });
     if (keys.has(b.key)) throw new ValidationError("wecom: button keys must be unique", { key: b.key.slice(0, 64) });
     keys.add(b.key);
   }
