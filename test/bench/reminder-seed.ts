@@ -3,6 +3,7 @@
 // the daily pass of `lastPass` would have left them (deadlinesOf + firstRemindOn, then moved past
 // the milestone that pass sent). Written with multi-row INSERTs (createMany writes ~3k rows/s here,
 // syncAssetDeadlines per asset even fewer: far too slow for a million assets).
+import { mulberry32 } from "../support/prng.ts";
 import { firstRemindOn } from "../../src/app/ip/asset-deadlines.ts";
 import type { WorkingCalendar } from "../../src/domain/calendar/working-days.ts";
 import { deadlinesOf } from "../../src/domain/ip/deadlines.ts";
@@ -32,17 +33,6 @@ export interface SeedResult {
   scheduled: number;
 }
 
-/** mulberry32: a small deterministic PRNG, so every run seeds the same register. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // The mix of a typical manufacturer's register (weights sum to 100).
 const MIX: [AssetKind, number][] = [
@@ -116,7 +106,7 @@ function inserter(prisma: PrismaClient, provider: DatabaseProvider, url: string)
 }
 
 export async function seedRegister(prisma: PrismaClient, o: SeedOptions): Promise<SeedResult> {
-  const rnd = prng(13);
+  const rnd = mulberry32(13);
   const chunk = o.chunk ?? 2000;
   const perEnterprise = o.assets / o.enterprises;
   const res: SeedResult = { enterprises: 0, assets: 0, reminders: 0, scheduled: 0 };

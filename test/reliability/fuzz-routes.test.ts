@@ -3,6 +3,7 @@
 // (valid signed callbacks, then broken: signatures, base64, truncated ciphertext, DTDs, another
 // corp's receiveid, stale timestamps, forged card keys, huge and chunked bodies, random queries
 // and headers). Properties: never a 5xx, no handler crash, nothing persisted from a refused request.
+import { toRequest, type Body, type Req } from "../support/fuzz-request.ts";
 import { encrypt, getSignature } from "@wecom/crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,7 +15,7 @@ import { cardClickXml, cdata, enterAgentXml, signCallback, textMessageXml } from
 import { HAPPY } from "../flows/helpers.ts";
 import { memoryLogger } from "../support/silent-logger.ts";
 import { createTestDatabase, type TestDatabase } from "../support/test-db.ts";
-import { testClock, WECOM } from "../support/wecom-harness.ts";
+import { testClock, WECOM, wecomVars } from "../support/wecom-harness.ts";
 import { size } from "./size.ts";
 
 const ADMIN_TOKEN = "admin-token-0123456789abcdef";
@@ -26,12 +27,10 @@ const runs = (k: keyof typeof SHARE) => Math.max(5, Math.round((TOTAL * SHARE[k]
 
 type Mode = "production" | "development";
 interface Fixture { appId: string; cardIds: string[]; personIds: string[]; cookie: string }
-interface Req { method: string; path: string; headers: Record<string, string>; body?: Body; peer?: string }
-type Body = { kind: "text"; text: string } | { kind: "bytes"; bytes: Uint8Array } | { kind: "stream"; chunks: number; chunkSize: number; fill: number };
 
 async function createWorld(mode: Mode) {
   const t: TestDatabase = await createTestDatabase();
-  const env = { NODE_ENV: mode, ADMIN_TOKEN, SIMULATOR_ENABLED: "true", WECOM_CORP_ID: WECOM.corpId, WECOM_AGENT_ID: WECOM.agentId, WECOM_SECRET: WECOM.secret, WECOM_TOKEN: WECOM.token, WECOM_ENCODING_AES_KEY: WECOM.encodingAesKey, WECOM_API_BASE: "http://127.0.0.1:9" };
+  const env = { NODE_ENV: mode, ADMIN_TOKEN, SIMULATOR_ENABLED: "true", ...wecomVars() };
   const config = loadConfig(env);
   await seedDatabase(t.db.prisma, { production: mode === "production" });
   const clock = testClock(new Date("2026-03-03T02:00:00Z"));
@@ -68,20 +67,6 @@ async function createWorld(mode: Mode) {
   expect(fixture.cardIds.length).toBeGreaterThan(0);
 
   const counts = () => Promise.all([prisma.inboundEvent.count(), prisma.outboxMessage.count(), prisma.person.count(), prisma.application.count()]);
-  const toRequest = (r: Req): Request => {
-    const init: RequestInit & { duplex?: "half" } = { method: r.method, headers: r.headers };
-    if (r.body && r.method !== "GET" && r.method !== "HEAD") {
-      const b = r.body;
-      if (b.kind === "text") init.body = b.text;
-      else if (b.kind === "bytes") init.body = new Uint8Array(b.bytes);
-      else {
-        let left = b.chunks;
-        init.body = new ReadableStream<Uint8Array>({ pull: (c) => (left-- > 0 ? c.enqueue(new Uint8Array(b.chunkSize).fill(b.fill)) : c.close()) });
-        init.duplex = "half";
-      }
-    }
-    return new Request(`http://localhost${r.path}`, init);
-  };
   /** The properties, checked for one request. */
   async function check(r: Req) {
     await settle();

@@ -2,6 +2,7 @@
 // delivery, 42001, 45009), N messages enqueued in transactions of 1–4. Every message is seen by
 // its recipient exactly once, in enqueue order; permanent failures are dead letters, listed by
 // the admin API, and ADMIN is told. Time is a test clock: advanced, never slept.
+import { mulberry32 } from "../support/prng.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRuntime } from "../../src/app/create-app.ts";
 import { loadConfig } from "../../src/config/config.ts";
@@ -10,7 +11,7 @@ import { enqueue, type OutgoingMessage } from "../../src/storage/outbox.ts";
 import { createFakeWecom, type FakeFailure, type FakeWecom } from "../fakes/fake-wecom-api.ts";
 import { memoryLogger } from "../support/silent-logger.ts";
 import { createTestDatabase, testProviders, type TestDatabase } from "../support/test-db.ts";
-import { testClock, WECOM } from "../support/wecom-harness.ts";
+import { testClock, WECOM, wecomVars } from "../support/wecom-harness.ts";
 import { size } from "./size.ts";
 
 const N = size(300, 10_000);
@@ -21,17 +22,6 @@ const ADMIN_TOKEN = "outbound-faults-admin-token";
 const PERM_MARK = "⛔";
 const SAME = "同样的提醒：请尽快处理"; // identical texts: each must still be seen
 
-/** mulberry32: a reproducible run for a given FAULT_SEED. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEND_FAULTS: FakeFailure[] = [
   { kind: "http500", when: "before" },
@@ -47,19 +37,14 @@ describe.each(testProviders())("outbound faults on %s", (provider) => {
   let fake: FakeWecom;
   let runtime: ReturnType<typeof createRuntime>;
   const clock = testClock(new Date("2026-03-02T01:00:00Z"));
-  const random = rng(SEED);
+  const random = mulberry32(SEED); // reproducible for a given FAULT_SEED
   let injected = 0;
 
   beforeAll(async () => {
     t = await createTestDatabase(provider);
     fake = createFakeWecom({ corpId: WECOM.corpId, secret: WECOM.secret, agentId: WECOM.agentId, now: clock.now, hangMs: 0 });
     const config = loadConfig({
-      WECOM_CORP_ID: WECOM.corpId,
-      WECOM_AGENT_ID: WECOM.agentId,
-      WECOM_SECRET: WECOM.secret,
-      WECOM_TOKEN: WECOM.token,
-      WECOM_ENCODING_AES_KEY: WECOM.encodingAesKey,
-      WECOM_API_BASE: "http://127.0.0.1:9", // the fake fetch answers; nothing listens
+      ...wecomVars(), // the fake fetch answers; nothing listens
       ADMIN_TOKEN,
     });
     runtime = createRuntime({ config, db: t.db, logger: memoryLogger("fatal").logger, clock, fetch: fake.fetch });

@@ -10,7 +10,7 @@ import { loadConfig } from "../../src/config/config.ts";
 import { seedDatabase } from "../../src/storage/seed.ts";
 import { memoryLogger } from "../support/silent-logger.ts";
 import { createTestDatabase, type TestDatabase } from "../support/test-db.ts";
-import { testClock, WECOM } from "../support/wecom-harness.ts";
+import { testClock, WECOM, wecomVars } from "../support/wecom-harness.ts";
 
 const ADMIN_TOKEN = "admin-token-0123456789abcdef";
 
@@ -96,14 +96,7 @@ async function startServer(env: Record<string, string>) {
   };
 }
 
-const wecomEnv = {
-  WECOM_CORP_ID: WECOM.corpId,
-  WECOM_AGENT_ID: WECOM.agentId,
-  WECOM_SECRET: WECOM.secret,
-  WECOM_TOKEN: WECOM.token,
-  WECOM_ENCODING_AES_KEY: WECOM.encodingAesKey,
-  WECOM_API_BASE: "http://127.0.0.1:9",
-};
+const wecomEnv = wecomVars();
 
 let dev: Awaited<ReturnType<typeof startServer>>;
 let prod: Awaited<ReturnType<typeof startServer>>;

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createFakeWecom, type FakeWecom } from "../fakes/fake-wecom-api.ts";
 import { signCallback } from "../fakes/wecom-callback-signer.ts";
-import { WECOM } from "./wecom-harness.ts";
+import { WECOM, wecomVars } from "./wecom-harness.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 
@@ -46,12 +46,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 export function wecomEnv(databaseUrl: string, apiBase: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     DATABASE_URL: databaseUrl,
-    WECOM_CORP_ID: WECOM.corpId,
-    WECOM_AGENT_ID: WECOM.agentId,
-    WECOM_SECRET: WECOM.secret,
-    WECOM_TOKEN: WECOM.token,
-    WECOM_ENCODING_AES_KEY: WECOM.encodingAesKey,
-    WECOM_API_BASE: apiBase,
+    ...wecomVars(apiBase),
     LOG_LEVEL: "warn",
     ...extra,
   };

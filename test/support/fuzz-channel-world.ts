@@ -11,11 +11,12 @@ import { seedDatabase } from "../../src/storage/seed.ts";
 import { callbackSignature, encryptForDingtalk, robotSignature, robotTextBody } from "../fakes/dingtalk-signer.ts";
 import { createFakeDingtalk } from "../fakes/fake-dingtalk-api.ts";
 import { createFakeTelegram, defaultBotInfo } from "../fakes/fake-telegram-api.ts";
+import { textBody, toRequest, type Req } from "./fuzz-request.ts";
 import { createFakeWecom } from "../fakes/fake-wecom-api.ts";
 import { signCallback, textMessageXml } from "../fakes/wecom-callback-signer.ts";
 import { memoryLogger } from "./silent-logger.ts";
 import { createTestDatabase } from "./test-db.ts";
-import { testClock, WECOM } from "./wecom-harness.ts";
+import { testClock, WECOM, wecomVars } from "./wecom-harness.ts";
 
 export const ADMIN_TOKEN = "fuzz-admin-token-0123456789abcdef";
 export const SIGNING_SECRET = "fuzz-signing-secret-0123456789abcdef";
@@ -32,16 +33,7 @@ export const DINGTALK = {
 export const TELEGRAM = { token: "123456789:AAFuzzTestTokenForTheFakeBotApi_0123", secret: "fuzz-webhook-secret_01" };
 const WECOM_BASE = "http://127.0.0.1:9";
 
-/** A request as data, so it can be mutated before it is built. */
-export interface Req {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body?: Body;
-}
-export type Body = { kind: "text"; text: string } | { kind: "bytes"; bytes: Uint8Array } | { kind: "stream"; chunks: number; chunkSize: number; fill: number };
-
-export const textBody = (text: string): Body => ({ kind: "text", text });
+export { textBody, type Body, type Req } from "./fuzz-request.ts";
 
 export interface Outcome {
   status: number;
@@ -70,12 +62,7 @@ export async function createFuzzWorld(mode: WorldMode) {
     ADMIN_TOKEN,
     SIGNING_SECRET,
     SIMULATOR_ENABLED: "true",
-    WECOM_CORP_ID: WECOM.corpId,
-    WECOM_AGENT_ID: WECOM.agentId,
-    WECOM_SECRET: WECOM.secret,
-    WECOM_TOKEN: WECOM.token,
-    WECOM_ENCODING_AES_KEY: WECOM.encodingAesKey,
-    WECOM_API_BASE: WECOM_BASE,
+    ...wecomVars(WECOM_BASE),
     DINGTALK_APP_KEY: DINGTALK.appKey,
     DINGTALK_APP_SECRET: DINGTALK.appSecret,
     DINGTALK_ROBOT_CODE: DINGTALK.robotCode,
@@ -101,20 +88,6 @@ export async function createFuzzWorld(mode: WorldMode) {
   const cookie = mode.nodeEnv === "production" ? login.headers.get("set-cookie")!.split(";")[0]! : "";
 
   const counts = () => Promise.all([prisma.inboundEvent.count(), prisma.outboxMessage.count(), prisma.person.count(), prisma.application.count()]);
-  const toRequest = (r: Req): Request => {
-    const init: RequestInit & { duplex?: "half" } = { method: r.method, headers: r.headers };
-    if (r.body && r.method !== "GET" && r.method !== "HEAD") {
-      const b = r.body;
-      if (b.kind === "text") init.body = b.text;
-      else if (b.kind === "bytes") init.body = new Uint8Array(b.bytes);
-      else {
-        let left = b.chunks;
-        init.body = new ReadableStream<Uint8Array>({ pull: (c) => (left-- > 0 ? c.enqueue(new Uint8Array(b.chunkSize).fill(b.fill)) : c.close()) });
-        init.duplex = "half";
-      }
-    }
-    return new Request(`http://localhost${r.path}`, init);
-  };
   const unhandled = () => logs.lines().filter((l) => l["msg"] === "unhandled error" || l["msg"] === "inbound event handling failed");
 
   const seenRows = new Set<string>();

@@ -3,22 +3,13 @@
 // its JSON or XML content broken (wrong types, deletions, hostile strings, deep nesting) and
 // often re-signed so the hostile content passes the signature, then maybe the request itself
 // broken (bytes, headers, method, size).
+import { mulberry32 } from "./prng.ts";
 import type { Body, FuzzWorld, Req } from "./fuzz-channel-world.ts";
 import { TELEGRAM } from "./fuzz-channel-world.ts";
 
 export type Rnd = () => number;
 
-/** A small seeded PRNG (mulberry32): the same seed, the same run. */
-export function mulberry32(seed: number): Rnd {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 const int = (r: Rnd, n: number) => Math.floor(r() * n);
 const pick = <T>(r: Rnd, xs: readonly T[]): T => xs[int(r, xs.length)]!;

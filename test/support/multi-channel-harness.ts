@@ -11,7 +11,7 @@ import { createFakeWecom, type FakeWecom } from "../fakes/fake-wecom-api.ts";
 import { dingtalkDriver, telegramDriver, telegramSnapshots, webDriver, wecomDriver, type ChannelDriver, type DriverContext } from "./channel-drivers.ts";
 import { memoryLogger } from "./silent-logger.ts";
 import { createTestDatabase, type TestDatabase } from "./test-db.ts";
-import { testClock, WECOM } from "./wecom-harness.ts";
+import { testClock, WECOM, wecomVars } from "./wecom-harness.ts";
 
 export const CHANNELS = ["wecom", "dingtalk", "telegram", "web"] as const;
 export type ChannelKey = (typeof CHANNELS)[number];
@@ -59,12 +59,7 @@ export async function createMultiChannelHarness(opts: { clock?: ReturnType<typeo
   }) as typeof globalThis.fetch;
 
   const config = loadConfig({
-    WECOM_CORP_ID: WECOM.corpId,
-    WECOM_AGENT_ID: WECOM.agentId,
-    WECOM_SECRET: WECOM.secret,
-    WECOM_TOKEN: WECOM.token,
-    WECOM_ENCODING_AES_KEY: WECOM.encodingAesKey,
-    WECOM_API_BASE: BASE.wecom,
+    ...wecomVars(BASE.wecom),
     DINGTALK_APP_KEY: DINGTALK.appKey,
     DINGTALK_APP_SECRET: DINGTALK.appSecret,
     DINGTALK_ROBOT_CODE: DINGTALK.robotCode,

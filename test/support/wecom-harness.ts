@@ -16,6 +16,16 @@ export const WECOM = {
   encodingAesKey: "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
 };
 
+/** The WeCom channel's variables for the test app (`apiBase`: where its fake answers). */
+export const wecomVars = (apiBase = "http://127.0.0.1:9") => ({
+  WECOM_CORP_ID: WECOM.corpId,
+  WECOM_AGENT_ID: WECOM.agentId,
+  WECOM_SECRET: WECOM.secret,
+  WECOM_TOKEN: WECOM.token,
+  WECOM_ENCODING_AES_KEY: WECOM.encodingAesKey,
+  WECOM_API_BASE: apiBase,
+});
+
 /** A clock tests can move. */
 export function testClock(start = new Date()): Clock & { set(d: Date): void; advance(ms: number): void } {
   let t = start.getTime();
@@ -51,12 +61,7 @@ export async function createWecomHarness(opts: { env?: Record<string, string>; s
   const fake = createFakeWecom({ corpId: WECOM.corpId, secret: WECOM.secret, agentId: WECOM.agentId, now: clock.now });
   const logs = memoryLogger(opts.logLevel ?? "info");
   const config = loadConfig({
-    WECOM_CORP_ID: WECOM.corpId,
-    WECOM_AGENT_ID: WECOM.agentId,
-    WECOM_SECRET: WECOM.secret,
-    WECOM_TOKEN: WECOM.token,
-    WECOM_ENCODING_AES_KEY: WECOM.encodingAesKey,
-    WECOM_API_BASE: "http://127.0.0.1:9",
+    ...wecomVars(),
     ...opts.env,
   });
   let runtime = createRuntime({ config, db: t.db, logger: logs.logger, clock, fetch: fake.fetch, flows: opts.flows });
