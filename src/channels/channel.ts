@@ -80,6 +80,8 @@ export class ChannelApiError extends Error {
     message: string,
     /** Worth retrying later (rate limit, system busy). */
     readonly retryable: boolean,
+    /** The platform said when (Telegram's 429 retry_after): no retry before this many ms. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = "ChannelApiError";

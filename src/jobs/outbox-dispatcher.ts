@@ -141,7 +141,9 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
       result = await adapter.send(row.externalUserId, out, { idempotencyKey: row.id, variant });
     } catch (err) {
       const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      const nextAt = new Date(opts.now().getTime() + backoffMs(attempt, baseMs, maxMs));
+      // A platform that says when to come back (Telegram's 429) is not asked again sooner.
+      const told = err instanceof ChannelApiError ? (err.retryAfterMs ?? 0) : 0;
+      const nextAt = new Date(opts.now().getTime() + Math.max(told, backoffMs(attempt, baseMs, maxMs)));
       const dead = !isRetryable(err) || attempt >= maxAttempts || (windowMs !== undefined && age(nextAt) > windowMs - WINDOW_MARGIN_MS);
       if (dead) await deadLetter(row, reason, opts.now());
       else await prisma.outboxMessage.update({ where: { id: row.id }, data: { status: "PENDING", lockedUntil: null, lastError: reason, nextAttemptAt: nextAt } });

@@ -1,10 +1,13 @@
 // The outbox dispatcher against the fake WeCom API: ambiguous failures, per-recipient order and
 // independence, token errors, dead letters and the ADMIN notice.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTelegramAdapter } from "../../src/channels/telegram/telegram-adapter.ts";
+import { memoryButtonStore } from "../../src/channels/telegram/telegram-buttons.ts";
 import { createWecomAdapter } from "../../src/channels/wecom/wecom-adapter.ts";
 import type { OutboundMessage } from "../../src/domain/chat.ts";
 import { createOutboxDispatcher, type DispatcherOptions } from "../../src/jobs/outbox-dispatcher.ts";
 import { enqueue } from "../../src/storage/outbox.ts";
+import { createFakeTelegram } from "../fakes/fake-telegram-api.ts";
 import { createFakeWecom, type FakeWecom } from "../fakes/fake-wecom-api.ts";
 import { memoryLogger } from "../support/silent-logger.ts";
 import { createTestDatabase, type TestDatabase } from "../support/test-db.ts";
@@ -298,5 +301,32 @@ describe("recipients are independent", () => {
     const order = h.fake.events.filter((e) => e.touser && e.type !== "call").map((e) => `${e.type}:${e.touser}`);
     expect(order.indexOf("delivered:quick")).toBeGreaterThanOrEqual(0);
     expect(order.indexOf("delivered:quick")).toBeLessThan(order.indexOf("timeout:slow"));
+  });
+});
+
+describe("outbox dispatcher: the platform's own retry time", () => {
+  it("a Telegram 429 with retry_after 120 s is not retried before it, although the backoff is shorter", async () => {
+    const t = await createTestDatabase();
+    try {
+      const clock = testClock(new Date("2026-03-02T02:00:00Z"));
+      const token = "555000222:AAOutboxRetryAfterTokenForTheFakeApi_9";
+      const fake = createFakeTelegram({ token });
+      const telegram = createTelegramAdapter({ botToken: token, webhookSecret: "s", apiRoot: fake.apiRoot, botInfo: fake.botInfo as never, signingSecret: "retry-after-signing-secret-0123456789", buttons: memoryButtonStore(clock.now), fetch: fake.fetch, now: clock.now });
+      const d = createOutboxDispatcher({ prisma: t.db.prisma, adapters: { telegram }, now: clock.now, logger: memoryLogger("fatal").logger, backoffBaseMs: 1_000, backoffMaxMs: 1_000 });
+      await t.db.prisma.$transaction((tx) => enqueue(tx, [{ channel: "telegram", userId: "1001", message: text("稍后再发") }], clock.now()));
+      fake.failNext({ kind: "api", code: 429, description: "Too Many Requests: retry after 120", retryAfter: 120 }, "sendMessage");
+      await d.drain();
+      const row = await t.db.prisma.outboxMessage.findFirstOrThrow();
+      expect(row.status).toBe("PENDING");
+      expect(row.nextAttemptAt.getTime() - clock.now().getTime()).toBe(120_000);
+      clock.advance(119_000);
+      await d.drain();
+      expect(fake.messagesTo("1001")).toHaveLength(0);
+      clock.advance(1_000);
+      await d.drain();
+      expect(fake.messagesTo("1001").map((m) => m.text)).toEqual(["稍后再发"]);
+    } finally {
+      await t.drop();
+    }
   });
 });

@@ -27,7 +27,7 @@ export function toChannelError(err: unknown): Error {
     // 429 carries parameters.retry_after (seconds): https://core.telegram.org/bots/api#responseparameters
     const retryAfter = e.parameters.retry_after;
     const msg = retryAfter !== undefined ? `${what} (retry after ${retryAfter} s)` : what;
-    return new ChannelApiError("telegram", e.error_code, msg, e.error_code === 429);
+    return new ChannelApiError("telegram", e.error_code, msg, e.error_code === 429, retryAfter !== undefined ? retryAfter * 1000 : undefined);
   }
   if (e instanceof HttpError) return new ChannelHttpError("telegram", `telegram: ${e.message}`);
   return e instanceof Error ? e : new Error(String(e));
