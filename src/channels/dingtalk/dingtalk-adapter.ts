@@ -49,8 +49,11 @@ export function createDingtalkAdapter(opts: DingtalkAdapterOptions): DingtalkAda
 
   async function handleRequest(req: Request): Promise<InboundResult> {
     if (req.method !== "POST") throw new ValidationError(`dingtalk: method ${req.method} not allowed`);
-    const body = classifyBody(await readCappedBody(req, maxBodyBytes, "dingtalk"));
     const at = now();
+    // A robot message is signed in its headers: checked before its body is parsed.
+    const signed = req.headers.has("sign");
+    if (signed) verifyRobotSign(opts.appSecret, req.headers.get("timestamp"), req.headers.get("sign"), at);
+    const body = classifyBody(await readCappedBody(req, maxBodyBytes, "dingtalk"));
     if (body.shape === "encrypted") {
       if (!envelope) throw new UnauthenticatedError("dingtalk: encrypted event callbacks are not configured");
       const q = new URL(req.url).searchParams;
@@ -72,7 +75,7 @@ export function createDingtalkAdapter(opts: DingtalkAdapterOptions): DingtalkAda
       const ev: InboundEvent = { kind: "button", key, cardId: body.outTrackId, handle: body.outTrackId, sender: { channel: "dingtalk", userId: body.userId }, dedupeKey: `btn:${digest}`, receivedAt: at };
       return { response: Response.json({}), events: [ev] };
     }
-    verifyRobotSign(opts.appSecret, req.headers.get("timestamp"), req.headers.get("sign"), at);
+    if (!signed) verifyRobotSign(opts.appSecret, null, null, at); // refuses: a robot message must be signed
     return { response: new Response(null, { status: 200 }), events: robotMessageEvents(body.message, at) };
   }
 
