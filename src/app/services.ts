@@ -52,7 +52,7 @@ export interface Services {
 
 /** The send caps of the channels turned on. */
 function channelRateLimits(config: Pick<CoreDeps["config"], "channels">, modules: readonly ChannelModule[]): Record<ChannelName, RateLimit> {
-  return Object.fromEntries(modules.flatMap((m) => (m.name in config.channels && m.rateLimits ? [[m.name, m.rateLimits]] : [])));
+  return Object.fromEntries(modules.flatMap((m) => (Object.hasOwn(config.channels, m.name) && m.rateLimits ? [[m.name, m.rateLimits]] : [])));
 }
 
 export const randomId = () => crypto.randomUUID().replaceAll("-", "");
@@ -66,7 +66,7 @@ export function createServices(deps: CoreDeps, handlers: (base: Pick<Services, "
   const rateLimits = channelRateLimits(config, modules);
   const tokens = createChannelTokenStore(db.prisma, now);
   for (const m of modules) {
-    if (!(m.name in config.channels) || adapters[m.name]) continue;
+    if (!Object.hasOwn(config.channels, m.name) || adapters[m.name]) continue;
     adapters[m.name] = m.create(config.channels[m.name], { now, maxAgeSeconds: config.webhookMaxAgeSeconds, tokens, signingSecret: config.signingSecret, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
   }
   // The simulator's channel (no rate limit: it is our own page); gated like the page in production.

@@ -167,7 +167,7 @@ export function loadConfig(source: Record<string, string | undefined>, modules: 
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   const production = e.NODE_ENV === "production";
-  const signing = modules.filter((m) => m.signsWithSecret && m.name in channels).map((m) => m.label);
+  const signing = modules.filter((m) => m.signsWithSecret && Object.hasOwn(channels, m.name)).map((m) => m.label);
   if (production && signing.length > 0 && !e.SIGNING_SECRET) {
     throw new ConfigError([`SIGNING_SECRET: required in production with ${signing.join("、")} (its buttons are signed; a random secret per process would void them at a restart); e.g. SIGNING_SECRET=${EXAMPLES.SIGNING_SECRET ?? "(32 random characters)"}`]);
   }
