@@ -68,6 +68,11 @@ export interface ChannelAdapter {
   readonly duplicateWindowMs?: number;
   /** Deliver one normalized message to a user on this channel. */
   send(userId: string, message: OutboundMessage, options?: SendOptions): Promise<SendResult>;
+  /**
+   * A link that opens the chat with `payload` already sent (Telegram's t.me/<bot>?start=…), where the
+   * platform has one and knows the bot's name: 绑定 offers it beside the code.
+   */
+  deepLink?(payload: string): string | undefined;
   /** Download a file a user sent (e.g. a WeCom image's media id), where the platform allows it. */
   fetchMedia?(mediaId: string): Promise<{ bytes: Uint8Array; contentType: string; fileName?: string }>;
 }

@@ -102,6 +102,8 @@ describe("one person on two channels (绑定): a card answers only the identity 
     await dt.say("dt-officer", "绑定");
     const code = /绑定码：(\d{8})/.exec(await dt.last("dt-officer"))?.[1];
     expect(code).toBeDefined();
+    // Telegram can open the chat with the code already sent (a deep link; it still asks to confirm).
+    expect(await dt.last("dt-officer")).toContain(`或在Telegram中打开：https://t.me/ipstudio_test_bot?start=${code}`);
     await web.say("dt-officer-phone", `绑定 ${code}`);
     expect(await web.last("dt-officer-phone")).toContain("确认绑定账号？");
     await web.tap("dt-officer-phone", "确认绑定");

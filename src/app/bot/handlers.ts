@@ -183,5 +183,5 @@ export function defaultHandlers(deps: CoreDeps & Pick<Services, "directory" | "a
         return false;
     }
   };
-  return [identityLinkHandler({ helpContact: deps.config.helpContact, signingSecret: deps.config.signingSecret, newId: deps.newId ?? randomId }), route];
+  return [identityLinkHandler({ helpContact: deps.config.helpContact, signingSecret: deps.config.signingSecret, newId: deps.newId ?? randomId, adapters: deps.adapters }), route];
 }

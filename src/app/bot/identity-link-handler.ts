@@ -3,6 +3,7 @@
 // to confirm, and 确认绑定 links it to the same person. Roles belong to the person; a card's
 // buttons still work only from the identity the card was sent to (bot.ts).
 import { channelModule, SIMULATOR_CHANNEL } from "../../channels/registry.ts";
+import type { ChannelAdapter } from "../../channels/channel.ts";
 import type { OutboundMessage } from "../../domain/chat.ts";
 import { cancelLinkClaim, claimLinkCode, confirmLink, issueLinkCode, LINK_CODE_TTL_MS } from "../../storage/link-codes.ts";
 import { recordSentCard } from "../../storage/sent-cards.ts";
@@ -27,7 +28,7 @@ export function linkAction(ctx: Pick<BotContext, "event" | "text">): LinkAction 
 
 export const channelLabel = (name: string) => (name === SIMULATOR_CHANNEL ? "网页模拟器" : (channelModule(name)?.label ?? name));
 
-export function identityLinkHandler(deps: { helpContact: string; signingSecret: string; newId: () => string }) {
+export function identityLinkHandler(deps: { helpContact: string; signingSecret: string; newId: () => string; adapters: Partial<Record<string, ChannelAdapter>> }) {
   return async (ctx: BotContext): Promise<boolean> => {
     const action = linkAction(ctx);
     if (!action) return false;
@@ -40,7 +41,12 @@ export function identityLinkHandler(deps: { helpContact: string; signingSecret: 
         case "issue": {
           const r = await issueLinkCode(tx, deps.signingSecret, ctx.person.id, sender, ctx.now);
           if ("tooMany" in r) return [say("一小时内获取绑定码的次数已达上限，请稍后再试。")];
-          return [say(`绑定码：${r.code}\n${LINK_CODE_TTL_MS / 60_000} 分钟内有效，只能使用一次。请在另一个聊天工具中向本助手发送“绑定 ${r.code}”并确认，两个账号即归为同一人，角色与申请记录通用。\n请勿把绑定码告诉他人。`)];
+          // Where another channel can open the chat with the code already sent (Telegram), say so.
+          const links = Object.entries(deps.adapters).flatMap(([name, a]) => {
+            const url = name === sender.channel ? undefined : a?.deepLink?.(r.code);
+            return url ? [`或在${channelLabel(name)}中打开：${url}`] : [];
+          });
+          return [say([`绑定码：${r.code}`, `${LINK_CODE_TTL_MS / 60_000} 分钟内有效，只能使用一次。请在另一个聊天工具中向本助手发送“绑定 ${r.code}”并确认，两个账号即归为同一人，角色与申请记录通用。`, ...links, "请勿把绑定码告诉他人。"].join("\n"))];
         }
         case "claim": {
           const r = await claimLinkCode(tx, deps.signingSecret, action.code, sender, ctx.person.id, ctx.now);

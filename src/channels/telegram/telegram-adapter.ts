@@ -179,5 +179,7 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
     handleRequest,
     send: sender.send,
     fetchMedia,
+    // /start payloads are 1–64 of A-Z a-z 0-9 _ - (https://core.telegram.org/bots/features#deep-linking).
+    deepLink: (payload) => (bot.isInited() && /^[A-Za-z0-9_-]{1,64}$/.test(payload) ? `https://t.me/${bot.botInfo.username}?start=${payload}` : undefined),
   };
 }
