@@ -4,7 +4,7 @@ import type { Logger } from "../log/logger.ts";
 import type { PrismaClient } from "../storage/database.ts";
 import { createDirectory } from "../storage/directory.ts";
 import { enqueue } from "../storage/outbox.ts";
-import { handleColumns } from "../storage/sent-cards.ts";
+import { rememberCardHandle } from "../storage/sent-cards.ts";
 import { deadLetterNotices } from "./dead-letter-notice.ts";
 import { backoffMs, chooseVariant, countsAgainstCap, isRetryable, rateLimitedUntil, type RateLimit } from "./outbox-pacing.ts";
 
@@ -160,7 +160,7 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
     if (result.duplicate) logger.info({ outboxId: row.id, channel, attempt }, "outbox message was already delivered by an earlier attempt");
     if (message.kind === "card" && result.handle) {
       // Keep the send-time code: it is the only way to update this recipient's card later.
-      await prisma.sentCard.updateMany({ where: { id: message.card.id }, data: handleColumns(result.handle, sentAt, adapter.capabilities.cardHandle) });
+      await rememberCardHandle(prisma, { id: message.card.id }, result.handle, sentAt, adapter.capabilities.cardHandle);
     }
     return "sent";
   }

@@ -49,6 +49,11 @@ export function createDirectory(prisma: Pick<PrismaClient, "channelIdentity" | "
       }
     },
 
+    /** How many channel identities the person has (one: only the account they are writing from). */
+    identityCount(personId: string): Promise<number> {
+      return prisma.channelIdentity.count({ where: { personId } });
+    },
+
     async get(personId: string): Promise<PersonView | null> {
       const p = await prisma.person.findUnique({ where: { id: personId }, include: activeRoles });
       return p ? view(p) : null;

@@ -51,9 +51,32 @@ export function usableHandle(c: HandleRow, now: Date): string | null {
   return c.responseCode;
 }
 
+type HandleRules = { singleUse: boolean; ttlMs?: number } | undefined;
+
 /** Handle columns for a handle got at `at` under the channel's rules (ChannelCapabilities.cardHandle). */
-export function handleColumns(handle: string, at: Date, rules: { singleUse: boolean; ttlMs?: number } | undefined) {
+function handleColumns(handle: string, at: Date, rules: HandleRules) {
   return { responseCode: handle, responseCodeAt: at, responseCodeUsedAt: null, handleSingleUse: rules?.singleUse ?? false, handleExpiresAt: rules?.ttlMs === undefined ? null : new Date(at.getTime() + rules.ttlMs) };
+}
+
+/**
+ * Keeps a card's handle (from its send, or a click's fresh one) with the channel's rules. Only
+ * the card's own recipient can refresh it: a forged card id touches nothing.
+ */
+export async function rememberCardHandle(db: PrismaClient | Tx, card: { id: string; channel?: string; userId?: string }, handle: string, at: Date, rules: HandleRules): Promise<void> {
+  const where = card.channel === undefined ? { id: card.id } : { id: card.id, channel: card.channel, externalUserId: card.userId };
+  await db.sentCard.updateMany({ where, data: handleColumns(handle, at, rules) });
+}
+
+/**
+ * A tapped card's final label, unless a handler already finished it (or it is not the tapper's,
+ * or its own service finishes it): updated with the click's handle, else the card's usable one.
+ */
+export async function finishTappedCard(tx: Tx, tap: { cardId: string; channel: string; userId: string; handle?: string }, label: string, now: Date, finishedElsewhere: (purpose: string) => boolean): Promise<OutgoingMessage[]> {
+  const card = await tx.sentCard.findUnique({ where: { id: tap.cardId } });
+  if (card && (card.channel !== tap.channel || card.externalUserId !== tap.userId || card.finalText || finishedElsewhere(card.purpose))) return [];
+  const handle = tap.handle ?? (card ? usableHandle(card, now) : null);
+  if (card) await tx.sentCard.update({ where: { id: card.id }, data: { finalText: label, responseCodeUsedAt: handle ? now : card.responseCodeUsedAt } });
+  return handle ? [{ channel: tap.channel, userId: tap.userId, message: { kind: "card_update", cardId: tap.cardId, replaceName: label, handle } }] : [];
 }
 
 /**

@@ -6,7 +6,7 @@ import type { PrismaClient, Tx } from "../../storage/database.ts";
 import type { Directory } from "../../storage/directory.ts";
 import { appendAudit } from "../../storage/audit-log.ts";
 import { enqueue } from "../../storage/outbox.ts";
-import { handleColumns, usableHandle } from "../../storage/sent-cards.ts";
+import { finishTappedCard, rememberCardHandle } from "../../storage/sent-cards.ts";
 import { createBotContext, type BotContext, type BotHandler } from "./bot-context.ts";
 import { menuIntent, menuMessage } from "./menu.ts";
 import { managesStudio } from "./service-request-handler.ts";
@@ -41,7 +41,7 @@ export function createBot(opts: BotOptions) {
     const replies: OutboundMessage[] = [];
     if (intent === null && ctx.text !== null) replies.push({ kind: "text", text: "抱歉，没有听懂。请从下面的菜单选择，或回复“帮助”。" });
     // Someone new opening the chat (Telegram's /start, WeCom's enter) hears how to link an account used elsewhere.
-    const linkHint = ctx.event.kind === "enter" && ctx.person.roles.length === 0 && (await prisma.channelIdentity.count({ where: { personId: ctx.person.id } })) === 1;
+    const linkHint = ctx.event.kind === "enter" && ctx.person.roles.length === 0 && (await directory.identityCount(ctx.person.id)) === 1;
     replies.push(menuMessage(ctx.person, ctx.capabilities, `menu-${opts.newId()}`, { studioManager: await managesStudio(prisma, ctx.person), linkHint }));
     await ctx.commit(replies);
     return true;
@@ -125,29 +125,15 @@ export function createBot(opts: BotOptions) {
   async function rememberClick(event: Extract<InboundEvent, { kind: "button" }>) {
     if (!event.handle || !event.cardId) return;
     const rules = opts.adapters[event.sender.channel]?.capabilities.cardHandle;
-    // Only the card's own recipient can refresh its code (a forged card id touches nothing).
-    await prisma.sentCard.updateMany({
-      where: { id: event.cardId, channel: event.sender.channel, externalUserId: event.sender.userId },
-      data: handleColumns(event.handle, event.receivedAt, rules),
-    });
+    await rememberCardHandle(prisma, { id: event.cardId, channel: event.sender.channel, userId: event.sender.userId }, event.handle, event.receivedAt, rules);
   }
 
   /** Unless a handler already finalized the card, show it as handled so it cannot be tapped again. */
   async function markCardHandled(event: Extract<InboundEvent, { kind: "button" }>, label: string) {
-    const card = await prisma.sentCard.findUnique({ where: { id: event.cardId! } });
-    // Approval cards are finalized by the approval service, with the decision; a card sent to
-    // someone else is not this tapper's to mark.
-    if (card && (card.channel !== event.sender.channel || card.externalUserId !== event.sender.userId)) return;
-    if (card?.finalText || card?.purpose === "approval" || card?.purpose === "studio-setup") return;
     const now = opts.now();
-    await prisma.$transaction(async (tx) => {
-      // The click's own handle, else the card's from its send (channels whose clicks carry none).
-      const handle = event.handle ?? (card ? usableHandle(card, now) : null);
-      if (card) await tx.sentCard.update({ where: { id: card.id }, data: { finalText: label, responseCodeUsedAt: handle ? now : card.responseCodeUsedAt } });
-      if (!handle) return;
-      const message: OutboundMessage = { kind: "card_update", cardId: event.cardId!, replaceName: label, handle };
-      await enqueue(tx, [{ channel: event.sender.channel, userId: event.sender.userId, message }], now);
-    });
+    const tap = { cardId: event.cardId!, channel: event.sender.channel, userId: event.sender.userId, ...(event.handle ? { handle: event.handle } : {}) };
+    // Approval and set-up cards are finalized by their services, with the decision.
+    await prisma.$transaction(async (tx) => enqueue(tx, await finishTappedCard(tx, tap, label, now, (purpose) => purpose === "approval" || purpose === "studio-setup"), now));
   }
 
   return { handle };
