@@ -3,13 +3,13 @@
 // whatever was inferred ("已选：省级专精特新") so a wrong guess is seen at once. The rest (skip
 // words, the town suggestion, refusals) is engine-core's answerText.
 import { activeAnswerSteps } from "./answers.ts";
-import { advance, answerText, ask, commit, FAILURES_BEFORE_HELP, type Run } from "./engine-core.ts";
+import { advance, answerText, ask, commit, refuse, type Run } from "./engine-core.ts";
 import type { AnswerStep, AnswerValue } from "./flow-schema.ts";
 import { echoList, parseLabelledAnswers, stepNamed } from "./multi-answer.ts";
 import { isNegation, isNoneWord, normalizeWord, parseYesNo, toHalfWidthAlnum } from "./normalize.ts";
 import { parseAnswer } from "./parse-answer.ts";
-import { countRun, helpOffer, readCountSequence } from "./help-texts.ts";
-import { aliasesFor, optionDisplay, optionsFor, text } from "./render.ts";
+import { countRun, readCountSequence } from "./help-texts.ts";
+import { aliasesFor, optionsFor } from "./render.ts";
 import { formatValue } from "./summary.ts";
 
 /** The consecutive number questions of the current one's section (the counts of A.1 有效量). */
@@ -30,14 +30,6 @@ function echoFor(run: Run, step: AnswerStep, input: string, value: AnswerValue):
   const w = normalizeWord(input);
   const plain = step.kind === "number" ? /^[\d,.]+\s*(万元|万|元|人|件|个|名)?$/.test(w) : step.kind === "year" ? /^\d{4}\s*年?$/.test(w) : true;
   return plain ? null : `已记录：${formatValue(step, value, run.ctx.towns)}`;
-}
-
-/** A refusal like engine-core's: the reason and the question, after 3 tries a way out. */
-function refuseWith(run: Run, step: AnswerStep, error: string): void {
-  const tries = (run.s.failures[step.id] ?? 0) + 1;
-  run.s.failures[step.id] = tries;
-  if (tries >= FAILURES_BEFORE_HELP) return void run.replies.push(text(helpOffer(step, error, run.ctx)));
-  ask(run, step, [error]);
 }
 
 /** Several answers from one message: stored together, then on to the next unanswered question. */
@@ -65,11 +57,11 @@ export function answerTyped(run: Run, step: AnswerStep, input: string): void {
     // The run of counts asked as one question: "12 45 8 0 6 0 3 0" answers all of it in order.
     const counts = countRun(run.flow, s, step);
     const seq = counts.length > 0 ? readCountSequence(counts, toHalfWidthAlnum(input)) : null;
-    if (seq && "error" in seq) return refuseWith(run, step, seq.error);
+    if (seq && "error" in seq) return refuse(run, step, seq.error);
     if (seq) {
       const filled = counts.map((st, i) => ({ st, r: parseAnswer(st, seq.values[i]!, { now: ctx.now, options: [] }) }));
       const bad = filled.find((f) => !f.r.ok);
-      if (bad && !bad.r.ok) return refuseWith(run, step, `${bad.st.label}：${bad.r.error}`);
+      if (bad && !bad.r.ok) return refuse(run, step, `${bad.st.label}：${bad.r.error}`);
       return fillMany(run, step, filled.map(({ st, r }) => ({ step: st, value: r.ok ? r.value : null })));
     }
   }
@@ -92,7 +84,7 @@ export function answerTyped(run: Run, step: AnswerStep, input: string): void {
     const fillable = new Set(s.onlyFields ? block.filter((st) => st.id === step.id || s.queue.includes(st.id)).map((st) => st.id) : block.map((st) => st.id));
     const m = parseLabelledAnswers(block, fillable, input, ctx.now);
     if (m?.kind === "fill") return fillMany(run, step, m.filled);
-    if (m?.kind === "error") return refuseWith(run, step, m.error);
+    if (m?.kind === "error") return refuse(run, step, m.error);
   }
   answerText(run, step, input);
 }

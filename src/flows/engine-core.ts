@@ -38,8 +38,8 @@ export function currentStep(run: Run): AnswerStep | undefined {
   return step && step.kind !== "notice" ? step : undefined;
 }
 
-/** Asks `step` in one message; its progress line ("第 12/38 题 · 部分") names the part, so `heading` adds nothing now. */
-export function ask(run: Run, step: AnswerStep, prefix: string[] = [], opts: { heading?: boolean } & AskOptions = {}): void {
+/** Asks `step` in one message; its progress line ("第 12/31 题 · 部分") names the part. */
+export function ask(run: Run, step: AnswerStep, prefix: string[] = [], opts: AskOptions = {}): void {
   const { s } = run;
   s.cursor = step.id;
   s.mode = step.id in s.answers ? "editing" : "asking";
@@ -65,9 +65,7 @@ export function advance(run: Run, fromId: string | null, prefix: string[] = [], 
   const notices = noticesBetween(run, fromId, next?.id ?? null, fromId ?? "", wasEdit);
   // A flow without a summary (a short dialog) completes on its last answer.
   if (!next) return flow.summary ? showSummary(run, [...prefix, ...notices]) : submit(run);
-  const prev = fromId ? findStep(flow, fromId) : undefined;
-  const heading = !(next.id in s.answers) && prev?.section !== next.section;
-  ask(run, next, [...prefix, ...notices], { heading });
+  ask(run, next, [...prefix, ...notices]);
 }
 
 export function commit(run: Run, step: AnswerStep, value: AnswerValue, prefix: string[] = []): void {
@@ -97,7 +95,7 @@ export function answerText(run: Run, step: AnswerStep, input: string): void {
 }
 
 /** A refused answer: the reason and the question again; after 3 tries a way out instead. */
-function refuse(run: Run, step: AnswerStep, error: string): void {
+export function refuse(run: Run, step: AnswerStep, error: string): void {
   const { s, ctx } = run;
   const tries = (s.failures[step.id] ?? 0) + 1;
   s.failures[step.id] = tries;
@@ -238,7 +236,7 @@ export function showSummary(run: Run, prefix: string[] = []): void {
 export function submit(run: Run): void {
   const { flow, s } = run;
   const first = pendingSteps(flow, s.answers, s.queue)[0];
-  if (first) return ask(run, first, ["还有问题没填完："], { heading: true });
+  if (first) return ask(run, first, ["还有问题没填完："]);
   s.mode = "done";
   s.cursor = null;
   run.commands.push({
@@ -272,8 +270,8 @@ export function resume(run: Run, prefix: string[] = []): void {
   s.resumeMode = undefined;
   const step = currentStep(run);
   const active = step && activeAnswerSteps(run.flow, s.answers).some((st) => st.id === step.id);
-  if (!wasSummary && step && active) return ask(run, step, prefix, { heading: true });
+  if (!wasSummary && step && active) return ask(run, step, prefix);
   const next = pendingSteps(run.flow, s.answers, s.queue)[0];
-  if (next) return ask(run, next, prefix, { heading: true });
+  if (next) return ask(run, next, prefix);
   showSummary(run, prefix);
 }

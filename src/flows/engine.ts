@@ -9,7 +9,6 @@ import {
   advance,
   answerButton,
   answerMedia,
-  answerText,
   ask,
   askCancel,
   back,

@@ -35,11 +35,6 @@ export function withPrefix(prefix: string[], messages: OutboundMessage[]): Outbo
   return [text(head), ...messages];
 }
 
-export function sectionHeading(flow: FlowDefinition, sectionId: string): string {
-  const i = flow.sections.findIndex((s) => s.id === sectionId);
-  return `【第 ${i + 1}/${flow.sections.length} 部分 · ${flow.sections[i]?.title ?? ""}】`;
-}
-
 export function optionsFor(step: AnswerStep, ctx: FlowContext): LabeledOption[] {
   if (step.kind === "choice" && step.choiceSource === "towns") return ctx.towns.map((t) => ({ value: t.id, label: t.name }));
   if ((step.kind === "choice" || step.kind === "multi-choice") && step.choiceSource === "context") return [...(ctx.choices?.[step.contextKey ?? ""] ?? [])];

@@ -1,4 +1,6 @@
+import { deleteExpiredTokens } from "../storage/channel-tokens.ts";
 import type { PrismaClient } from "../storage/database.ts";
+import { deleteExpiredLinkCodes } from "../storage/link-codes.ts";
 
 const DAY = 86_400_000;
 
@@ -13,7 +15,7 @@ export async function housekeeping(prisma: PrismaClient, now: Date): Promise<{ i
   const inbound = await prisma.inboundEvent.deleteMany({ where: { status: "DONE", receivedAt: { lt: before(30) } } });
   const jobRuns = await prisma.jobRun.deleteMany({ where: { startedAt: { lt: before(30) } } });
   const outbox = await prisma.outboxMessage.deleteMany({ where: { status: "SENT", sentAt: { lt: before(180) } } });
-  const channelTokens = await prisma.channelToken.deleteMany({ where: { expiresAt: { lt: now } } });
-  const linkCodes = await prisma.linkCode.deleteMany({ where: { expiresAt: { lt: before(1) } } });
-  return { inbound: inbound.count, jobRuns: jobRuns.count, outbox: outbox.count, channelTokens: channelTokens.count, linkCodes: linkCodes.count };
+  const channelTokens = await deleteExpiredTokens(prisma, now);
+  const linkCodes = await deleteExpiredLinkCodes(prisma, before(1));
+  return { inbound: inbound.count, jobRuns: jobRuns.count, outbox: outbox.count, channelTokens, linkCodes };
 }

@@ -56,3 +56,8 @@ export function createChannelTokenStore(prisma: PrismaClient, now: () => Date) {
     },
   };
 }
+
+/** Housekeeping: tokens (and the entries kept with them) past their expiry. */
+export async function deleteExpiredTokens(prisma: Pick<PrismaClient, "channelToken">, now: Date): Promise<number> {
+  return (await prisma.channelToken.deleteMany({ where: { expiresAt: { lt: now } } })).count;
+}

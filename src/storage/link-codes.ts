@@ -5,7 +5,7 @@
 // identity and overall (8 digits are easy to type, so guessing must stay out of reach).
 import type { Sender } from "../domain/chat.ts";
 import { appendAudit } from "./audit-log.ts";
-import type { Tx } from "./database.ts";
+import type { PrismaClient, Tx } from "./database.ts";
 
 export const LINK_CODE_TTL_MS = 10 * 60_000;
 /** Codes a person may ask for in an hour. */
@@ -103,4 +103,9 @@ export async function confirmLink(tx: Tx, sender: Sender, senderPersonId: string
 /** 取消绑定: the sender's pending claim is dropped (the code stays usable until it expires). */
 export async function cancelLinkClaim(tx: Tx, sender: Sender): Promise<void> {
   await tx.linkCode.updateMany({ where: { claimChannel: sender.channel, claimExternalId: sender.userId, usedAt: null }, data: { claimChannel: null, claimExternalId: null, claimedAt: null } });
+}
+
+/** Housekeeping: codes that expired before `before`. */
+export async function deleteExpiredLinkCodes(prisma: Pick<PrismaClient, "linkCode">, before: Date): Promise<number> {
+  return (await prisma.linkCode.deleteMany({ where: { expiresAt: { lt: before } } })).count;
 }

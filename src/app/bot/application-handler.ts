@@ -5,7 +5,6 @@ import type { PersonView } from "../../storage/directory.ts";
 import type { OutgoingMessage } from "../../storage/outbox.ts";
 import { applicationFields } from "../applications/application-record.ts";
 import { applicationTimeline } from "../applications/application-timeline.ts";
-import { shortId, STAGE_SHORT, STATUS_LABELS } from "../approvals/approval-texts.ts";
 import type { ApprovalService } from "../approvals/approval-service.ts";
 import type { HeadConfirmation } from "../approvals/head-confirmation.ts";
 import type { Answers } from "../../flows/flow-schema.ts";
@@ -33,7 +32,7 @@ async function changeLines(tx: Tx, before: Answers, after: Answers): Promise<str
  * confirmed it and fields changed: then the head confirms again first; a draft changed while it
  * waits for its head is saved and the head asked again.
  */
-export function applicationCompletion(deps: { approvals: ApprovalService; heads: HeadConfirmation; newId: () => string; hasButtons: (channel: string) => boolean }): CompletionHandler<Db, PersonView> {
+export function applicationCompletion(deps: { approvals: ApprovalService; heads: HeadConfirmation; hasButtons: (channel: string) => boolean }): CompletionHandler<Db, PersonView> {
   async function submitNew(tx: Tx, person: PersonView, sender: { channel: string; userId: string }, answers: Record<string, unknown>): Promise<OutgoingMessage[]> {
     const fields = applicationFields(answers as never);
     // Link an existing enterprise only when it is the same one: same USCC, or the one this
@@ -85,17 +84,9 @@ export function applicationCompletion(deps: { approvals: ApprovalService; heads:
   };
 }
 
-/** 我的申请: the person's latest applications with status and stage. */
+/** 我的申请: the person's applications as a timeline (applications/application-timeline.ts). */
 export async function applicationStatus(prisma: PrismaClient, ctx: BotContext): Promise<void> {
-  return ctx.commit(await applicationTimeline(prisma, ctx)); // 我的申请: the timeline (applications/application-timeline.ts)
-  const apps = await prisma.application.findMany({ where: { applicantId: ctx.person.id }, orderBy: { createdAt: "desc" }, take: 5 });
-  if (apps.length === 0) return ctx.commit([{ kind: "text", text: "您还没有提交过工作室申请。回复“申请工作室”开始填写。" }]);
-  const lines = apps.map((a) => {
-    const where = a.status === "IN_REVIEW" && a.stage ? `，当前：${STAGE_SHORT[a.stage as 1 | 2 | 3]}` : "";
-    const number = a.studioNumber ? `，工作室编号 ${a.studioNumber}` : "";
-    return `· ${a.enterpriseName}（申请号 ${shortId(a.id)}）：${STATUS_LABELS[a.status] ?? a.status}${where}${number}`;
-  });
-  await ctx.commit([{ kind: "text", text: `您的申请：\n${lines.join("\n")}` }]);
+  return ctx.commit(await applicationTimeline(prisma, ctx));
 }
 
 /**

@@ -2,6 +2,7 @@ import { allFlows } from "../../../bot-flows/index.ts";
 import { APPROVAL_OPINION_FLOW } from "../../../bot-flows/approval-opinion.ts";
 import type { FlowInput } from "../../flows/engine-types.ts";
 import { createFlowRegistry, type FlowRegistry } from "../../flows/flow-registry.ts";
+import { buttonRoom } from "../../flows/render.ts";
 import { createYearCalendar, type YearCalendar } from "../calendar/year-calendar.ts";
 import { listCalendarYears } from "../../storage/calendar-years.ts";
 import { createApprovalService, type ApprovalService } from "../approvals/approval-service.ts";
@@ -82,7 +83,7 @@ export function createDomain(deps: CoreDeps & Pick<Services, "directory" | "adap
     onApproved: designationStarter({ prisma: deps.db.prisma, conversations: () => conversations, newId, timeZone: deps.config.timeZone, now }),
   });
   // What each flow does on completion (a new flow: its file in bot-flows/ and one line here).
-  conversations.registerCompletion(APPLICATION_FLOW, applicationCompletion({ approvals, heads, newId, hasButtons: (channel) => capabilitiesOf(channel).buttons && capabilitiesOf(channel).maxButtons >= 2 }));
+  conversations.registerCompletion(APPLICATION_FLOW, applicationCompletion({ approvals, heads, hasButtons: (channel) => buttonRoom({ capabilities: capabilitiesOf(channel) }) >= 2 }));
   conversations.registerCompletion(APPROVAL_OPINION_FLOW, opinionCompletion(approvals), { afterCommit: true });
   registerStudioCompletions(conversations, { prisma: deps.db.prisma, conversations: () => conversations, newId, timeZone: deps.config.timeZone });
   const serviceDesk = registerServiceDesk({ prisma: deps.db.prisma, calendar, timeZone: deps.config.timeZone, now, newId, conversations });

@@ -1,7 +1,8 @@
 import { ConflictError } from "../../domain/errors.ts";
 import type { PrismaClient, Tx } from "../../storage/database.ts";
 import { createDirectory } from "../../storage/directory.ts";
-import { applicationAwaitingHead, DECLARE_CARD, declarationPrompt, openHeadCards } from "../../storage/head-confirmations.ts";
+import { applicationAwaitingHead, DECLARE_CARD, declarationPrompt, HEAD_CARD, openHeadCards } from "../../storage/head-confirmations.ts";
+import { buttonRoom } from "../../flows/render.ts";
 import { messagesTo, type OutgoingMessage } from "../../storage/outbox.ts";
 import { finishCards, findSentCard } from "../../storage/sent-cards.ts";
 import type { ApprovalService } from "../approvals/approval-service.ts";
@@ -68,7 +69,7 @@ export function headConfirmHandler(deps: { prisma: PrismaClient; approvals: Appr
     }
     const applicant = await createDirectory(prisma).recipientsOf(app.applicantId);
     const toApplicant = (text: string) => messagesTo(applicant, { kind: "text", text });
-    const close = (tx: Tx, text: string) => finishCards(tx, { type: "head-confirm", id: app.id }, ctx.now, (c) => (c.id === cardId ? text : `已由 ${ctx.person.name} ${text}`));
+    const close = (tx: Tx, text: string) => finishCards(tx, { type: HEAD_CARD, id: app.id }, ctx.now, (c) => (c.id === cardId ? text : `已由 ${ctx.person.name} ${text}`));
     if (key === HEAD_KEY.decline) {
       await ctx.commit([{ kind: "text", text: "已记录：您暂不同意提交该申请。" }], async (tx) => {
         const out = await close(tx, "暂不同意");
@@ -94,7 +95,7 @@ export function headConfirmHandler(deps: { prisma: PrismaClient; approvals: Appr
 
   /** 声明授权: the declaration, to be confirmed explicitly (确认声明 / 取消). */
   async function askDeclaration(ctx: BotContext, app: AppRow): Promise<void> {
-    const buttons = ctx.capabilities.buttons && ctx.capabilities.maxButtons >= 2;
+    const buttons = buttonRoom(ctx) >= 2;
     await ctx.commit([], async (tx) => [await deps.heads.askDeclaration(tx, app, ctx.person, ctx.event.sender, buttons)]);
   }
 

@@ -6,6 +6,7 @@ import { channelModule, SIMULATOR_CHANNEL } from "../../channels/registry.ts";
 import type { ChannelAdapter } from "../../channels/channel.ts";
 import type { OutboundMessage } from "../../domain/chat.ts";
 import { cancelLinkClaim, claimLinkCode, confirmLink, issueLinkCode, LINK_CODE_TTL_MS } from "../../storage/link-codes.ts";
+import { buttonRoom } from "../../flows/render.ts";
 import { recordSentCard } from "../../storage/sent-cards.ts";
 import type { BotContext } from "./bot-context.ts";
 
@@ -53,7 +54,7 @@ export function identityLinkHandler(deps: { helpContact: string; signingSecret: 
           switch (r.kind) {
             case "claimed": {
               const description = `此绑定码来自“${r.personName}”的${channelLabel(r.fromChannel)}账号。确认后，此${here}账号与${r.personName}归为同一人，角色与申请记录通用。\n如果绑定码或链接是别人发给您的，请不要确认。`;
-              if (!ctx.capabilities.buttons || ctx.capabilities.maxButtons < 2) return [say(`${description}\n回复“确认绑定”确认，或回复“取消绑定”。`)];
+              if (buttonRoom(ctx) < 2) return [say(`${description}\n回复“确认绑定”确认，或回复“取消绑定”。`)];
               const id = `link-${deps.newId()}`;
               await recordSentCard(tx, { id, channel: sender.channel, externalUserId: sender.userId, personId: ctx.person.id, purpose: "link" });
               return [to({ kind: "card", card: { id, title: "确认绑定账号？", description, buttons: [{ key: LINK_KEYS.confirm, label: "确认绑定", style: "primary" }, { key: LINK_KEYS.cancel, label: "取消" }] } })];
