@@ -61,6 +61,8 @@ export interface StartOptions {
   prefill?: Answers;
   onlyFields?: string[];
   notice?: string;
+  /** Sent instead of the flow's opening (e.g. a card of known facts); a pause notice still goes first. */
+  opening?: OutboundMessage[];
 }
 
 /** Whether a flow is a short dialog that owns every text but cancel and menu words (6.3 a opinions). */
@@ -158,7 +160,7 @@ export function createConversationRunner<Db, P extends { id: string }>(deps: Run
       }
     }
     await store.create({ personId: o.personId, channel: o.channel, userId: o.userId, state, context, now: o.now });
-    return uniqueCardIds([...before, ...replies]).map((message) => ({ channel: o.channel, userId: o.userId, personId: o.personId, message }));
+    return uniqueCardIds([...before, ...(o.opening ?? replies)]).map((message) => ({ channel: o.channel, userId: o.userId, personId: o.personId, message }));
   }
 
   /** Starts a conversation from the person's own message. */

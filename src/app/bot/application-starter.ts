@@ -75,10 +75,6 @@ export function applicationStarter(deps: { prisma: PrismaClient; conversations: 
     }
     // One step: the facts card (是 / 改…) instead of the first question, which 是 then asks.
     const card: OutboundMessage = { kind: "card", card: knownFactsCard(`${APPLICATION_FLOW}-known-${deps.newId()}`, prefill, room, townName) };
-    await ctx.commit([], async (tx) => {
-      const out = await conversations.startConversation(tx, { ...base, prefill });
-      const before = out.filter((m) => m.message.kind === "text" && m.message.text.includes("暂停"));
-      return [...before, { channel: e.sender.channel, userId: e.sender.userId, personId: ctx.person.id, message: card }];
-    });
+    await ctx.commit([], (tx) => conversations.startConversation(tx, { ...base, prefill, opening: [card] }));
   };
 }
