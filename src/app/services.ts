@@ -2,7 +2,8 @@ import type { ChannelAdapter } from "../channels/channel.ts";
 import { createWebAdapter } from "../channels/web/web-adapter.ts";
 import type { ChannelModule } from "../channels/channel-module.ts";
 import { CHANNEL_MODULES } from "../channels/registry.ts";
-import { createChannelTokenStore } from "../storage/channel-tokens.ts";
+import { cachedTokenStore } from "../channels/token-store.ts";
+import { channelTokenTable } from "../storage/channel-tokens.ts";
 import type { ChannelName } from "../domain/chat.ts";
 import type { FlowDefinition } from "../flows/flow-schema.ts";
 import { createOutboxDispatcher, type OutboxDispatcher, type RateLimit } from "../jobs/outbox-dispatcher.ts";
@@ -64,7 +65,7 @@ export function createServices(deps: CoreDeps, handlers: (base: Pick<Services, "
   const adapters: Partial<Record<ChannelName, ChannelAdapter>> = { ...deps.extraAdapters };
   const modules = deps.channels ?? CHANNEL_MODULES;
   const rateLimits = channelRateLimits(config, modules);
-  const tokens = createChannelTokenStore(db.prisma, now);
+  const tokens = cachedTokenStore(now, channelTokenTable(db.prisma));
   for (const m of modules) {
     if (!Object.hasOwn(config.channels, m.name) || adapters[m.name]) continue;
     adapters[m.name] = m.create(config.channels[m.name], { now, maxAgeSeconds: config.webhookMaxAgeSeconds, tokens, signingSecret: config.signingSecret, ...(deps.fetch ? { fetch: deps.fetch } : {}) });

@@ -2,7 +2,8 @@
 // refreshed before expiry, and a token refused by the platform dropped only if it is still the
 // stored one.
 import { afterEach, describe, expect, it } from "vitest";
-import { createChannelTokenStore } from "../../src/storage/channel-tokens.ts";
+import { cachedTokenStore } from "../../src/channels/token-store.ts";
+import { channelTokenTable } from "../../src/storage/channel-tokens.ts";
 import { createTestDatabase, type TestDatabase } from "../support/test-db.ts";
 import { testClock } from "../support/wecom-harness.ts";
 
@@ -18,7 +19,7 @@ describe("channel tokens (ChannelToken table)", () => {
     const clock = testClock(new Date("2026-03-02T09:00:00Z"));
     let fetches = 0;
     const fresh = async () => ({ token: `tok-${++fetches}`, expiresAt: new Date(clock.now().getTime() + 7_200_000) });
-    return { t, clock, fresh, fetches: () => fetches, store: () => createChannelTokenStore(t.db.prisma, clock.now) };
+    return { t, clock, fresh, fetches: () => fetches, store: () => cachedTokenStore(clock.now, channelTokenTable(t.db.prisma)) };
   }
 
   it("two instances (and a restart) share one fetched token; concurrent callers share one fetch", async () => {

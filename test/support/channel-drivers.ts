@@ -3,7 +3,8 @@
 // them is read back from that platform's fake (the web simulator: its sent outbox rows) as
 // neutral text, so one journey can run on any channel.
 import { tokenBackedButtonStore } from "../../src/channels/telegram/telegram-buttons.ts";
-import { createChannelTokenStore } from "../../src/storage/channel-tokens.ts";
+import { cachedTokenStore } from "../../src/channels/token-store.ts";
+import { channelTokenTable } from "../../src/storage/channel-tokens.ts";
 import type { OutboundMessage } from "../../src/domain/chat.ts";
 import type { FakeDingtalk } from "../fakes/fake-dingtalk-api.ts";
 import { cardCallbackRequest, robotTextBody, signedRobotRequest } from "../fakes/dingtalk-signer.ts";
@@ -163,7 +164,7 @@ const decodeHtml = (html: string) => html.replace(/<[^>]+>/g, "").replace(/&lt;/
 
 export function telegramDriver(ctx: DriverContext, fake: FakeTelegram, snapshots: Map<number, FakeMessage>, webhookSecret: string): ChannelDriver {
   // The button store the adapter keeps its cards' keys in (ChannelToken table).
-  const store = tokenBackedButtonStore(createChannelTokenStore(ctx.prisma, ctx.now));
+  const store = tokenBackedButtonStore(cachedTokenStore(ctx.now, channelTokenTable(ctx.prisma)));
   const original = (m: FakeMessage) => snapshots.get(m.messageId) ?? m;
   async function view(m: FakeMessage): Promise<(SeenCard & { buttons: Array<{ key: string; label: string; data: string; messageId: number }> }) | null> {
     const buttons = (m.replyMarkup?.inline_keyboard ?? []).flat().filter((b) => b.callback_data?.startsWith("b."));
