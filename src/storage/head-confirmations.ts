@@ -48,8 +48,11 @@ export async function applicationAwaitingHead(db: Db, applicantId: string) {
   const draft = await db.application.findFirst({ where: { applicantId, status: "DRAFT", headConfirmation: { in: ["HEAD_IN_CHAT", "DECLARED_AUTHORITY"] } }, orderBy: { createdAt: "desc" } });
   if (draft) return draft;
   const returned = await db.application.findMany({ where: { applicantId, status: "RETURNED" }, orderBy: { updatedAt: "desc" }, take: 5 });
-  for (const app of returned) if ((await openHeadCards(db, app.id)).length > 0) return app;
-  return null;
+  if (returned.length === 0) return null;
+  // One query for the open head cards of all of them, then the most recent one that has any.
+  const open = await db.sentCard.findMany({ where: { purpose: { in: returned.map((a) => headCardPurpose(a.id)) }, finalText: null }, select: { purpose: true } });
+  const asked = new Set(open.map((c) => c.purpose));
+  return returned.find((a) => asked.has(headCardPurpose(a.id))) ?? null;
 }
 
 /** The declaration prompt shown to this applicant for this application, if any. */
