@@ -11,7 +11,8 @@ export type DatabaseProvider = "sqlite" | "postgresql";
 
 /** The storage handle the app receives: one Prisma client, whichever database is behind it. */
 export interface Database {
-  provider: DatabaseProvider;
+  /** "d1": Cloudflare D1 on Workers (src/storage/d1-database.ts). */
+  provider: DatabaseProvider | "d1";
   prisma: PrismaClient;
   /** Cheap round trip for /healthz. */
   ping(): Promise<void>;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { textMessageXml } from "../fakes/wecom-callback-signer.ts";
 import { HAPPY } from "../flows/helpers.ts";
 import { serveFakeWecom, signedCallback, startChildServer, wecomEnv, type ChildServer } from "../support/child-server.ts";
-import { createTestDatabase, testProviders, type TestDatabase } from "../support/test-db.ts";
+import { createTestDatabase, serverProviders, type TestDatabase } from "../support/test-db.ts";
 import { WECOM } from "../support/wecom-harness.ts";
 import { size } from "./size.ts";
 
@@ -30,7 +30,7 @@ interface Conversation {
   acked: string[]; // MsgIds that got a 200
 }
 
-describe.each(testProviders())("crash and restart (%s)", (provider) => {
+describe.each(serverProviders())("crash and restart (%s)", (provider) => {
   let t: TestDatabase | undefined;
   let server: ChildServer | undefined;
   afterEach(async () => {

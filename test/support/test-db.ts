@@ -3,32 +3,49 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { migrationSet } from "../../src/entry/start-node.ts";
-import { openDatabase, type Database, type DatabaseProvider } from "../../src/storage/database.ts";
+import { PrismaClient } from "../../src/generated/prisma-sqlite/client.ts";
+import { d1Database, D1_TX_OPTIONS } from "../../src/storage/d1-database.ts";
+import { installUndoJournal } from "../../src/storage/d1-journal.ts";
+import { openDatabase, sqlitePath, type Database, type DatabaseProvider } from "../../src/storage/database.ts";
 import { applyMigrations } from "../../src/storage/migrations.ts";
+import { sqliteD1 } from "./sqlite-d1.ts";
+
+/** "d1": the Workers storage path (Prisma's D1 adapter + the undo journal) over a D1 double on SQLite. */
+export type TestProvider = DatabaseProvider | "d1";
 
 export interface TestDatabase {
   db: Database;
-  provider: DatabaseProvider;
+  provider: TestProvider;
   url: string;
   /** Close and delete everything this test database created. */
   drop(): Promise<void>;
 }
 
-/** The databases a contract suite runs on: SQLite always, PostgreSQL when TEST_DATABASE_URL is set. */
-export function testProviders(): DatabaseProvider[] {
+/** The databases a contract suite runs on: SQLite and D1 always, PostgreSQL when TEST_DATABASE_URL is set. */
+export function testProviders(): TestProvider[] {
+  return process.env.TEST_DATABASE_URL ? ["sqlite", "d1", "postgresql"] : ["sqlite", "d1"];
+}
+
+/** The databases a Node server process can open (the D1 path runs only inside a Worker). */
+export function serverProviders(): DatabaseProvider[] {
   return process.env.TEST_DATABASE_URL ? ["sqlite", "postgresql"] : ["sqlite"];
 }
 
-/** The provider for integration tests: PostgreSQL in the CI run that sets TEST_DATABASE_URL. */
-export function defaultTestProvider(): DatabaseProvider {
+/**
+ * The provider for integration tests: PostgreSQL in the CI run that sets TEST_DATABASE_URL;
+ * TEST_DATABASE=d1 runs them all on the Workers storage path instead.
+ */
+export function defaultTestProvider(): TestProvider {
+  if (process.env.TEST_DATABASE === "d1") return "d1";
   return process.env.TEST_DATABASE_URL ? "postgresql" : "sqlite";
 }
 
 /** A fresh, migrated, empty database: a temp SQLite file, or a throwaway PostgreSQL schema. */
-export async function createTestDatabase(provider: DatabaseProvider = defaultTestProvider()): Promise<TestDatabase> {
-  const { url, cleanup } = provider === "sqlite" ? sqliteLocation() : await pgSchemaLocation();
-  await applyMigrations({ provider, url, ...migrationSet(provider) });
-  const db = await openDatabase({ provider, url });
+export async function createTestDatabase(provider: TestProvider = defaultTestProvider(), opts: { failWhen?: (sql: string) => boolean } = {}): Promise<TestDatabase> {
+  const { url, cleanup } = provider === "postgresql" ? await pgSchemaLocation() : sqliteLocation();
+  const kind = provider === "postgresql" ? "postgresql" : "sqlite";
+  await applyMigrations({ provider: kind, url, ...migrationSet(kind) });
+  const db = provider === "d1" ? await openD1(sqlitePath(url), opts) : await openDatabase({ provider, url });
   return {
     db,
     provider,
@@ -38,6 +55,13 @@ export async function createTestDatabase(provider: DatabaseProvider = defaultTes
       await cleanup();
     },
   };
+}
+
+async function openD1(file: string, opts: { failWhen?: (sql: string) => boolean }): Promise<Database> {
+  const binding = sqliteD1(file, opts);
+  await installUndoJournal(binding);
+  const db = d1Database(binding, (adapter) => new PrismaClient({ adapter, transactionOptions: D1_TX_OPTIONS }));
+  return { ...db, close: async () => (await db.close(), binding.close()) };
 }
 
 function sqliteLocation() {
