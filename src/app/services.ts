@@ -11,6 +11,7 @@ import { createDirectory, type Directory } from "../storage/directory.ts";
 import type { MediaStore } from "../storage/media-store.ts";
 import type { BotHandler } from "./bot/bot-context.ts";
 import type { YearCalendar } from "./calendar/year-calendar.ts";
+import type { ScoreChartRenderer } from "./reports/score-chart-renderer.ts";
 import { createBot, type Bot } from "./bot/bot.ts";
 import type { AppDeps } from "./deps.ts";
 import { createInboundPipeline, type InboundPipeline } from "./inbound-pipeline.ts";
@@ -33,6 +34,8 @@ export interface CoreDeps extends AppDeps {
   calendar?: YearCalendar;
   /** The messengers (default: src/channels/registry.ts); config.channels says which are on. */
   channels?: readonly ChannelModule[];
+  /** 8.2 score chart as a picture; Node passes the PNG one (score-chart.node.ts). Default: SVG only (admin route; chat gets text). */
+  chartRenderer?: ScoreChartRenderer;
 }
 
 export interface Services {

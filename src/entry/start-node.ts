@@ -10,6 +10,7 @@ import { systemClock, type Clock } from "../app/deps.ts";
 import { loadConfig } from "../config/config.ts";
 import { isWebAdapter } from "../channels/web/web-adapter.ts";
 import { productJobs } from "../app/jobs/product-jobs.ts";
+import { resvgScoreChartRenderer } from "../app/reports/score-chart.node.ts";
 import { createLogger } from "../log/logger.ts";
 import { listCalendarYears } from "../storage/calendar-years.ts";
 import { openDatabase } from "../storage/database.ts";
@@ -53,7 +54,7 @@ export async function startNode(opts: { env: Record<string, string | undefined>;
   await calendar.reload();
   const calendarTimer = setInterval(() => void calendar.reload().catch((err) => logger.error({ err }, "reloading the working-day calendar failed")), CALENDAR_RELOAD_MS);
   calendarTimer.unref();
-  const { app, services, domain } = createRuntime({ config, db, logger, clock, mediaStore: createFsMediaStore(mediaRoot), calendar });
+  const { app, services, domain } = createRuntime({ config, db, logger, clock, mediaStore: createFsMediaStore(mediaRoot), calendar, chartRenderer: resvgScoreChartRenderer });
   // Sends a killed run left under a lock go first, not after it (SQLite: no other process).
   await services.dispatcher.releaseLocks({ exclusive: config.database.provider === "sqlite" });
   // Events a previous run accepted (answered 200) but did not finish are handled before new

@@ -1,7 +1,9 @@
 // The score chart (8.2): real PNG bytes from ECharts' SVG + resvg, read back as a PNG and as pixels.
 import { Resvg } from "@resvg/resvg-js";
 import { describe, expect, it } from "vitest";
-import { cjkFontFiles, renderScoreChart, type MonthlyScores } from "../../src/app/reports/score-chart.ts";
+import { cjkFontFiles, renderScoreChart } from "../../src/app/reports/score-chart.node.ts";
+import { svgScoreChartRenderer } from "../../src/app/reports/score-chart-renderer.ts";
+import type { MonthlyScores } from "../../src/app/reports/score-chart-svg.ts";
 import { ValidationError } from "../../src/domain/errors.ts";
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -98,5 +100,19 @@ describe("[8.2] score chart PNG", () => {
     await expect(renderScoreChart({ title: "x", months: DATA, width: 10 })).rejects.toBeInstanceOf(ValidationError);
     const many = Array.from({ length: 241 }, (_, i) => ({ ...DATA[0]!, month: `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, "0")}` }));
     await expect(renderScoreChart({ title: "x", months: many })).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+describe("[8.2] score chart SVG (every runtime, Workers included)", () => {
+  it("[8.2] the SVG renderer gives the same chart as image/svg+xml: its size, title and lines; the same checks on input", async () => {
+    const { bytes, contentType } = await svgScoreChartRenderer.render({ title: "服务评价 2026年1–4月", months: DATA, width: 800, height: 450 });
+    expect(contentType).toBe("image/svg+xml");
+    const svg = new TextDecoder().decode(bytes);
+    expect(svg).toMatch(/^<svg width="800" height="450" xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(svg).toContain("服务评价 2026年1–4月");
+    // Drawn (resvg reads it as any viewer would): the overall line is there.
+    const png = new Resvg(svg, { font: { loadSystemFonts: false } }).render().asPng();
+    expect(countColour(pixels(new Uint8Array(png)), [0x2f, 0x6f, 0xdf], 12)).toBeGreaterThan(200);
+    await expect(svgScoreChartRenderer.render({ title: "x", months: DATA, width: 10 })).rejects.toBeInstanceOf(ValidationError);
   });
 });

@@ -3,6 +3,7 @@
 // reset; never added to a directory that is not the demo's. The agency personas are offered.
 import { afterEach, describe, expect, it } from "vitest";
 import { createRuntime } from "../../src/app/create-app.ts";
+import { resvgScoreChartRenderer } from "../../src/app/reports/score-chart.node.ts";
 import type { Persona } from "../../src/app/routes/simulator.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import { DEMO_APPLICATION_ID } from "../../src/storage/demo-studio.ts";
@@ -21,7 +22,7 @@ async function sim(opts: { seed?: boolean } = {}) {
   const t = await createTestDatabase();
   open.push(t);
   if (opts.seed !== false) await seedDatabase(t.db.prisma, { production: false });
-  const runtime = createRuntime({ config: loadConfig({}), db: t.db, logger: memoryLogger("info").logger, clock: testClock(new Date("2026-11-25T02:00:00Z")) });
+  const runtime = createRuntime({ config: loadConfig({}), db: t.db, logger: memoryLogger("info").logger, clock: testClock(new Date("2026-11-25T02:00:00Z")), chartRenderer: resvgScoreChartRenderer });
   const say = async (userId: string, text: string) => {
     await runtime.app.request("/webhooks/web", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId, clientMsgId: `c${Math.random().toString(36).slice(2, 12)}`, text }) });
     await runtime.services.settle();

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { WebPushEvent } from "../../src/channels/web/web-adapter.ts";
 import { createRuntime } from "../../src/app/create-app.ts";
-import { renderScoreChart } from "../../src/app/reports/score-chart.ts";
+import { renderScoreChart } from "../../src/app/reports/score-chart.node.ts";
 import type { HistoryItem } from "../../src/app/routes/simulator.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import { imageMessage } from "../../src/domain/chat.ts";

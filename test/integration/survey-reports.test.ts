@@ -1,14 +1,18 @@
 // 8.2 reports through the real /admin routes: a small realistic data set seeded with prisma (two
 // studios, agency staff, services closed, a combined survey, a studio-wide survey with anonymous
-// answers, follow-ups), the JSON figures computed by hand, the CSV and XLSX exports, auth and 400s.
+// answers, follow-ups), the JSON figures computed by hand, the CSV and XLSX exports, the chart as PNG
+// (Node) and as SVG (Workers: no PNG renderer, the chat report then text only), auth and 400s.
+import { Resvg } from "@resvg/resvg-js";
 import ExcelJS from "exceljs";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRuntime } from "../../src/app/create-app.ts";
 import { surveyReportText } from "../../src/app/reports/survey-report-text.ts";
 import type { SurveyReport } from "../../src/domain/surveys/survey-report.ts";
 import { studiosInScope, surveyFiguresFor } from "../../src/storage/survey-report-store.ts";
 import { approvedStudio, linkDemoOfficers } from "../support/approved-studio.ts";
-import { createWecomHarness, testClock, type WecomHarness } from "../support/wecom-harness.ts";
+import { signCallback, textMessageXml } from "../fakes/wecom-callback-signer.ts";
+import { createWecomHarness, testClock, WECOM, type WecomHarness } from "../support/wecom-harness.ts";
 
 const TOKEN = "admin-token-reports-0123456789";
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -253,7 +257,7 @@ describe("admin reports of surveys [8.2]", () => {
   });
 
   it("[8.2] every report route needs the admin token", async () => {
-    for (const path of ["/admin/reports/surveys", "/admin/reports/surveys.png", "/admin/reports/survey-responses.csv", "/admin/reports/survey-responses.xlsx"]) {
+    for (const path of ["/admin/reports/surveys", "/admin/reports/surveys.png", "/admin/reports/surveys.svg", "/admin/reports/survey-responses.csv", "/admin/reports/survey-responses.xlsx"]) {
       expect((await get(path, {})).status, path).toBe(401);
       expect((await get(path, { authorization: "Bearer wrong-token-0123456789" })).status, path).toBe(401);
     }
@@ -266,5 +270,41 @@ describe("admin reports of surveys [8.2]", () => {
     const png = new Uint8Array(await res.arrayBuffer());
     expect([...png.slice(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect((await get("/admin/reports/surveys.png?from=2026-13-01")).status).toBe(400);
+  });
+
+  it("[8.2] without a PNG renderer (the Workers build): the chart is an SVG with its title, and 服务评价 图表 in chat is its text, no picture", async () => {
+    // A second app on the same database and fake WeCom, built as the Workers entry builds it: no chartRenderer.
+    const worker = createRuntime({ config: h.config, db: h.t.db, logger: h.logs.logger, clock: h.clock, fetch: h.fake.fetch });
+    // surveys.png answers the SVG there (its Content-Type says so); surveys.svg is the same on every runtime.
+    for (const path of ["/admin/reports/surveys.svg", "/admin/reports/surveys.png"]) {
+      const res = await worker.app.request(`${path}?from=2026-06-01&to=2026-11-30`, { headers: auth });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get("content-type"), path).toBe("image/svg+xml");
+      expect(res.headers.get("content-security-policy"), path).toContain("default-src 'none'");
+      const svg = await res.text();
+      expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      expect(svg).toContain("服务评价 2026-06-01 至 2026-11-30");
+      expect(svg).toContain('stroke="#2f6fdf"'); // the overall-score line
+      // Well-formed: resvg parses it and draws it at its size.
+      const img = new Resvg(svg, { font: { loadSystemFonts: false } }).render();
+      expect([img.width, img.height]).toEqual([960, 540]);
+    }
+    expect((await worker.app.request("/admin/reports/surveys.svg?from=2026-13-01", { headers: auth })).status).toBe(400);
+
+    const sent = h.fake.sent.length;
+    const uploads = h.fake.uploads.length;
+    h.clock.advance(3_000);
+    const time = Math.floor(h.clock.now().getTime() / 1000);
+    const innerXml = textMessageXml({ toUser: WECOM.corpId, fromUser: "zhanglei", content: "服务评价 图表", msgId: "8200001", createTime: time, agentId: WECOM.agentId });
+    const signed = signCallback({ ...WECOM, innerXml, timestamp: time, agentId: WECOM.agentId });
+    expect((await worker.app.request(`/webhooks/wecom?${signed.query}`, { method: "POST", body: signed.body, headers: { "content-type": "text/xml" } })).status).toBe(200);
+    await worker.services.settle();
+    await worker.services.dispatcher.drain();
+    const replies = h.fake.sent.slice(sent).filter((m) => m.touser === "zhanglei");
+    expect(replies.map((m) => m.msgtype)).toEqual(["text"]);
+    // The last 12 months for the city officer: what an image's alt text would say.
+    const year = await surveyFiguresFor(h.t.db.prisma, { from: "2025-12-01", to: "2026-11-29", today: "2026-11-29", timeZone: "Asia/Shanghai" });
+    expect(replies[0]!.content).toContain(`服务评价图表（全市）：${surveyReportText(year, "全市")}`);
+    expect(h.fake.uploads.length).toBe(uploads);
   });
 });

@@ -140,6 +140,7 @@ const ADMIN_ROUTES: [method: string, path: string, body?: string][] = [
   ["POST", "/admin/jobs/nothing/run"],
   ["GET", "/admin/reports/surveys"], // 8.2 reports
   ["GET", "/admin/reports/surveys.png"],
+  ["GET", "/admin/reports/surveys.svg"],
   ["GET", "/admin/reports/survey-responses.csv"],
   ["GET", "/admin/reports/survey-responses.xlsx"],
   ["POST", "/admin/enterprises/nobody/ip-assets/import", "{}"], // IP register import (GET /ip-assets/template.xlsx is public)

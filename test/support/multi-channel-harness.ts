@@ -3,6 +3,7 @@
 // base URL; the runtime's one `fetch` routes by URL prefix, so a request meant for one platform can
 // never be answered by another's fake. Drivers (channel-drivers.ts) speak through the real routes.
 import { createRuntime } from "../../src/app/create-app.ts";
+import { resvgScoreChartRenderer } from "../../src/app/reports/score-chart.node.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import { seedDatabase } from "../../src/storage/seed.ts";
 import { createFakeDingtalk, type FakeDingtalk } from "../fakes/fake-dingtalk-api.ts";
@@ -73,7 +74,7 @@ export async function createMultiChannelHarness(opts: { clock?: ReturnType<typeo
     SIGNING_SECRET,
     SIMULATOR_ENABLED: "true",
   });
-  const runtime = createRuntime({ config, db: t.db, logger: logs.logger, clock, fetch });
+  const runtime = createRuntime({ config, db: t.db, logger: logs.logger, clock, fetch, chartRenderer: resvgScoreChartRenderer });
   const settle = async () => {
     await runtime.services.settle();
     await runtime.services.dispatcher.drain();

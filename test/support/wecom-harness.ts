@@ -1,6 +1,7 @@
 import { createRuntime } from "../../src/app/create-app.ts";
 import type { Clock } from "../../src/app/deps.ts";
 import { loadConfig } from "../../src/config/config.ts";
+import { resvgScoreChartRenderer } from "../../src/app/reports/score-chart.node.ts";
 import type { FlowDefinition } from "../../src/flows/flow-schema.ts";
 import { seedDatabase } from "../../src/storage/seed.ts";
 import { createFakeWecom, type FakeWecom, type FakeSent } from "../fakes/fake-wecom-api.ts";
@@ -60,11 +61,12 @@ export async function createWecomHarness(opts: { env?: Record<string, string>; s
   const clock = opts.clock ?? testClock();
   const fake = createFakeWecom({ corpId: WECOM.corpId, secret: WECOM.secret, agentId: WECOM.agentId, now: clock.now });
   const logs = memoryLogger(opts.logLevel ?? "info");
+  const chartRenderer = resvgScoreChartRenderer; // the Node entry's PNG chart
   const config = loadConfig({
     ...wecomVars(),
     ...opts.env,
   });
-  let runtime = createRuntime({ config, db: t.db, logger: logs.logger, clock, fetch: fake.fetch, flows: opts.flows });
+  let runtime = createRuntime({ config, db: t.db, logger: logs.logger, clock, fetch: fake.fetch, flows: opts.flows, chartRenderer });
   const settle = async () => {
     await runtime.services.settle();
     await runtime.services.dispatcher.drain();
@@ -86,7 +88,7 @@ export async function createWecomHarness(opts: { env?: Record<string, string>; s
       return runtime;
     },
     restart(o) {
-      runtime = createRuntime({ config, db: t.db, logger: logs.logger, clock, fetch: fake.fetch, flows: o?.flows ?? opts.flows });
+      runtime = createRuntime({ config, db: t.db, logger: logs.logger, clock, fetch: fake.fetch, flows: o?.flows ?? opts.flows, chartRenderer });
     },
     clock,
     logs,

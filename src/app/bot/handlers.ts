@@ -112,7 +112,7 @@ export function defaultHandlers(deps: CoreDeps & Pick<Services, "directory" | "a
   const service = serviceRequestHandler({ prisma, desk: domain.serviceDesk, conversations });
   const ipReminder = ipReminderHandler({ prisma, actions: domain.reminderActions, timeZone: deps.config.timeZone });
   const ip = ipAssetHandler({ prisma, conversations });
-  const survey = surveyHandler({ prisma, surveys: domain.surveys, followUps: domain.followUps, conversations, reports: chatReports({ prisma, timeZone: deps.config.timeZone }), timeZone: deps.config.timeZone });
+  const survey = surveyHandler({ prisma, surveys: domain.surveys, followUps: domain.followUps, conversations, reports: chatReports({ prisma, timeZone: deps.config.timeZone, chartRenderer: deps.chartRenderer }), timeZone: deps.config.timeZone });
 
   const studio = studioHandler({ prisma, conversations: () => conversations, newId: deps.newId ?? randomId, timeZone: deps.config.timeZone });
 

@@ -1,17 +1,18 @@
 // 8.2 reports in chat: 服务评价 answers this month's figures for the officer's scope (a town
 // officer: the studios of their towns; city officers and leadership: every studio), 服务评价 图表
-// the scores per month of the last 12 months as a picture.
+// the scores per month of the last 12 months as a picture: a PNG where the runtime passes a PNG
+// chart renderer (Node), else the picture's text alone (chat apps show no SVG; Workers have no PNG).
 import type { SurveyReports } from "../bot/survey-handler.ts";
 import { businessDate } from "../../domain/calendar/working-days.ts";
 import { imageMessage } from "../../domain/chat.ts";
 import type { PrismaClient } from "../../storage/database.ts";
 import type { PersonView } from "../../storage/directory.ts";
 import { studiosInScope, surveyFiguresFor } from "../../storage/survey-report-store.ts";
-import { renderScoreChart } from "./score-chart.ts";
+import type { ScoreChartRenderer } from "./score-chart-renderer.ts";
 import { monthlyScores } from "./monthly-scores.ts";
 import { surveyReportText } from "./survey-report-text.ts";
 
-export function chatReports(deps: { prisma: PrismaClient; timeZone: string }): SurveyReports {
+export function chatReports(deps: { prisma: PrismaClient; timeZone: string; chartRenderer?: ScoreChartRenderer }): SurveyReports {
   async function figures(person: PersonView, now: Date, months: number) {
     const today = businessDate(now, deps.timeZone);
     const scope = await studiosInScope(deps.prisma, person.roles);
@@ -28,9 +29,11 @@ export function chatReports(deps: { prisma: PrismaClient; timeZone: string }): S
     },
     async chartMessage(person, now) {
       const { report, label } = await figures(person, now, 12);
+      const alt = `服务评价图表（${label}）：${surveyReportText(report, label)}`;
       // Phone-sized: a chat picture is read on a 390-pixel-wide screen.
-      const png = await renderScoreChart({ title: `服务评价（${label}）`, months: monthlyScores(report), width: 720, height: 480 });
-      return imageMessage(png, `服务评价图表（${label}）：${surveyReportText(report, label)}`);
+      const chart = await deps.chartRenderer?.render({ title: `服务评价（${label}）`, months: monthlyScores(report), width: 720, height: 480 });
+      // No PNG: send what a channel without images shows instead (the image's alt).
+      return chart?.contentType === "image/png" ? imageMessage(chart.bytes, alt) : { kind: "text", text: alt };
     },
   };
 }

@@ -4,15 +4,19 @@ import { ValidationError } from "../../domain/errors.ts";
 import { loadResponseRows, surveyFiguresFor } from "../../storage/survey-report-store.ts";
 import type { AppDeps } from "../deps.ts";
 import { monthlyScores } from "../reports/monthly-scores.ts";
-import { renderScoreChart } from "../reports/score-chart.ts";
+import { svgScoreChartRenderer, type ScoreChartRenderer } from "../reports/score-chart-renderer.ts";
+import { scoreChartSvg, type ScoreChartInput } from "../reports/score-chart-svg.ts";
 import { responsesCsv, responsesXlsx } from "../reports/survey-exports.ts";
 import { findStudio } from "../studios/studio-records.ts";
 import { requireAdmin } from "./admin-auth.ts";
 
 // 8.2 reports for administrators (Bearer ADMIN_TOKEN, absent without it): the figures as JSON, the
-// scores per month as a PNG chart, and the answers as CSV and XLSX. All take ?from=&to= (business
-// dates, inclusive; default this month up to today) and ?studio= (id or number).
+// scores per month as a chart (surveys.png: a PNG where the runtime passes a PNG renderer, i.e. Node;
+// surveys.svg everywhere), and the answers as CSV and XLSX. All take ?from=&to= (business dates,
+// inclusive; default this month up to today) and ?studio= (id or number).
 
+/** ECharts escapes the SVG's text; opened as a page the SVG still may run nothing (its own styles only). */
+const SVG_HEADERS = { "content-type": "image/svg+xml", "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'", "x-content-type-options": "nosniff", "cache-control": "no-store" };
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MAX_MONTHS = 120;
 
@@ -23,7 +27,7 @@ function date(name: string, value: string): string {
   return value;
 }
 
-export function adminReportRoutes(deps: Pick<AppDeps, "config" | "db" | "clock">) {
+export function adminReportRoutes(deps: Pick<AppDeps, "config" | "db" | "clock"> & { chartRenderer?: ScoreChartRenderer }) {
   const app = new Hono();
   const token = deps.config.adminToken;
   if (!token) return app;
@@ -57,11 +61,24 @@ export function adminReportRoutes(deps: Pick<AppDeps, "config" | "db" | "clock">
     return c.json({ timeZone: tz, scope: f.studio ? { studio: f.studio.number } : { studio: null }, ...report });
   });
 
-  app.get("/admin/reports/surveys.png", async (c) => {
+  async function chartInput(c: Context): Promise<ScoreChartInput> {
     const f = await filters(c);
     const report = await surveyFiguresFor(prisma, f);
-    const png = await renderScoreChart({ title: `服务评价 ${f.studio ? `${f.studio.number} ` : ""}${f.from} 至 ${f.to}`, months: monthlyScores(report) });
-    return c.body(png as Uint8Array<ArrayBuffer>, 200, { "content-type": "image/png", "cache-control": "no-store" });
+    return { title: `服务评价 ${f.studio ? `${f.studio.number} ` : ""}${f.from} 至 ${f.to}`, months: monthlyScores(report) };
+  }
+
+  app.get("/admin/reports/surveys.svg", async (c) => {
+    const svg = scoreChartSvg(await chartInput(c));
+    return c.body(svg, 200, SVG_HEADERS);
+  });
+
+  // The runtime's renderer: PNG on Node. Without a PNG rasteriser (Workers) the same URL answers the
+  // SVG as image/svg+xml (browsers show it; clients go by Content-Type), so links keep working;
+  // surveys.svg is the name to use for SVG on every runtime.
+  const renderer = deps.chartRenderer ?? svgScoreChartRenderer;
+  app.get("/admin/reports/surveys.png", async (c) => {
+    const chart = await renderer.render(await chartInput(c));
+    return c.body(chart.bytes as Uint8Array<ArrayBuffer>, 200, chart.contentType === "image/png" ? { "content-type": "image/png", "cache-control": "no-store" } : SVG_HEADERS);
   });
 
   app.get("/admin/reports/survey-responses.csv", async (c) => {
