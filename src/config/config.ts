@@ -1,5 +1,5 @@
-import { validate as isCron } from "node-cron";
 import { z } from "zod";
+import { parseCron } from "../app/jobs/cron-expression.ts";
 import type { ChannelModule } from "../channels/channel-module.ts";
 import { CHANNEL_MODULES } from "../channels/registry.ts";
 import { validateStudioNumberFormat } from "../domain/approval/studio-number.ts";
@@ -47,7 +47,7 @@ const EXAMPLES: Record<string, string> = {
 /** Per-job schedule overrides, JOB_<NAME>_CRON → the job's name in jobCatalogue (src/app/jobs/product-jobs.ts). */
 const jobCron = z
   .string()
-  .refine((v) => v === "off" || isCron(v), { message: 'must be a cron expression (5 fields, or 6 with seconds) or "off"' })
+  .refine((v) => v === "off" || parseCron(v) !== null, { message: 'must be a cron expression (5 fields, or 6 with seconds) or "off"' })
   .optional();
 
 const port = z

@@ -1,4 +1,4 @@
-import cron from "node-cron";
+import { cronDayMatches, parseCron } from "./cron-expression.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -26,16 +26,13 @@ function fromWall(wall: number, timeZone: string): Date {
  */
 export function nextRun(expression: string, timeZone: string, after: Date): Date | null {
   if (expression === "off") return null;
-  const f = cron.parse(expression);
-  const has = (list: (number | string)[], v: number) => list.includes(v);
+  const f = parseCron(expression);
+  if (!f) throw new Error(`not a cron expression: ${expression}`);
   const start = Math.floor(wallMs(after, timeZone) / 1000) * 1000 + 1000;
   const [hours, minutes, seconds] = [f.hour, f.minute, f.second].map((l) => [...l].sort((a, b) => a - b));
   for (let day = Math.floor(start / DAY_MS) * DAY_MS, end = day + 731 * DAY_MS; day < end; day += DAY_MS) {
     const d = new Date(day);
-    const lastOfMonth = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
-    const dom = has(f.dayOfMonth, d.getUTCDate()) || (f.dayOfMonth.includes("L") && d.getUTCDate() === lastOfMonth);
-    const dow = has(f.dayOfWeek, d.getUTCDay()) || (d.getUTCDay() === 0 && has(f.dayOfWeek, 7));
-    if (!dom || !dow || !has(f.month, d.getUTCMonth() + 1)) continue;
+    if (!cronDayMatches(f, d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate())) continue;
     for (const h of hours!) {
       if (day + (h + 1) * 3_600_000 <= start) continue;
       for (const m of minutes!) {
