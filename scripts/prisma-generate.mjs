@@ -1,4 +1,5 @@
-// Generates both Prisma clients (SQLite and PostgreSQL) from prisma/schema.prisma.
+// Generates the Prisma clients from prisma/schema.prisma: SQLite and PostgreSQL for Node, and the
+// workerd one (SQLite dialect over D1, the small query compiler) for Cloudflare Workers.
 // The Prisma CLI cannot download its schema-engine binary here, and generate never runs it:
 // pointing PRISMA_SCHEMA_ENGINE_BINARY at any executable lets generate work offline.
 import { execFileSync } from "node:child_process";
@@ -9,6 +10,7 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const source = join(root, "prisma/schema.prisma");
 const pgSchema = join(root, "prisma/postgres/schema.prisma");
+const workerdSchema = join(root, "prisma/workerd/schema.prisma");
 
 export function derivePostgresSchema(text) {
   const out = text
@@ -18,16 +20,28 @@ export function derivePostgresSchema(text) {
   return "// GENERATED from prisma/schema.prisma by scripts/prisma-generate.mjs: do not edit.\n" + out;
 }
 
+/** The same model for workerd: its runtime, and the smaller query compiler (bundle size on Workers). */
+export function deriveWorkerdSchema(text) {
+  const out = text
+    .replace('runtime      = "nodejs"', 'runtime      = "workerd"\n  compilerBuild = "small"')
+    .replace('output       = "../src/generated/prisma-sqlite"', 'output       = "../../src/generated/prisma-workerd"');
+  if (out === text) throw new Error("prisma/schema.prisma: runtime/output lines not found");
+  return "// GENERATED from prisma/schema.prisma by scripts/prisma-generate.mjs: do not edit.\n" + out;
+}
+
 function main() {
-  mkdirSync(dirname(pgSchema), { recursive: true });
-  writeFileSync(pgSchema, derivePostgresSchema(readFileSync(source, "utf8")));
+  const text = readFileSync(source, "utf8");
+  for (const [file, derive] of [[pgSchema, derivePostgresSchema], [workerdSchema, deriveWorkerdSchema]]) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, derive(text));
+  }
   const engine = existsSync("/bin/true") ? "/bin/true" : process.execPath;
   const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? engine, PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1" };
   const cli = join(root, "node_modules/prisma/build/index.js");
-  for (const schema of [source, pgSchema]) {
+  for (const schema of [source, pgSchema, workerdSchema]) {
     execFileSync(process.execPath, [cli, "generate", "--schema", schema], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
   }
-  console.log("prisma clients generated (sqlite, postgresql)");
+  console.log("prisma clients generated (sqlite, postgresql, workerd)");
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
