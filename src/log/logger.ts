@@ -17,6 +17,12 @@ export function createLogger(opts: { level: string; destination?: DestinationStr
         level: (label) => ({ level: label }),
         log: (obj) => scrubForLog(obj) as Record<string, unknown>,
       },
+      // Workers bundle pino's browser build, which ignores the formatters and hooks above: there
+      // every log object is scrubbed here and written as one JSON line (Workers Logs reads it).
+      browser: {
+        asObject: true,
+        write: (o: object) => console.log(JSON.stringify(scrubForLog(o))),
+      },
       hooks: {
         logMethod(args, method) {
           // Mask mobiles and credit codes in the message strings as well as in the objects.

@@ -23,18 +23,32 @@ const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 /** A SQL string literal holding `sql` (what a trigger concatenates into the undo statement). */
 const literal = (sql: string) => `'${sql.replaceAll("'", "''")}'`;
 
+/** Columns per printf(): D1 caps an expression's depth at 100, so a long `a || b || …` chain fails. */
+const PRINTF_COLUMNS = 40;
+
+/** `quote()`d old values of `columns`, rendered by `format` ("%s" placeholders), joined by commas. */
+function rendered(columns: string[], format: (column: string) => string): string {
+  const parts: string[] = [];
+  for (let i = 0; i < columns.length; i += PRINTF_COLUMNS) {
+    const chunk = columns.slice(i, i + PRINTF_COLUMNS);
+    const template = chunk.map((c) => format(c).replaceAll("%", "%%").replace("%%s", "%s")).join(",");
+    parts.push(`printf(${literal(template)}, ${chunk.map((c) => `quote(old.${quoteIdent(c)})`).join(", ")})`);
+  }
+  return parts.join(" || ',' || ");
+}
+
 /** The three triggers that journal one table's changes while a unit is active. */
 export function undoTriggers(table: string, columns: string[]): Map<string, string> {
   const t = quoteIdent(table);
   const active = `WHEN (SELECT active FROM ${STATE_TABLE} WHERE id = 1) = 1`;
-  const values = (row: "old" | "new") => columns.map((c) => `quote(${row}.${quoteIdent(c)})`).join(` || ',' || `);
-  const sets = columns.map((c, i) => `${literal(`${i ? "," : ""}${quoteIdent(c)}=`)} || quote(old.${quoteIdent(c)})`).join(" || ");
   const log = (expr: string) => `INSERT INTO ${JOURNAL_TABLE} (stmt) VALUES (${expr})`;
   const name = (op: string) => `_uow_${table}_${op}`;
+  const sets = rendered(columns, (c) => `${quoteIdent(c)}=%s`);
+  const values = rendered(columns, () => "%s");
   return new Map([
     [name("i"), `CREATE TRIGGER ${quoteIdent(name("i"))} AFTER INSERT ON ${t} ${active} BEGIN ${log(`${literal(`DELETE FROM ${t} WHERE rowid = `)} || new.rowid`)}; END`],
     [name("u"), `CREATE TRIGGER ${quoteIdent(name("u"))} AFTER UPDATE ON ${t} ${active} BEGIN ${log(`${literal(`UPDATE ${t} SET `)} || ${sets} || ${literal(" WHERE rowid = ")} || old.rowid`)}; END`],
-    [name("d"), `CREATE TRIGGER ${quoteIdent(name("d"))} AFTER DELETE ON ${t} ${active} BEGIN ${log(`${literal(`INSERT INTO ${t} (rowid,${columns.map(quoteIdent).join(",")}) VALUES (`)} || old.rowid || ',' || ${values("old")} || ')'`)}; END`],
+    [name("d"), `CREATE TRIGGER ${quoteIdent(name("d"))} AFTER DELETE ON ${t} ${active} BEGIN ${log(`${literal(`INSERT INTO ${t} (rowid,${columns.map(quoteIdent).join(",")}) VALUES (`)} || old.rowid || ',' || ${values} || ')'`)}; END`],
   ]);
 }
 
@@ -150,14 +164,15 @@ class UndoJournal {
     }
   }
 
-  transaction(tx: Transaction): Transaction {
+  /** Statements run as the adapter's own (D1 has no session); Prisma sends no BEGIN/COMMIT (phantom). */
+  transaction(inner: SqlDriverAdapter): Transaction {
     const savepoints = new Map<string, number>();
     return {
-      provider: tx.provider,
-      adapterName: tx.adapterName,
-      options: tx.options,
-      queryRaw: (q) => tx.queryRaw(q),
-      executeRaw: (q) => tx.executeRaw(q),
+      provider: inner.provider,
+      adapterName: inner.adapterName,
+      options: { usePhantomQuery: true },
+      queryRaw: (q) => inner.queryRaw(q),
+      executeRaw: (q) => inner.executeRaw(q),
       commit: () => this.end(() => this.commit()),
       rollback: () => this.end(() => this.undo(0, false)),
       createSavepoint: async (name) => {
@@ -180,12 +195,14 @@ class UndoJournal {
       queryRaw: (q) => clean(() => inner.queryRaw(q)),
       executeRaw: (q) => clean(() => inner.executeRaw(q)),
       executeScript: (script) => clean(() => inner.executeScript(script)),
+      // Not inner.startTransaction: it would only warn that D1 has no transactions, which is what
+      // this journal mends. Serializable is what one unit at a time gives.
       startTransaction: (isolationLevel?: IsolationLevel) =>
         clean(async () => {
-          const tx = await inner.startTransaction(isolationLevel);
+          if (isolationLevel && isolationLevel !== "SERIALIZABLE") throw new Error(`D1 units of work are serializable, not ${isolationLevel}`);
           this.inUnit = true;
           this.wrote = false;
-          return this.transaction(tx);
+          return this.transaction(inner);
         }),
       getConnectionInfo: inner.getConnectionInfo ? () => inner.getConnectionInfo!() : undefined,
       dispose: () => inner.dispose(),

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../domain/errors.ts";
 import { runOncePerSlot } from "../../jobs/job-claims.ts";
-import { createOutboxDispatcher } from "../../jobs/outbox-dispatcher.ts";
 import { appendAudit } from "../../storage/audit-log.ts";
 import type { Domain } from "../bot/handlers.ts";
 import type { AppDeps } from "../deps.ts";
+import { drainOutboxAsOf } from "../jobs/drain-as-of.ts";
 import { jobCatalogue, type JobDeps } from "../jobs/product-jobs.ts";
 import { nextRun } from "../jobs/next-run.ts";
 import type { Services } from "../services.ts";
@@ -33,9 +33,7 @@ export function adminJobRoutes(deps: AppDeps & { services: Services; domain: Dom
   if (!token) return app;
   const { prisma } = deps.db;
   const base: JobDeps = { prisma, config: deps.config, logger: deps.logger, services: deps.services, domain: deps.domain };
-  /** A dispatcher whose clock stands at `at`: sentAt, backoff and rate windows as of then. */
-  const drainAt = (at: Date) =>
-    createOutboxDispatcher({ prisma, adapters: deps.services.adapters, rateLimits: deps.services.rateLimits, now: () => at, logger: deps.logger }).drain();
+  const drainAt = (at: Date) => drainOutboxAsOf(base, at);
 
   app.use("/admin/*", requireAdmin(token));
 
