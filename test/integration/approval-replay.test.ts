@@ -5,11 +5,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { seedApplication, stageCard } from "../reliability/seed-application.ts";
 import { createWecomHarness, type WecomHarness } from "../support/wecom-harness.ts";
+import { defaultTestProvider } from "../support/test-db.ts";
 
 /** Makes writing the officer's "已记录" answer fail, as a crash at that commit would. */
 async function failTheAnswer(h: WecomHarness, on: boolean) {
   const prisma = h.t.db.prisma;
-  if (h.t.provider === "sqlite") {
+  if (h.t.provider !== "postgresql") {
     if (on) await prisma.$executeRawUnsafe(`CREATE TRIGGER fail_answer BEFORE INSERT ON "OutboxMessage" WHEN NEW."payloadJson" LIKE '%已记录%' BEGIN SELECT RAISE(ABORT, 'simulated crash'); END`);
     else await prisma.$executeRawUnsafe(`DROP TRIGGER fail_answer`);
     return;
@@ -24,10 +25,11 @@ async function failTheAnswer(h: WecomHarness, on: boolean) {
   }
 }
 
-describe("a replayed approval tap", () => {
+// The decision and its cards are one unit: on the run's database, and on the Workers path (D1 + undo journal).
+describe.each([...new Set([defaultTestProvider(), "d1" as const])])("a replayed approval tap (%s)", (provider) => {
   let h: WecomHarness;
   beforeEach(async () => {
-    h = await createWecomHarness({ logLevel: "fatal" });
+    h = await createWecomHarness({ logLevel: "fatal", provider });
     await h.t.db.prisma.channelIdentity.create({ data: { personId: "demo-town-xiaolan", channel: "wecom", externalId: "zhoumin" } });
   });
   afterEach(async () => {

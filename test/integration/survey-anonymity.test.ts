@@ -20,13 +20,13 @@ async function everyRow(): Promise<{ table: string; row: string }[]> {
   // PostgreSQL tests run in a schema of their own (the URL's ?schema=).
   const schema = new URL(h.t.url).searchParams.get("schema") ?? "public";
   const tables =
-    h.t.provider === "sqlite"
+    h.t.provider !== "postgresql"
       ? (await prisma.$queryRawUnsafe<{ name: string }[]>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)).map((t) => t.name)
       : (await prisma.$queryRawUnsafe<{ tablename: string }[]>(`SELECT tablename FROM pg_tables WHERE schemaname = $1`, schema)).map((t) => t.tablename);
   expect(tables).toContain("SurveyResponse");
   const out: { table: string; row: string }[] = [];
   for (const table of tables) {
-    const from = h.t.provider === "sqlite" ? `"${table}"` : `"${schema}"."${table}"`;
+    const from = h.t.provider !== "postgresql" ? `"${table}"` : `"${schema}"."${table}"`;
     for (const row of await prisma.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM ${from}`)) out.push({ table, row: JSON.stringify(row, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) });
   }
   return out;

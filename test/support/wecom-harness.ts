@@ -7,7 +7,7 @@ import { seedDatabase } from "../../src/storage/seed.ts";
 import { createFakeWecom, type FakeWecom, type FakeSent } from "../fakes/fake-wecom-api.ts";
 import { cardClickXml, enterAgentXml, signCallback, textMessageXml } from "../fakes/wecom-callback-signer.ts";
 import { memoryLogger } from "./silent-logger.ts";
-import { createTestDatabase, type TestDatabase } from "./test-db.ts";
+import { createTestDatabase, type TestDatabase, type TestProvider } from "./test-db.ts";
 
 export const WECOM = {
   corpId: "wwTestCorp0001",
@@ -55,8 +55,8 @@ export interface WecomHarness {
 
 let msgSeq = 1;
 
-export async function createWecomHarness(opts: { env?: Record<string, string>; seedDemo?: boolean; clock?: ReturnType<typeof testClock>; flows?: FlowDefinition[]; logLevel?: string } = {}): Promise<WecomHarness> {
-  const t = await createTestDatabase();
+export async function createWecomHarness(opts: { env?: Record<string, string>; seedDemo?: boolean; clock?: ReturnType<typeof testClock>; flows?: FlowDefinition[]; logLevel?: string; provider?: TestProvider } = {}): Promise<WecomHarness> {
+  const t = await createTestDatabase(opts.provider);
   await seedDatabase(t.db.prisma, { production: opts.seedDemo === false });
   const clock = opts.clock ?? testClock();
   const fake = createFakeWecom({ corpId: WECOM.corpId, secret: WECOM.secret, agentId: WECOM.agentId, now: clock.now });
