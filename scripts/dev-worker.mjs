@@ -7,7 +7,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+// No metrics, error reports, request.cf lookup or update check: nothing leaves the machine.
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_HIDE_BANNER: "true" };
 const wrangler = join(root, "node_modules/.bin/wrangler");
 const extra = process.argv.slice(2);
 /** A `--name value` or `--name=value` among the arguments given. */
@@ -29,7 +30,10 @@ const dev = spawn(wrangler, ["dev", "--local", "--test-scheduled", "--var", "NOD
 const port = arg("--port") ?? "8787";
 const host = arg("--ip") ?? "127.0.0.1";
 const fire = () =>
-  fetch(`http://${host}:${port}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}&time=${Math.floor(Date.now() / 60_000) * 60_000}`).catch(() => undefined);
+  fetch(`http://${host}:${port}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}&time=${Math.floor(Date.now() / 60_000) * 60_000}`).then(
+    (r) => r.ok || console.error(`cron trigger: HTTP ${r.status}`),
+    (err) => console.error(`cron trigger: ${err.message}`),
+  );
 let timer;
 const next = () => (timer = setTimeout(() => (void fire(), next()), 60_000 - (Date.now() % 60_000) + 50));
 next();

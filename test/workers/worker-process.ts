@@ -8,8 +8,10 @@ import Sqlite from "better-sqlite3";
 
 const ROOT = join(import.meta.dirname, "../..");
 const WRANGLER = join(ROOT, "node_modules/.bin/wrangler");
-/** Nothing leaves the machine: no metrics, no Cloudflare lookups. */
-const QUIET = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_LOG: "log", NO_COLOR: "1" };
+/** Nothing leaves the machine: no metrics, no error reports, no request.cf lookup, no update check (the banner's). */
+export const WRANGLER_OFFLINE = { WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_HIDE_BANNER: "true", NO_COLOR: "1" };
+/** The worker's own console lines too (wrangler's "log" level), for failure messages. */
+const QUIET = { ...WRANGLER_OFFLINE, WRANGLER_LOG: "log" };
 const run = promisify(execFile);
 
 async function freePort(): Promise<number> {

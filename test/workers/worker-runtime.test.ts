@@ -18,7 +18,7 @@ let msgId = 50_000_000;
 
 beforeAll(async () => {
   wecom = await serveFakeWecom();
-  w = await startWorker({ ...wecomVars(wecom.base), NODE_ENV: "development", ADMIN_TOKEN, LOG_LEVEL: "debug", FLOW_NUDGE_IDLE_HOURS: "0.01", SIGNING_SECRET: "worker-signing-secret-0123456789abcdef" });
+  w = await startWorker({ ...wecomVars(wecom.base), NODE_ENV: "development", ADMIN_TOKEN, LOG_LEVEL: "warn", FLOW_NUDGE_IDLE_HOURS: "0.01", SIGNING_SECRET: "worker-signing-secret-0123456789abcdef" });
 }, 180_000);
 
 afterAll(async () => {
@@ -114,8 +114,7 @@ describe("the Workers build in workerd with a local D1 [issue 16]", () => {
     while (!isWorkday(day.toISOString().slice(0, 10))) day = new Date(day.getTime() + 86_400_000);
     const at = new Date(`${day.toISOString().slice(0, 10)}T10:00:00+08:00`);
     const res = await fetch(`${w.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}&time=${at.getTime()}`);
-    expect(res.status, await res.clone().text()).toBe(200);
-    console.log(await res.text());
+    expect(res.status).toBe(200);
     await until("the nudge", () => to(applicant).length > before);
     expect(to(applicant).at(-1)!.content ?? JSON.stringify(to(applicant).at(-1))).toMatch(/申请|继续/);
     expect(query<{ nudges: number }>(`SELECT nudges FROM ConversationSession WHERE externalUserId = ?`, applicant)[0]!.nudges).toBe(1);
