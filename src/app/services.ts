@@ -8,7 +8,7 @@ import type { ChannelName } from "../domain/chat.ts";
 import type { FlowDefinition } from "../flows/flow-schema.ts";
 import { createOutboxDispatcher, type OutboxDispatcher, type RateLimit } from "../jobs/outbox-dispatcher.ts";
 import { createDirectory, type Directory } from "../storage/directory.ts";
-import type { MediaStore } from "../storage/media-store.ts";
+import type { MediaStore } from "../storage/media-key.ts";
 import type { BotHandler } from "./bot/bot-context.ts";
 import type { YearCalendar } from "./calendar/year-calendar.ts";
 import type { ScoreChartRenderer } from "./reports/score-chart-renderer.ts";

@@ -12,6 +12,7 @@ import { listCalendarYears } from "../storage/calendar-years.ts";
 import { installUndoJournal } from "../storage/d1-journal.ts";
 import type { D1Like } from "../storage/d1-like.ts";
 import { openWorkerDatabase } from "../storage/database.worker.ts";
+import { createR2MediaStore, type R2BucketLike } from "../storage/media-store.r2.ts";
 import { seedDatabase } from "../storage/seed.ts";
 
 const OUTBOX_JOB = "outbox";
@@ -19,6 +20,8 @@ const OUTBOX_JOB = "outbox";
 /** The Worker's bindings (wrangler.toml): D1, this host, and the string vars and secrets. */
 export interface WorkerEnv {
   DB: D1Like;
+  /** Set-up photos (6.3 b); without the binding they are not fetched (as on Node without a store). */
+  MEDIA?: R2BucketLike;
   [name: string]: unknown;
 }
 
@@ -34,7 +37,8 @@ async function startHost(env: WorkerEnv, waitUntil: (p: Promise<unknown>) => voi
   if (seeded.towns > 0 || seeded.demo) logger.info(seeded, "database seeded");
   const calendar = createYearCalendar({ logger, load: () => listCalendarYears(db.prisma) });
   await calendar.reload();
-  const { app, services, domain } = createRuntime({ config, db, logger, clock: systemClock, calendar, waitUntil });
+  const mediaStore = env.MEDIA ? createR2MediaStore(env.MEDIA) : undefined;
+  const { app, services, domain } = createRuntime({ config, db, logger, clock: systemClock, calendar, waitUntil, ...(mediaStore ? { mediaStore } : {}) });
   // One host owns the database (as one Node process owns a SQLite file): whatever a previous
   // instance left under a lock or a lease is an orphan.
   await services.dispatcher.releaseLocks({ exclusive: true });

@@ -2,23 +2,9 @@
 // (next to the SQLite file by default); tests may use the in-memory one.
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, resolve, sep } from "node:path";
+import { checkMediaKey as checkKey, type MediaStore, type StoredMedia } from "./media-key.ts";
 
-export interface StoredMedia {
-  bytes: Uint8Array;
-  contentType: string;
-}
-
-export interface MediaStore {
-  put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
-  get(key: string): Promise<StoredMedia | null>;
-}
-
-/** Keys are relative paths of [A-Za-z0-9._-] segments: nothing escapes the root. */
-const KEY = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
-
-function checkKey(key: string): void {
-  if (!KEY.test(key) || key.length > 300) throw new Error(`media store: bad key ${JSON.stringify(key.slice(0, 80))}`);
-}
+export type { MediaStore, StoredMedia } from "./media-key.ts";
 
 export function createFsMediaStore(root: string): MediaStore {
   const base = resolve(root);

@@ -5,7 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { jobCatalogue } from "../../src/app/jobs/product-jobs.ts";
-import { createFsMediaStore, type MediaStore } from "../../src/storage/media-store.ts";
+import type { MediaStore } from "../../src/storage/media-key.ts";
+import { createFsMediaStore } from "../../src/storage/media-store.ts";
+import { createR2MediaStore, type R2BucketLike } from "../../src/storage/media-store.r2.ts";
 import { imageMessageXml } from "../fakes/wecom-callback-signer.ts";
 import { applyAndApprove, linkOfficers } from "../support/journey.ts";
 import { createWecomHarness, WECOM, type WecomHarness } from "../support/wecom-harness.ts";
@@ -25,12 +27,27 @@ function mediaJob() {
   return job;
 }
 
-describe("set-up photos are fetched from WeCom [6.3 b]", () => {
+/** An R2 bucket as the Workers binding behaves: objects by key, with their content type. */
+function memoryBucket(): R2BucketLike {
+  const objects = new Map<string, { bytes: Uint8Array; contentType?: string }>();
+  return {
+    async put(key, value, options) {
+      objects.set(key, { bytes: value.slice(), contentType: options?.httpMetadata?.contentType });
+    },
+    async get(key) {
+      const o = objects.get(key);
+      return o ? { arrayBuffer: async () => o.bytes.slice().buffer, httpMetadata: { contentType: o.contentType } } : null;
+    },
+  };
+}
+
+// Node keeps the photos on disk; Workers in an R2 bucket.
+describe.each(["disk", "R2"])("set-up photos are fetched from WeCom into the %s store [6.3 b]", (kind) => {
   beforeEach(async () => {
     h = await createWecomHarness();
     await linkOfficers(h);
     root = await mkdtemp(join(tmpdir(), "media-"));
-    store = createFsMediaStore(root);
+    store = kind === "disk" ? createFsMediaStore(root) : createR2MediaStore(memoryBucket());
   });
   afterEach(async () => {
     await h.close();

@@ -10,7 +10,7 @@ import { remindPendingApprovals } from "./approval-reminders.ts";
 import { escalateServiceRequests, SERVICE_ESCALATION_JOB } from "./service-escalation.ts";
 import { remindStudioRosters, remindStudioSetup } from "./studio-jobs.ts";
 import { fetchPendingMedia, MEDIA_FETCH_JOB } from "../studios/setup-photo-fetch.ts";
-import type { MediaStore } from "../../storage/media-store.ts";
+import type { MediaStore } from "../../storage/media-key.ts";
 import type { Conversations } from "../bot/conversations.ts";
 import type { FollowUps } from "../surveys/follow-ups.ts";
 import type { ReminderDigest } from "../ip/reminder-digest.ts";

@@ -4,7 +4,7 @@ import type { ChannelName } from "../../domain/chat.ts";
 import { isSetupItem } from "../../domain/studio/studio-setup.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { PrismaClient } from "../../storage/database.ts";
-import type { MediaStore } from "../../storage/media-store.ts";
+import type { MediaStore } from "../../storage/media-key.ts";
 import { attachSetupPhotoKey } from "./setup-checklist.ts";
 
 // Set-up photos arrive as a channel's media id (WeCom: valid 3 days); this job downloads each
