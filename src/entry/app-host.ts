@@ -111,7 +111,8 @@ export class AppHost extends DurableObject<WorkerEnv> {
       if (!(err instanceof ConfigError)) console.error(JSON.stringify({ level: "error", msg: "start failed", err: String(err) }));
       return new Response(message, { status: 503 });
     }
-    return host.app.fetch(request);
+    // The client's address for the app (sign-in rate limits): Cloudflare's, which a client cannot set.
+    return host.app.fetch(request, { peer: request.headers.get("cf-connecting-ip") ?? undefined });
   }
 
   /** A cron trigger's minute: returns the jobs it ran. */

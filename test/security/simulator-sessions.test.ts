@@ -91,4 +91,13 @@ describe("simulator admin sessions", () => {
     expect((await s.signIn(ADMIN_TOKEN, "127.0.0.1", { "x-forwarded-for": "203.0.113.9" })).status).toBe(429);
     expect((await s.signIn(ADMIN_TOKEN, "127.0.0.1", { "x-forwarded-for": "203.0.113.10" })).status).toBe(303);
   });
+
+  it("on Workers, counts the address the runtime names (CF-Connecting-IP), not one shared bucket", async () => {
+    const s = await prod();
+    // As the Workers host calls the app: env.peer, no socket.
+    const signIn = (token: string, peer: string) => s.app.request("/simulator/login", { method: "POST", body: new URLSearchParams({ token }) }, { peer });
+    for (let i = 0; i < 5; i++) expect((await signIn("wrong-wrong-wrong-wrong", "198.51.100.20")).status).toBe(403);
+    expect((await signIn(ADMIN_TOKEN, "198.51.100.20")).status).toBe(429);
+    expect((await signIn(ADMIN_TOKEN, "198.51.100.21")).status).toBe(303);
+  });
 });

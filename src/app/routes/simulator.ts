@@ -118,11 +118,13 @@ export function simulatorRoutes(deps: SimulatorDeps) {
 }
 
 /**
- * Who is signing in, for the rate limit: the socket's peer, or behind a local/private reverse
+ * Who is signing in, for the rate limit: the peer the runtime entry names (`env.peer`: on Workers
+ * CF-Connecting-IP, which Cloudflare sets) or Node's socket peer, or behind a local/private reverse
  * proxy the address that proxy appended to X-Forwarded-For (a client cannot forge the last entry).
  */
 function clientAddress(c: Context): string {
-  const peer = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? "";
+  const env = c.env as { peer?: string; incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  const peer = env?.peer ?? env?.incoming?.socket?.remoteAddress ?? "";
   const proxied = /^(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|::1$|::ffff:(127|10|192\.168)\.|f[cd][0-9a-f]{2}:)/i.test(peer);
   const forwarded = c.req.header("x-forwarded-for")?.split(",").pop()?.trim();
   return (proxied && forwarded ? forwarded : peer).slice(0, 64) || "unknown";
