@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeSent, FakeWecom } from "../fakes/fake-wecom-api.ts";
-import { textMessageXml } from "../fakes/wecom-callback-signer.ts";
+import { cardClickXml, textMessageXml } from "../fakes/wecom-callback-signer.ts";
 import { serveFakeWecom, signedCallback } from "../support/child-server.ts";
-import { typedAnswers } from "../support/journey.ts";
+import { OFFICERS, typedAnswers } from "../support/journey.ts";
 import { WECOM, wecomVars } from "../support/wecom-harness.ts";
 import { startWorker, type WorkerProcess } from "./worker-process.ts";
 
@@ -13,7 +13,8 @@ import { startWorker, type WorkerProcess } from "./worker-process.ts";
 let w: WorkerProcess;
 let wecom: { fake: FakeWecom; base: string; close(): Promise<void> };
 let msgId = 60_000_000;
-const vars = () => ({ ...wecomVars(wecom.base), NODE_ENV: "development", LOG_LEVEL: "warn", SIGNING_SECRET: "worker-signing-secret-0123456789abcdef" });
+const ADMIN_TOKEN = "worker-admin-token-0123456789";
+const vars = () => ({ ...wecomVars(wecom.base), NODE_ENV: "development", LOG_LEVEL: "warn", ADMIN_TOKEN, SIGNING_SECRET: "worker-signing-secret-0123456789abcdef" });
 
 beforeAll(async () => {
   wecom = await serveFakeWecom();
@@ -37,6 +38,11 @@ async function text(from: string, content: string): Promise<Response> {
   const s = signedCallback(textMessageXml({ toUser: WECOM.corpId, fromUser: from, content, msgId: String(msgId++), createTime: Math.floor(Date.now() / 1000), agentId: WECOM.agentId }));
   return fetch(`${w.url}${s.path}`, { method: "POST", body: s.body, headers: { "content-type": "text/xml" } });
 }
+async function click(from: string, key: string, taskId: string): Promise<Response> {
+  const s = signedCallback(cardClickXml({ fromUser: from, eventKey: key, taskId, responseCode: wecom.fake.issueResponseCode(from, taskId), createTime: Math.floor(Date.now() / 1000), agentId: WECOM.agentId }));
+  return fetch(`${w.url}${s.path}`, { method: "POST", body: s.body, headers: { "content-type": "text/xml" } });
+}
+const lastAttempts = (userId: string) => d1((db) => (db.prepare(`SELECT attempts FROM InboundEvent WHERE userId = ? ORDER BY receivedAt DESC`).get(userId) as { attempts: number } | undefined)?.attempts ?? 0);
 function d1<T>(run: (db: ReturnType<WorkerProcess["d1"]>) => T, write = false): T {
   const db = w.d1({ write });
   try {
@@ -91,5 +97,29 @@ describe("units of work on D1 in workerd [issue 16]", () => {
     expect(d1((db) => db.prepare(`SELECT id, name FROM Town ORDER BY id`).all())).toEqual(townsBefore);
     expect(d1((db) => db.prepare(`SELECT id FROM InboundEvent WHERE id = 'ghost'`).get())).toBeUndefined();
     expect(journal()).toEqual({ entries: 0, active: 0 });
+  });
+
+  it("an officer's approval whose answer cannot be stored is not taken: the step stays open, nothing is audited", async () => {
+    for (const [personId, wecomId] of Object.values(OFFICERS)) {
+      await fetch(`${w.url}/admin/people/${personId}/identities`, { method: "POST", headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" }, body: JSON.stringify({ channel: "wecom", externalId: wecomId }) });
+    }
+    for (const answer of ["申请工作室", ...typedAnswers(), "确认提交"]) await text("wk-atomic-3", answer);
+    const [, town] = OFFICERS.town;
+    await until("the town officer's card", () => to(town).some((s) => s.msgtype === "template_card"));
+    const card = (to(town).filter((s) => s.msgtype === "template_card").at(-1)!.templateCard as { task_id: string }).task_id;
+    // The fault: the officer's answer ("…已记录") cannot be queued, after the decision was written.
+    d1((db) => db.exec(`CREATE TRIGGER fault_answer BEFORE INSERT ON OutboxMessage WHEN NEW.payloadJson LIKE '%已记录%' BEGIN SELECT RAISE(ABORT, 'injected fault'); END`), true);
+    try {
+      expect((await click(town, "ap:approve", card)).status).toBe(200);
+      await until("the failed attempt", () => lastAttempts(town) === 1);
+    } finally {
+      d1((db) => db.exec(`DROP TRIGGER fault_answer`), true);
+    }
+    const step = d1((db) => db.prepare(`SELECT s.status, s.decidedById FROM ApprovalStep s JOIN Application a ON a.id = s.applicationId WHERE a.enterpriseName IS NOT NULL AND s.stage = 1 ORDER BY s.openedAt DESC`).get());
+    expect(step).toEqual({ status: "PENDING", decidedById: null });
+    expect(d1((db) => db.prepare(`SELECT count(*) AS n FROM AuditLog WHERE action = 'approval.approve'`).get())).toEqual({ n: 0 });
+    expect(d1((db) => db.prepare(`SELECT count(*) AS n FROM ApprovalStep WHERE stage = 2`).get())).toEqual({ n: 0 }); // no next stage opened
+    expect(journal()).toEqual({ entries: 0, active: 0 });
+    expect(to(OFFICERS.cityIp[1])).toEqual([]);
   });
 });

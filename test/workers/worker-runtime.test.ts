@@ -119,4 +119,25 @@ describe("the Workers build in workerd with a local D1 [issue 16]", () => {
     expect(to(applicant).at(-1)!.content ?? JSON.stringify(to(applicant).at(-1))).toMatch(/申请|继续/);
     expect(query<{ nudges: number }>(`SELECT nudges FROM ConversationSession WHERE externalUserId = ?`, applicant)[0]!.nudges).toBe(1);
   });
+
+  it("the simulator works through the host: a persona's text comes back live on its event stream", async () => {
+    const stream = await fetch(`${w.url}/simulator/api/stream?userId=demo-manager-mingzhu`);
+    expect(stream.headers.get("content-type")).toContain("text/event-stream");
+    const reader = stream.body!.getReader();
+    let seen = "";
+    const read = (async () => {
+      const decoder = new TextDecoder();
+      while (!seen.includes("申请工作室")) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        seen += decoder.decode(value, { stream: true });
+      }
+    })();
+    await until("the stream's ready event", () => seen.includes("event: ready"));
+    const res = await fetch(`${w.url}/webhooks/web`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId: "demo-manager-mingzhu", clientMsgId: "cmsg-worker-1", text: "菜单" }) });
+    expect(res.status).toBe(200);
+    await until("the menu card on the stream", () => seen.includes("申请工作室"));
+    await reader.cancel();
+    await read.catch(() => undefined);
+  });
 });
