@@ -1,6 +1,9 @@
 // `npm run bench -- <scenario> [options]`: benchmarks, by name; `npm run bench` lists them and runs
 // them all. Not part of `npm test` (vitest only picks up *.test.ts). Results: test/bench/BENCHMARKS.md.
 const SCENARIOS: Record<string, { about: string; load: () => Promise<{ run(args: string[]): Promise<void> }> }> = {
+  inbound: { about: "issue 10: WeCom callbacks fully handled (ack → step stored → reply at the fake API) against a verify+decrypt floor route (--db=sqlite|postgresql)", load: () => import("./inbound.bench.ts") },
+  drain: { about: "issue 10: the outbox draining queued messages to a fake API against a bare send loop, per-member limits off and on", load: () => import("./drain.bench.ts") },
+  start: { about: "issue 10: npm start to healthy, and its RSS idle", load: () => import("./start.bench.ts") },
   reminders: { about: "issue 13: one daily IP reminder pass over 100k and 1M assets (--quick: 10k; --sizes=a:e,…; --db=sqlite|postgresql)", load: () => import("./reminders.bench.ts") },
 };
 
