@@ -57,7 +57,8 @@ export async function createTestDatabase(provider: TestProvider = defaultTestPro
   };
 }
 
-async function openD1(file: string, opts: { failWhen?: (sql: string) => boolean }): Promise<Database> {
+/** A D1-path database over an already migrated SQLite file (a second host on the same D1, for recovery tests). */
+export async function openD1(file: string, opts: { failWhen?: (sql: string) => boolean }): Promise<Database> {
   const binding = sqliteD1(file, opts);
   await installUndoJournal(binding);
   const db = d1Database(binding, (adapter) => new PrismaClient({ adapter, transactionOptions: D1_TX_OPTIONS }));
