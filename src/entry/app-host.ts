@@ -31,7 +31,7 @@ async function startHost(env: WorkerEnv, waitUntil: (p: Promise<unknown>) => voi
   const config = loadConfig(source);
   const logger = createLogger({ level: config.logLevel });
   // Triggers follow the tables: re-installed here, so a deploy after a migration keeps every unit atomic.
-  await installUndoJournal(env.DB);
+  await installUndoJournal(env.DB, { atStart: true });
   const db = openWorkerDatabase(env.DB);
   const seeded = await seedDatabase(db.prisma, { production: config.env === "production" });
   if (seeded.towns > 0 || seeded.demo) logger.info(seeded, "database seeded");

@@ -195,7 +195,9 @@ describe("[issue 16] the D1 undo journal", () => {
       expect(await installUndoJournal(binding)).toBe(3);
       expect(triggers()).toHaveLength(3);
       raw.exec(`ALTER TABLE "ChannelToken" ADD COLUMN "note" TEXT`);
-      expect(await installUndoJournal(binding)).toBe(4); // update and delete triggers dropped and re-created (insert's names no column)
+      // The shadow table re-made with the new column, the update and delete triggers re-made (insert's names no column).
+      expect(await installUndoJournal(binding)).toBe(6);
+      expect((raw.prepare(`SELECT name FROM pragma_table_info('_uow_old_ChannelToken')`).all() as { name: string }[]).map((c) => c.name)).toContain("note");
       expect(triggers().map((r) => r.sql.includes('"note"'))).toEqual([true, false, true]);
       expect(await installUndoJournal(binding)).toBe(0);
 
@@ -217,12 +219,10 @@ describe("[issue 16] the D1 undo journal", () => {
     }
   });
 
-  // BUG (d1-journal.ts, undoTriggers "u"): the update trigger journals `… WHERE rowid = ' || old.rowid`,
-  // but when the unit changes an INTEGER PRIMARY KEY (CalendarYear.year, StudioNumberSequence.year,
-  // AuditHead.id, AuditLog.id) the row's rowid is the new key, so the undo matches no row and the
-  // change stays. `new.rowid` in that WHERE clause fixes it (measured: all tests here then pass).
-  // No app code changes such a key today. Remove `.fails` once fixed.
-  it.fails("[issue 16] a unit that changes an integer primary key (the rowid itself) is undone", async () => {
+  // When a unit changes an INTEGER PRIMARY KEY (CalendarYear.year, StudioNumberSequence.year,
+  // AuditHead.id, AuditLog.id) the row's rowid is the new key: the update's journal entry names
+  // new.rowid. (No app code changes such a key today.)
+  it("[issue 16] a unit that changes an integer primary key (the rowid itself) is undone", async () => {
     const { prisma } = t.db;
     await prisma.calendarYear.create({ data: { year: 2026, holidaysJson: "[]", makeupJson: "[]" } });
     const before = dump("CalendarYear");
@@ -235,12 +235,10 @@ describe("[issue 16] the D1 undo journal", () => {
     expect(journal()).toEqual(CLEAN);
   });
 
-  // RISK (d1-journal.ts, undoTriggers): an undo statement embeds every old value of the row as SQL
-  // literals, and D1 refuses statements over 100,000 bytes (workerd: SQLITE_LIMIT_SQL_LENGTH; rows
-  // may be 2 MB). Emulated here with failWhen: a unit that touches a row holding more than ~100 KB
-  // cannot be rolled back, and since recovery then fails before every statement, the database stays
-  // unusable. Remove `.fails` once undo values are bound instead of inlined.
-  it.fails("[issue 16] a row bigger than D1's 100 KB statement cap is restored too", async () => {
+  // D1 refuses statements over 100,000 bytes (workerd: SQLITE_LIMIT_SQL_LENGTH; rows may be 2 MB),
+  // emulated here with failWhen. Old rows wait in shadow tables as values, so no undo statement
+  // carries them: a unit that touches a row of more than 100 KB rolls back like any other.
+  it("[issue 16] a row bigger than D1's 100 KB statement cap is restored too", async () => {
     failing = (sql) => Buffer.byteLength(sql) > 100_000;
     const { prisma } = t.db;
     const s = await prisma.conversationSession.create({ data: { channel: "wecom", externalUserId: "u", flowId: "f", flowVersion: 1, status: "ACTIVE", stateJson: JSON.stringify({ text: "长".repeat(40_000) }), lastActivityAt: at("2026-01-01T00:00:00Z") } });
