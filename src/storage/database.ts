@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { PrismaClient } from "../generated/prisma-sqlite/client.ts";
 import { PrismaClient as PgPrismaClient } from "../generated/prisma-pg/client.ts";
 import { serializeSqlite } from "./serialized-sqlite.ts";
+import { cacheSqliteStatements } from "./sqlite-statement-cache.ts";
 
 export type { PrismaClient };
 /** The client inside an interactive transaction. */
@@ -46,7 +47,7 @@ export async function openDatabase(opts: { provider: DatabaseProvider; url: stri
     if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
     // timeout: wait on a locked database instead of failing at once under concurrent writes.
     // serializeSqlite: a statement outside a transaction never runs inside someone else's.
-    prisma = new PrismaClient({ adapter: serializeSqlite(new PrismaBetterSqlite3({ url: file, timeout: 10_000 })), transactionOptions: TX_OPTIONS });
+    prisma = new PrismaClient({ adapter: serializeSqlite(cacheSqliteStatements(new PrismaBetterSqlite3({ url: file, timeout: 10_000 }))), transactionOptions: TX_OPTIONS });
     await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
     await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
   } else {

@@ -1,25 +1,37 @@
 import type { IsolationLevel, SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
 
-/** A FIFO lock: one holder at a time, waiters served in arrival order. */
-class FifoLock {
-  #held = false;
-  readonly #waiting: (() => void)[] = [];
+/** Plain statements served ahead of a waiting transaction, at most, before it gets its turn. */
+const PLAIN_AHEAD = 8;
 
-  async acquire(): Promise<() => void> {
-    if (this.#held) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+/**
+ * A lock with one holder at a time and two queues, each in arrival order: single statements (a
+ * webhook storing its event before answering, a send marked done) and transactions (handling).
+ * Statements go first, up to PLAIN_AHEAD of them past a waiting transaction: an acknowledgement
+ * never queues behind a burst of handling, and handling is never starved.
+ */
+class StatementFirstLock {
+  #held = false;
+  #ahead = 0;
+  readonly #statements: (() => void)[] = [];
+  readonly #transactions: (() => void)[] = [];
+
+  async acquire(kind: "statement" | "transaction"): Promise<() => void> {
+    if (this.#held) await new Promise<void>((resolve) => (kind === "statement" ? this.#statements : this.#transactions).push(resolve));
     this.#held = true;
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const next = this.#waiting.shift();
-      if (next) next();
+      const statementTurn = this.#statements.length > 0 && (this.#transactions.length === 0 || this.#ahead < PLAIN_AHEAD);
+      this.#ahead = statementTurn && this.#transactions.length > 0 ? this.#ahead + 1 : 0;
+      const next = statementTurn ? this.#statements.shift() : this.#transactions.shift();
+      if (next) next(); // the lock passes straight to the next holder
       else this.#held = false;
     };
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
-    const release = await this.acquire();
+    const release = await this.acquire("statement");
     try {
       return await task();
     } finally {
@@ -51,7 +63,7 @@ function serializedTransaction(tx: Transaction, release: () => void): Transactio
 }
 
 function serializedAdapter(inner: SqlDriverAdapter): SqlDriverAdapter {
-  const lock = new FifoLock();
+  const lock = new StatementFirstLock();
   return {
     provider: inner.provider,
     adapterName: inner.adapterName,
@@ -59,7 +71,7 @@ function serializedAdapter(inner: SqlDriverAdapter): SqlDriverAdapter {
     executeRaw: (q) => lock.run(() => inner.executeRaw(q)),
     executeScript: (script) => lock.run(() => inner.executeScript(script)),
     async startTransaction(isolationLevel?: IsolationLevel) {
-      const release = await lock.acquire();
+      const release = await lock.acquire("transaction");
       try {
         return serializedTransaction(await inner.startTransaction(isolationLevel), release);
       } catch (err) {

@@ -258,7 +258,7 @@ async function oneRun(provider: Provider, o: Options, run: number): Promise<RunF
   if (prof.length) mkdirSync(process.env.BENCH_CPU_PROF!, { recursive: true });
   const s0 = epochMs();
   const countFile = join(tmpdir(), `inbound-sql-${process.pid}.json`);
-  const server = await startProcess("scripts/reliability-server.ts", wecomEnv(t.url, wecom.base, o.countSql ? { BENCH_SQL_COUNT_FILE: countFile } : {}), prof, o.countSql ? ["./test/bench/count-sql.ts"] : []);
+  const server = await startProcess("scripts/reliability-server.ts", wecomEnv(t.url, wecom.base, o.countSql ? { BENCH_SQL_COUNT_FILE: countFile, ...(process.env.BENCH_SQL_TOP ? { BENCH_SQL_TOP: process.env.BENCH_SQL_TOP } : {}) } : {}), prof, o.countSql ? ["./test/bench/count-sql.ts"] : []);
   const startS = (epochMs() - s0) / 1000;
   const client = keepAliveClient(server.url, o.concurrency);
   try {
