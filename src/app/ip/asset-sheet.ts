@@ -1,7 +1,10 @@
 // The register's spreadsheet: the downloadable template (XLSX: the entry sheet with the header
 // row, and a sheet of instructions with one example per kind) and reading an upload back, XLSX or
 // the same columns as CSV, into rows numbered as the person sees them in their spreadsheet.
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
+
+/** exceljs is loaded when a sheet is first read or written, not at start-up (memory of an idle process). */
+const excel = async () => (await import("exceljs")).default;
 import { ValidationError } from "../../domain/errors.ts";
 import { ASSET_KIND_LABELS, ASSET_KINDS } from "../../domain/ip/ip-types.ts";
 import { COLUMNS, EXAMPLES, HEADERS, KIND_FIELDS, KIND_HEADER, columnOf } from "./asset-fields.ts";
@@ -16,7 +19,7 @@ export interface SheetRow {
 }
 
 export async function templateXlsx(): Promise<Uint8Array> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   const ws = wb.addWorksheet(ENTRY_SHEET, { views: [{ state: "frozen", ySplit: 1 }] });
   ws.columns = HEADERS.map((header) => ({ header, width: header === "名称" || header === "保险公司" ? 28 : 16 }));
   ws.getRow(1).font = { bold: true };
@@ -69,7 +72,7 @@ export async function readAssetSheet(bytes: Uint8Array): Promise<SheetRow[]> {
 type Grid = { row: number; cells: string[] }[];
 
 async function xlsxGrid(bytes: Uint8Array): Promise<Grid> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   try {
     await wb.xlsx.load(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
   } catch {

@@ -16,6 +16,6 @@ export interface ScoreChartRenderer {
 /** Worker-safe: the SVG document's UTF-8 bytes. */
 export const svgScoreChartRenderer: ScoreChartRenderer = {
   async render(input) {
-    return { bytes: new TextEncoder().encode(scoreChartSvg(input)), contentType: "image/svg+xml" };
+    return { bytes: new TextEncoder().encode(await scoreChartSvg(input)), contentType: "image/svg+xml" };
   },
 };

@@ -1,13 +1,17 @@
 // 8.2: the survey scores per month as an SVG document. Apache ECharts renders it server-side (no
 // DOM, no canvas), so this runs on every runtime (Node, Workers). Turning it into PNG needs a
 // native rasteriser: score-chart.node.ts, passed in by the Node entry (see score-chart-renderer.ts).
-import { BarChart, LineChart } from "echarts/charts";
-import { GraphicComponent, GridComponent, LegendComponent, TitleComponent } from "echarts/components";
-import * as echarts from "echarts/core";
-import { SVGRenderer } from "echarts/renderers";
 import { ValidationError } from "../../domain/errors.ts";
 
-echarts.use([LineChart, BarChart, GridComponent, LegendComponent, TitleComponent, GraphicComponent, SVGRenderer]);
+/** ECharts is loaded on the first chart, not at start-up (about 30 MB a process never asked for a chart keeps free). */
+let loaded: Promise<typeof import("echarts/core")> | undefined;
+function echartsCore() {
+  return (loaded ??= (async () => {
+    const [echarts, charts, components, renderers] = await Promise.all([import("echarts/core"), import("echarts/charts"), import("echarts/components"), import("echarts/renderers")]);
+    echarts.use([charts.LineChart, charts.BarChart, components.GridComponent, components.LegendComponent, components.TitleComponent, components.GraphicComponent, renderers.SVGRenderer]);
+    return echarts;
+  })());
+}
 
 export interface MonthlyScores {
   /** "YYYY-MM" */
@@ -64,7 +68,8 @@ export function checkScoreChartInput(input: ScoreChartInput): { width: number; h
  * The SVG of the scores per month: three 1–5 averages on the left axis, NPS as bars on the right.
  * `fonts` default to ones a browser resolves; the PNG rasteriser passes the faces it loaded.
  */
-export function scoreChartSvg(input: ScoreChartInput, fonts: ScoreChartFonts = VIEWER_FONTS): string {
+export async function scoreChartSvg(input: ScoreChartInput, fonts: ScoreChartFonts = VIEWER_FONTS): Promise<string> {
+  const echarts = await echartsCore();
   const { width, height } = checkScoreChartInput(input);
   const { months } = input;
   const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width, height });

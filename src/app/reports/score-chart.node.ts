@@ -4,7 +4,6 @@
 // Chinese text needs a CJK font on the machine (Debian: fonts-noto-cjk); without one the chart is
 // still a valid PNG, only its text is not drawn.
 import { existsSync } from "node:fs";
-import { renderAsync } from "@resvg/resvg-js";
 import type { ScoreChartRenderer } from "./score-chart-renderer.ts";
 import { checkScoreChartInput, SCORE_CHART_FONT, scoreChartSvg, type ScoreChartInput } from "./score-chart-svg.ts";
 
@@ -53,11 +52,13 @@ export async function renderScoreChart(input: ScoreChartInput, options: ScoreCha
   // Labels: the Latin face first, CJK characters fall back to Noto. The title stays all Noto (bold).
   const latin = options.fontFiles === undefined && fonts.cjk.length > 0 ? fonts.latin : undefined;
   const fontFiles = options.fontFiles ?? [...fonts.cjk, ...(latin?.files ?? [])];
-  const svg = scoreChartSvg(input, { title: SCORE_CHART_FONT, labels: latin ? `${latin.family}, ${SCORE_CHART_FONT}` : SCORE_CHART_FONT });
+  const svg = await scoreChartSvg(input, { title: SCORE_CHART_FONT, labels: latin ? `${latin.family}, ${SCORE_CHART_FONT}` : SCORE_CHART_FONT });
   // No known CJK file: let resvg look through the system's fonts (slower, may still find one).
   const font = options.fontFiles === undefined && fonts.cjk.length === 0
     ? { loadSystemFonts: true, defaultFontFamily: SCORE_CHART_FONT }
     : { loadSystemFonts: false, fontFiles, defaultFontFamily: SCORE_CHART_FONT, sansSerifFamily: SCORE_CHART_FONT };
+  // Loaded on the first chart: the native module stays out of an idle process.
+  const { renderAsync } = await import("@resvg/resvg-js");
   const image = await renderAsync(svg, { font, background: "#ffffff", fitTo: { mode: "original" }, logLevel: "off" });
   return new Uint8Array(image.asPng());
 }

@@ -1,4 +1,7 @@
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
+
+/** exceljs is loaded when a sheet is first read or written, not at start-up (memory of an idle process). */
+const excel = async () => (await import("exceljs")).default;
 import { serviceCategory } from "../../domain/studio/service-catalogue.ts";
 import type { ResponseRow } from "../../storage/survey-report-store.ts";
 import { requestNo } from "../service-requests/service-texts.ts";
@@ -36,7 +39,7 @@ export function responsesCsv(rows: ResponseRow[]): string {
 }
 
 export async function responsesXlsx(rows: ResponseRow[], title: string): Promise<Uint8Array> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   const ws = wb.addWorksheet("答复");
   ws.columns = HEADERS.map((header, i) => ({ header, width: [26, 14, 18, 28, 36, 12, 14, 12, 12, 14, 40, 12][i] }));
   ws.getRow(1).font = { bold: true };

@@ -68,7 +68,7 @@ export function adminReportRoutes(deps: Pick<AppDeps, "config" | "db" | "clock">
   }
 
   app.get("/admin/reports/surveys.svg", async (c) => {
-    const svg = scoreChartSvg(await chartInput(c));
+    const svg = await scoreChartSvg(await chartInput(c));
     return c.body(svg, 200, SVG_HEADERS);
   });
 
