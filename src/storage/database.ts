@@ -1,7 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { PrismaClient } from "../generated/prisma-sqlite/client.ts";
-import { PrismaClient as PgPrismaClient } from "../generated/prisma-pg/client.ts";
+import type { PrismaClient } from "../generated/prisma-sqlite/client.ts";
 import { serializeSqlite } from "./serialized-sqlite.ts";
 import { cacheSqliteStatements } from "./sqlite-statement-cache.ts";
 
@@ -42,6 +41,8 @@ export function splitPgSchema(url: string): { connectionString: string; schema?:
 export async function openDatabase(opts: { provider: DatabaseProvider; url: string }): Promise<Database> {
   let prisma: PrismaClient;
   if (opts.provider === "sqlite") {
+    // Each generated client is loaded only for its database (its query compiler is ~15 MB in memory).
+    const { PrismaClient } = await import("../generated/prisma-sqlite/client.ts");
     const { PrismaBetterSqlite3 } = await import("@prisma/adapter-better-sqlite3");
     const file = sqlitePath(opts.url);
     if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
@@ -51,6 +52,7 @@ export async function openDatabase(opts: { provider: DatabaseProvider; url: stri
     await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
     await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
   } else {
+    const { PrismaClient: PgPrismaClient } = await import("../generated/prisma-pg/client.ts");
     const { PrismaPg } = await import("@prisma/adapter-pg");
     const { connectionString, schema } = splitPgSchema(opts.url);
     const client = new PgPrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }, schema ? { schema } : undefined), transactionOptions: TX_OPTIONS });
