@@ -16,6 +16,7 @@ import { createBot, type Bot } from "./bot/bot.ts";
 import type { AppDeps } from "./deps.ts";
 import { createInboundPipeline, type InboundPipeline } from "./inbound-pipeline.ts";
 import { createAdminSessions, simulatorAuthorizer, simulatorRefusalAuditor } from "./simulator/simulator-auth.ts";
+import { coalesce } from "./coalesce.ts";
 import { TaskTracker } from "./task-tracker.ts";
 
 export interface CoreDeps extends AppDeps {
@@ -80,7 +81,16 @@ export function createServices(deps: CoreDeps, handlers: (base: Pick<Services, "
   const dispatcher = createOutboxDispatcher({ prisma: db.prisma, adapters, rateLimits, now, logger });
   // Not coalesced: a pass skips recipients still in flight, so a slow send never delays a kick.
   const kickOutbox = () => tasks.run("outbox", () => dispatcher.drain());
-  const bot = createBot({ prisma: db.prisma, directory, adapters, handlers: handlers({ directory, adapters }), now, newId: deps.newId ?? randomId, logger });
-  const pipeline = createInboundPipeline({ prisma: db.prisma, tasks, handler: bot.handle, logger, now, afterHandle: kickOutbox, helpContact: config.helpContact });
+  // A handler's replies go out at once, lane by lane, without scanning the outbox (sendTo). After
+  // each event a scan starts whatever else is due (messages queued outside the handler's commit);
+  // scans do not wait for their sends and are coalesced: one running, one more after it.
+  const onQueued = (recipients: { channel: string; userId: string }[]) => void tasks.run("outbox", () => dispatcher.sendTo(recipients));
+  const scanOutbox = coalesce(async () => {
+    const { done } = await dispatcher.scan();
+    void tasks.run("outbox", () => done);
+  });
+  const afterHandle = () => tasks.run("outbox-scan", scanOutbox);
+  const bot = createBot({ prisma: db.prisma, directory, adapters, handlers: handlers({ directory, adapters }), now, newId: deps.newId ?? randomId, logger, onQueued });
+  const pipeline = createInboundPipeline({ prisma: db.prisma, tasks, handler: bot.handle, logger, now, afterHandle, helpContact: config.helpContact });
   return { adapters, rateLimits, directory, tasks, dispatcher, kickOutbox, bot, pipeline, ...(deps.mediaStore ? { mediaStore: deps.mediaStore } : {}), settle: () => tasks.drain() };
 }

@@ -207,34 +207,66 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
    * Recipients already in flight (a slow send) are skipped, so passes never wait for each other.
    */
   async function drainOnce(): Promise<DrainResult> {
-    const now = opts.now();
+    const { lanes, deferred } = await startReady();
+    const result = await settled(lanes);
+    result.deferred += deferred;
+    return result;
+  }
+
+  /** The recipients whose next message is due and not held behind an earlier one, oldest first. */
+  async function readyLanes(now: Date): Promise<{ ready: Lane[]; deferred: number }> {
     const by = ["channel", "externalUserId"] as const;
     const due = await prisma.outboxMessage.groupBy({ by: [...by], where: dueWhere(now), _min: { seq: true } });
     const held = await prisma.outboxMessage.groupBy({ by: [...by], where: heldWhere(now), _min: { seq: true } });
     const heldFrom = new Map(held.map((h) => [laneKey(h), h._min.seq]));
-    const result: DrainResult = { sent: 0, retried: 0, dead: 0, deferred: 0 };
-    const ready: { key: string; seq: bigint; channel: string; externalUserId: string }[] = [];
+    let deferred = 0;
+    const ready: (Lane & { seq: bigint })[] = [];
     for (const d of due) {
-      const key = laneKey(d);
-      if (inFlight.has(key)) continue; // its lane's drain makes another pass after it
+      if (inFlight.has(laneKey(d))) continue; // its lane's drain makes another pass after it
       const seq = d._min.seq ?? 0n;
-      const blockedFrom = heldFrom.get(key);
+      const blockedFrom = heldFrom.get(laneKey(d));
       // Held behind an earlier message: nothing to do until it is due (the lane re-checks ties).
       if (blockedFrom !== undefined && blockedFrom !== null && blockedFrom < seq) {
-        result.deferred++;
+        deferred++;
         continue;
       }
-      ready.push({ key, seq, channel: d.channel, externalUserId: d.externalUserId });
+      ready.push({ seq, channel: d.channel, externalUserId: d.externalUserId });
     }
     ready.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
+    return { ready: ready.slice(0, batchSize), deferred };
+  }
+
+  /** Starts a lane for each recipient not already in flight; the lanes run on their own. */
+  function startLanes(recipients: Lane[]): Promise<DrainResult>[] {
     const lanes: Promise<DrainResult>[] = [];
-    for (const { key, channel, externalUserId } of ready.slice(0, batchSize)) {
-      const lane: Lane = { channel, externalUserId };
+    for (const lane of recipients) {
+      const key = laneKey(lane);
+      if (inFlight.has(key)) continue;
       inFlight.set(key, lane);
       lanes.push(withSlot(() => runLane(lane)).finally(() => inFlight.delete(key)));
     }
+    return lanes;
+  }
+
+  async function startReady(): Promise<{ lanes: Promise<DrainResult>[]; deferred: number }> {
+    const { ready, deferred } = await readyLanes(opts.now());
+    return { lanes: startLanes(ready), deferred };
+  }
+
+  async function settled(lanes: Promise<DrainResult>[]): Promise<DrainResult> {
+    const result: DrainResult = { sent: 0, retried: 0, dead: 0, deferred: 0 };
     for (const r of await Promise.all(lanes)) for (const k of Object.keys(result) as (keyof DrainResult)[]) result[k] += r[k];
     return result;
+  }
+
+  /**
+   * One pass that does not wait for its sends: resolves once the ready lanes are started, with
+   * their completion in `done`. Passes after each handled event are this, coalesced by the caller:
+   * under a burst the outbox is not scanned twice per message, and a slow send delays nobody.
+   */
+  async function scan(): Promise<{ done: Promise<DrainResult> }> {
+    const { lanes } = await startReady();
+    return { done: settled(lanes) };
   }
 
   /**
@@ -262,7 +294,21 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
     return total;
   }
 
-  return { drainOnce, drain, releaseLocks };
+  /**
+   * Sends the due messages of these recipients now, without the pass's scan of the whole outbox:
+   * what a handled event has just queued (its lanes are known). A recipient already in flight is
+   * left to its lane, which picks the new rows up in its next pass.
+   */
+  /**
+   * Sends the due messages of these recipients now, without scanning the outbox: what a handled
+   * event has just queued (its recipients are known). A recipient already in flight is left to its
+   * lane, and the pass after the event picks its new rows up.
+   */
+  function sendTo(recipients: { channel: string; userId: string }[]): Promise<DrainResult> {
+    return settled(startLanes(recipients.map((r) => ({ channel: r.channel, externalUserId: r.userId }))));
+  }
+
+  return { drainOnce, drain, releaseLocks, sendTo, scan };
 }
 
 export type OutboxDispatcher = ReturnType<typeof createOutboxDispatcher>;

@@ -26,7 +26,7 @@ export interface BotContext {
 /** A plugin: returns true when it handled the event (grammY-style composition). */
 export type BotHandler = (ctx: BotContext) => Promise<boolean>;
 
-export function createBotContext(opts: { prisma: PrismaClient; event: InboundEvent; person: PersonView; capabilities: ChannelCapabilities; now: Date; complete?: (tx: Tx) => Promise<void> }): BotContext {
+export function createBotContext(opts: { prisma: PrismaClient; event: InboundEvent; person: PersonView; capabilities: ChannelCapabilities; now: Date; complete?: (tx: Tx) => Promise<void>; onQueued?: (recipients: { channel: string; userId: string }[]) => void }): BotContext {
   const { prisma, event, person } = opts;
   return {
     event,
@@ -35,13 +35,16 @@ export function createBotContext(opts: { prisma: PrismaClient; event: InboundEve
     now: opts.now,
     text: event.kind === "text" ? event.text : null,
     async commit(replies, write) {
-      await prisma.$transaction(async (tx) => {
+      const queued = await prisma.$transaction(async (tx) => {
         // The inbound event is marked handled with its effects: a crash cannot replay them.
         await opts.complete?.(tx);
         const extra = (await write?.(tx)) ?? [];
         const toSender = replies.map((message) => ({ channel: event.sender.channel, userId: event.sender.userId, personId: person.id, message }));
         await enqueue(tx, [...toSender, ...extra], opts.now);
+        return [...toSender, ...extra];
       });
+      // Committed: the recipients' messages can go now (the dispatcher reads them from the outbox).
+      if (queued.length > 0) opts.onQueued?.([...new Map(queued.map((m) => [`${m.channel}\u0000${m.userId}`, { channel: m.channel, userId: m.userId }])).values()]);
     },
   };
 }

@@ -19,6 +19,8 @@ export interface BotOptions {
   now: () => Date;
   newId: () => string;
   logger: Logger;
+  /** Called after a handler's commit with the recipients it queued messages for (sent at once). */
+  onQueued?: (recipients: { channel: string; userId: string }[]) => void;
 }
 
 /** Label shown on a clicked card once handled (WeCom replace_name). */
@@ -60,7 +62,7 @@ export function createBot(opts: BotOptions) {
     const adapter = opts.adapters[event.sender.channel];
     if (!adapter) throw new Error(`no adapter for channel ${event.sender.channel}`);
     const person = await directory.resolve(event.sender);
-    const ctx: BotContext = createBotContext({ prisma, event, person, capabilities: adapter.capabilities, now: opts.now(), complete: inbound?.complete });
+    const ctx: BotContext = createBotContext({ prisma, event, person, capabilities: adapter.capabilities, now: opts.now(), complete: inbound?.complete, onQueued: opts.onQueued });
     if (event.actingAdmin) await auditActingAdmin(ctx, event.actingAdmin);
     if (event.kind === "button" && event.cardId && (await refusedForeignCard(ctx, event))) return;
     if (event.kind === "button" && event.cardId) await rememberClick(event);
