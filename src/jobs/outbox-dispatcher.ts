@@ -6,7 +6,7 @@ import { createDirectory } from "../storage/directory.ts";
 import { enqueue } from "../storage/outbox.ts";
 import { rememberCardHandle } from "../storage/sent-cards.ts";
 import { deadLetterNotices } from "./dead-letter-notice.ts";
-import { backoffMs, chooseVariant, countsAgainstCap, isRetryable, rateLimitedUntil, type RateLimit } from "./outbox-pacing.ts";
+import { backoffMs, chooseVariant, countsAgainstCap, createSendWindows, isRetryable, type RateLimit } from "./outbox-pacing.ts";
 
 export { backoffMs, type RateLimit } from "./outbox-pacing.ts";
 
@@ -78,6 +78,7 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
   const directory = createDirectory(prisma);
 
   const inFlight = new Map<string, Lane>();
+  const windows = createSendWindows(prisma);
   let active = 0;
   const waiting: Array<() => void> = [];
   async function withSlot<T>(fn: () => Promise<T>): Promise<T> {
@@ -105,7 +106,8 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
     const channel = row.channel as ChannelName;
     const adapter = opts.adapters[channel];
     const windowMs = adapter?.duplicateWindowMs;
-    const until = countsAgainstCap(row.payloadJson) ? await rateLimitedUntil(prisma, opts.rateLimits?.[channel], channel, row.externalUserId, now) : null;
+    const capped = countsAgainstCap(row.payloadJson);
+    const until = capped ? await windows.limitedUntil(opts.rateLimits?.[channel], channel, row.externalUserId, now) : null;
     if (until) {
       await prisma.outboxMessage.update({ where: { id: row.id }, data: { nextAttemptAt: until } });
       return "deferred";
@@ -153,6 +155,7 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
     // Sent. Should recording that fail, the row stays SENDING until its lock expires and is sent
     // again (the duplicate check absorbs it): at-least-once, never marked dead after a delivery.
     const sentAt = opts.now();
+    if (capped) windows.noteSent(channel, row.externalUserId, sentAt);
     await prisma.outboxMessage.update({
       where: { id: row.id },
       data: { status: "SENT", sentAt, externalId: result.externalId ?? null, lockedUntil: null, lastError: null },

@@ -4,7 +4,7 @@
 import { ChannelApiError, ChannelHttpError } from "../channels/channel.ts";
 import type { ChannelName } from "../domain/chat.ts";
 import type { PrismaClient } from "../storage/database.ts";
-import { contentHash, countSentSince, nthLatestSentAt, variantsInUse } from "../storage/outbox.ts";
+import { contentHash, countSentSince, nthLatestSentAt, sentTimesSince, variantsInUse } from "../storage/outbox.ts";
 
 export interface RateLimit {
   perMinute: number;
@@ -48,6 +48,45 @@ export async function rateLimitedUntil(prisma: PrismaClient, limit: RateLimit | 
     if (pivot) return new Date(pivot.getTime() + w.ms + 1);
   }
   return null;
+}
+
+/** Recipients remembered at most (the oldest are forgotten first; they are read again if needed). */
+const REMEMBERED = 20_000;
+
+/**
+ * The per-member caps without two counts per send: this process remembers each recipient's sends of
+ * the last hour (read once from the database, then noted as it sends). While both windows are below
+ * half their cap, memory answers; nearer a cap — where sends by other instances could matter — the
+ * database counts, exactly as rateLimitedUntil always did.
+ */
+export function createSendWindows(prisma: PrismaClient) {
+  const sent = new Map<string, number[]>(); // ascending send times (ms), the last hour
+  const key = (channel: string, userId: string) => `${channel}\u0000${userId}`;
+  return {
+    async limitedUntil(limit: RateLimit | undefined, channel: ChannelName, userId: string, now: Date): Promise<Date | null> {
+      if (!limit) return null;
+      const k = key(channel, userId);
+      let times = sent.get(k);
+      if (!times) {
+        const since = new Date(now.getTime() - HOUR);
+        times = (await sentTimesSince(prisma, { channel, userId, since, except: CARD_UPDATE_MARK }, limit.perHour)).map((d) => d.getTime()).reverse();
+        if (sent.size >= REMEMBERED) sent.delete(sent.keys().next().value!);
+      } else {
+        sent.delete(k); // most recently used last
+      }
+      const hourAgo = now.getTime() - HOUR;
+      while (times.length > 0 && times[0]! <= hourAgo) times.shift();
+      sent.set(k, times);
+      const firstInMinute = times.findIndex((t) => t > now.getTime() - MINUTE);
+      const inMinute = firstInMinute < 0 ? 0 : times.length - firstInMinute;
+      if (inMinute * 2 < limit.perMinute && times.length * 2 < limit.perHour) return null;
+      return rateLimitedUntil(prisma, limit, channel, userId, now);
+    },
+    /** A message that counts against the cap went out to this recipient at `at`. */
+    noteSent(channel: string, userId: string, at: Date) {
+      sent.get(key(channel, userId))?.push(at.getTime());
+    },
+  };
 }
 
 /**

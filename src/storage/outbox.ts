@@ -74,6 +74,12 @@ export function countSentSince(prisma: Pick<PrismaClient, "outboxMessage">, w: S
   return prisma.outboxMessage.count({ where: sentWhere(w) });
 }
 
+/** When those were sent, the `take` most recent (a recipient's recent sends, for the pacing's memory). */
+export async function sentTimesSince(prisma: Pick<PrismaClient, "outboxMessage">, w: SentWindow, take: number): Promise<Date[]> {
+  const rows = await prisma.outboxMessage.findMany({ where: sentWhere(w), orderBy: { sentAt: "desc" }, take, select: { sentAt: true } });
+  return rows.flatMap((r) => (r.sentAt ? [r.sentAt] : []));
+}
+
 /** When the n-th most recent of those was sent (the window's pivot once a cap of n is reached). */
 export async function nthLatestSentAt(prisma: Pick<PrismaClient, "outboxMessage">, w: SentWindow, n: number): Promise<Date | null> {
   return (await prisma.outboxMessage.findFirst({ where: sentWhere(w), orderBy: { sentAt: "desc" }, skip: n - 1, select: { sentAt: true } }))?.sentAt ?? null;

@@ -55,6 +55,39 @@ describe("outbox dispatcher", () => {
     throw new Error("outbox did not drain");
   }
 
+  describe("the per-member cap, remembered in memory (database near the cap)", () => {
+    const caps = { wecom: { perMinute: 30, perHour: 1000 } };
+    it("two instances sending to one member, each remembering only its own sends, never exceed 30 in any minute together", async () => {
+      const [a, b] = [dispatcher({ rateLimits: caps }), dispatcher({ rateLimits: caps })];
+      // Each instance has sent to this member once, so each remembers the member (and not the other's later sends).
+      await put("busy", text("第1条"));
+      await a.drain();
+      await put("busy", text("第2条"));
+      await b.drain();
+      for (let i = 3; i <= 45; i++) await put("busy", text(`第${i}条`));
+      for (let step = 0; step < 100 && (await t.db.prisma.outboxMessage.count({ where: { status: { not: "SENT" } } })) > 0; step++) {
+        await a.drain();
+        await b.drain();
+        clock.advance(5_000);
+      }
+      const times = fake.sent.filter((m) => m.touser === "busy").map((m) => m.at.getTime());
+      expect(times).toHaveLength(45);
+      for (const t0 of times) expect(times.filter((t1) => t1 >= t0 && t1 < t0 + 60_000).length).toBeLessThanOrEqual(30);
+    });
+
+    it("a restarted instance remembers the sends before it (read from the database once)", async () => {
+      for (let i = 0; i < 30; i++) await put("restarted", text(`旧${i}`));
+      await dispatcher({ rateLimits: caps }).drain(); // 30 sent this minute by the previous process
+      await put("restarted", text("新的一条"));
+      const fresh = dispatcher({ rateLimits: caps });
+      await fresh.drain();
+      expect(seen("restarted")).toHaveLength(30); // held by the cap
+      clock.advance(61_000);
+      await fresh.drain();
+      expect(seen("restarted").at(-1)).toBe("新的一条");
+    });
+  });
+
   describe("ambiguous failures (delivered, answer lost) are never seen twice", () => {
     for (const kind of ["timeout", "http500"] as const) {
       it(`a text whose first send got a ${kind} after delivery is seen once`, async () => {
