@@ -12,21 +12,31 @@ const source = join(root, "prisma/schema.prisma");
 const pgSchema = join(root, "prisma/postgres/schema.prisma");
 const workerdSchema = join(root, "prisma/workerd/schema.prisma");
 
-export function derivePostgresSchema(text) {
-  const out = text
-    .replace('provider = "sqlite"', 'provider = "postgresql"')
-    .replace('output       = "../src/generated/prisma-sqlite"', 'output       = "../../src/generated/prisma-pg"');
-  if (out === text) throw new Error("prisma/schema.prisma: provider/output lines not found");
+/** Another schema from the source: each [from, to] replaced; every `from` must be there. */
+function derive(text, replacements) {
+  let out = text;
+  for (const [from, to] of replacements) {
+    if (!out.includes(from)) throw new Error(`prisma/schema.prisma: "${from}" not found`);
+    out = out.replace(from, to);
+  }
   return "// GENERATED from prisma/schema.prisma by scripts/prisma-generate.mjs: do not edit.\n" + out;
+}
+
+const OUTPUT = 'output       = "../src/generated/prisma-sqlite"';
+
+export function derivePostgresSchema(text) {
+  return derive(text, [
+    ['provider = "sqlite"', 'provider = "postgresql"'],
+    [OUTPUT, 'output       = "../../src/generated/prisma-pg"'],
+  ]);
 }
 
 /** The same model for workerd: its runtime, and the smaller query compiler (bundle size on Workers). */
 export function deriveWorkerdSchema(text) {
-  const out = text
-    .replace('runtime      = "nodejs"', 'runtime      = "workerd"\n  compilerBuild = "small"')
-    .replace('output       = "../src/generated/prisma-sqlite"', 'output       = "../../src/generated/prisma-workerd"');
-  if (out === text) throw new Error("prisma/schema.prisma: runtime/output lines not found");
-  return "// GENERATED from prisma/schema.prisma by scripts/prisma-generate.mjs: do not edit.\n" + out;
+  return derive(text, [
+    ['runtime      = "nodejs"', 'runtime      = "workerd"\n  compilerBuild = "small"'],
+    [OUTPUT, 'output       = "../../src/generated/prisma-workerd"'],
+  ]);
 }
 
 function main() {
