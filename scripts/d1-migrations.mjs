@@ -1,6 +1,7 @@
 // Writes prisma/migrations as the directory `wrangler d1 migrations apply` reads
-// (.wrangler/d1-migrations/NNNN_<prisma name>.sql), so D1 gets exactly the SQL Node's SQLite gets.
-// Numbered in Prisma's (timestamp) order; migrations are only ever appended, so numbers never move.
+// (.wrangler/d1-migrations/<prisma name>.sql), so D1 gets exactly the SQL Node's SQLite gets.
+// Prisma's names start with their timestamp: the files sort in order, and a name never changes
+// (wrangler records applied migrations by file name).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,7 +13,7 @@ export function d1MigrationFiles(migrationsDir) {
     .filter((d) => d.isDirectory() && existsSync(join(migrationsDir, d.name, "migration.sql")))
     .map((d) => d.name)
     .sort()
-    .map((name, i) => ({ file: `${String(i + 1).padStart(4, "0")}_${name}.sql`, sql: readFileSync(join(migrationsDir, name, "migration.sql"), "utf8") }));
+    .map((name) => ({ file: `${name}.sql`, sql: readFileSync(join(migrationsDir, name, "migration.sql"), "utf8") }));
 }
 
 function main() {

@@ -6,10 +6,16 @@ export function coalesce(job: () => Promise<unknown>): () => Promise<void> {
   let running: Promise<void> | null = null;
   let again = false;
   const loop = async (): Promise<void> => {
+    let failure: unknown;
     do {
       again = false;
-      await job();
+      try {
+        await job();
+      } catch (err) {
+        failure = err; // a failed run does not cancel the one asked for meanwhile
+      }
     } while (again);
+    if (failure !== undefined) throw failure;
   };
   return () => {
     if (running) {

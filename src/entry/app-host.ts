@@ -16,6 +16,8 @@ import { createR2MediaStore, type R2BucketLike } from "../storage/media-store.r2
 import { seedDatabase } from "../storage/seed.ts";
 
 const OUTBOX_JOB = "outbox";
+/** How soon a host whose start failed (not its configuration) starts again. */
+const RESTART_MS = 5_000;
 
 /** The Worker's bindings (wrangler.toml): D1, this host, and the string vars and secrets. */
 export interface WorkerEnv {
@@ -57,8 +59,9 @@ async function startHost(env: WorkerEnv, waitUntil: (p: Promise<unknown>) => voi
      * that minute; the outbox goes last, so what the other jobs enqueued is sent in the same tick.
      */
     async tick(at: Date) {
-      await installUndoJournal(env.DB);
-      await calendar.reload();
+      // Maintenance first, but a failure there (a transient D1 error) does not cost the minute's jobs.
+      await installUndoJournal(env.DB).catch((err: unknown) => logger.error({ err }, "undo journal maintenance failed"));
+      await calendar.reload().catch((err: unknown) => logger.error({ err }, "reloading the working-day calendar failed"));
       const due = jobs.filter((j) => cronMatches(j.cron, at, config.timeZone) && !running.has(j.name)); // noOverlap, as on Node
       const start = (j: (typeof jobs)[number]) => {
         running.add(j.name);
@@ -81,23 +84,31 @@ type Host = Awaited<ReturnType<typeof startHost>>;
  * It also keeps the simulator's live updates and per-person ordering in one memory.
  */
 export class AppHost extends DurableObject<WorkerEnv> {
-  readonly #host: Promise<{ host: Host } | { failed: unknown }>;
+  #host: Promise<{ host: Host } | { failed: unknown; at: number }>;
 
   constructor(ctx: DurableObjectState, env: WorkerEnv) {
     super(ctx, env);
     // Started inside blockConcurrencyWhile (I/O begun outside it from a constructor never
     // completes), and a failure is kept, not thrown, so requests get a 503 that says why.
-    this.#host = ctx.blockConcurrencyWhile(() =>
-      startHost(env, (p) => ctx.waitUntil(p)).then(
-        (host) => ({ host }),
-        (failed: unknown) => ({ failed }),
-      ),
+    this.#host = ctx.blockConcurrencyWhile(() => this.#start());
+  }
+
+  #start() {
+    return startHost(this.env, (p) => this.ctx.waitUntil(p)).then(
+      (host) => ({ host }),
+      (failed: unknown) => ({ failed, at: Date.now() }),
     );
   }
 
   async #started(): Promise<Host> {
     const started = await this.#host;
     if ("host" in started) return started.host;
+    // A configuration error stays until the next deploy; anything else (a transient D1 error) is
+    // tried again, at most every RESTART_MS.
+    if (!(started.failed instanceof ConfigError) && Date.now() - started.at > RESTART_MS) {
+      this.#host = this.#start();
+      return this.#started();
+    }
     throw started.failed;
   }
 

@@ -239,14 +239,38 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
     return { ready: ready.slice(0, batchSize), deferred };
   }
 
-  /** Starts a lane for each recipient not already in flight; the lanes run on their own. */
+  /** Recipients asked for while their lane was running: the lane runs once more before it ends. */
+  const askedAgain = new Set<string>();
+
+  /**
+   * Starts a lane for each recipient not already in flight; the lanes run on their own. A lane
+   * runs again while someone asked for its recipient meanwhile or it filled a whole batch, so a
+   * message queued during a slow send is not left for the periodic job.
+   */
   function startLanes(recipients: Lane[]): Promise<DrainResult>[] {
     const lanes: Promise<DrainResult>[] = [];
     for (const lane of recipients) {
       const key = laneKey(lane);
-      if (inFlight.has(key)) continue;
+      if (inFlight.has(key)) {
+        askedAgain.add(key);
+        continue;
+      }
       inFlight.set(key, lane);
-      lanes.push(withSlot(() => runLane(lane)).finally(() => inFlight.delete(key)));
+      const run = async () => {
+        const total: DrainResult = { sent: 0, retried: 0, dead: 0, deferred: 0 };
+        try {
+          let r: DrainResult;
+          do {
+            askedAgain.delete(key);
+            r = await runLane(lane);
+            for (const k of Object.keys(total) as (keyof DrainResult)[]) total[k] += r[k];
+          } while (askedAgain.has(key) || r.sent + r.dead >= batchSize);
+          return total;
+        } finally {
+          inFlight.delete(key); // in the same turn as the last check: no request falls between
+        }
+      };
+      lanes.push(withSlot(run));
     }
     return lanes;
   }
@@ -305,7 +329,7 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
   /**
    * Sends the due messages of these recipients now, without scanning the outbox: what a handled
    * event has just queued (its recipients are known). A recipient already in flight is left to its
-   * lane, and the pass after the event picks its new rows up.
+   * lane, which runs once more for it.
    */
   function sendTo(recipients: { channel: string; userId: string }[]): Promise<DrainResult> {
     return settled(startLanes(recipients.map((r) => ({ channel: r.channel, externalUserId: r.userId }))));

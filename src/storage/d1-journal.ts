@@ -15,7 +15,8 @@ import type { D1Like, D1Statement } from "./d1-like.ts";
  * replays it then.
  *
  * This is only correct when units never overlap: one Durable Object owns the database and
- * serializeSqlite gives it one unit at a time, with every plain statement waiting its turn.
+ * serializeSqlite gives it one unit at a time, with every plain statement waiting its turn. And no
+ * statement may use INSERT OR REPLACE (its implicit delete fires no trigger); Prisma's SQL does not.
  */
 export const JOURNAL_TABLE = "_uow_undo";
 const STATE_TABLE = "_uow_state";
@@ -117,10 +118,12 @@ async function replay(db: D1Like, mark: number, stayActive: boolean) {
     const oldest = results.at(-1)?.seq ?? mark + 1;
     const steps = results.map((r) => {
       const t = quoteIdent(r.tbl);
-      const cols = columns.get(r.tbl) ?? [];
+      const cols = columns.get(r.tbl);
+      // An update or delete needs the shadow it was journaled into (it names the columns to restore).
+      if (!cols && r.op !== "i") throw new Error(`D1 undo journal: no shadow table for ${r.tbl} (entry ${r.seq}); restore it or drop the entry by hand`);
       if (r.op === "i") return db.prepare(`DELETE FROM ${t} WHERE rowid = ?`).bind(r.rid);
-      if (r.op === "u") return db.prepare(`UPDATE ${t} SET (${list(cols)}) = (SELECT ${list(cols)} FROM ${shadowOf(r.tbl)} WHERE ${SHADOW_KEY} = ?) WHERE rowid = ?`).bind(r.seq, r.rid);
-      return db.prepare(`INSERT INTO ${t} (rowid, ${list(cols)}) SELECT ?, ${list(cols)} FROM ${shadowOf(r.tbl)} WHERE ${SHADOW_KEY} = ?`).bind(r.rid, r.seq);
+      if (r.op === "u") return db.prepare(`UPDATE ${t} SET (${list(cols!)}) = (SELECT ${list(cols!)} FROM ${shadowOf(r.tbl)} WHERE ${SHADOW_KEY} = ?) WHERE rowid = ?`).bind(r.seq, r.rid);
+      return db.prepare(`INSERT INTO ${t} (rowid, ${list(cols!)}) SELECT ?, ${list(cols!)} FROM ${shadowOf(r.tbl)} WHERE ${SHADOW_KEY} = ?`).bind(r.rid, r.seq);
     });
     const shadows = [...new Set(results.filter((r) => r.op !== "i").map((r) => r.tbl))];
     await db.batch([

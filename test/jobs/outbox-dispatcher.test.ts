@@ -88,6 +88,27 @@ describe("outbox dispatcher", () => {
     });
   });
 
+  it("a message queued while its recipient's lane is sending goes out when that lane finishes, not at the next periodic pass", async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let sends = 0;
+    const slowFetch: typeof fetch = async (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.includes("message/send") && sends++ === 0) await gate; // the first send is slow
+      return fake.fetch(input, init);
+    };
+    const wecom = createWecomAdapter({ ...WECOM, fetch: slowFetch, now: clock.now });
+    const d = createOutboxDispatcher({ prisma: t.db.prisma, adapters: { wecom }, now: clock.now, logger: logs.logger });
+    await put("u", text("第一条"));
+    const lane = d.sendTo([{ channel: "wecom", userId: "u" }]);
+    while (sends === 0) await new Promise((r) => setTimeout(r, 5));
+    await put("u", text("第二条")); // a handler's commit while the first is on its way
+    await d.sendTo([{ channel: "wecom", userId: "u" }]); // in flight: left to the lane
+    open();
+    await lane;
+    expect(seen("u")).toEqual(["第一条", "第二条"]);
+  });
+
   describe("ambiguous failures (delivered, answer lost) are never seen twice", () => {
     for (const kind of ["timeout", "http500"] as const) {
       it(`a text whose first send got a ${kind} after delivery is seen once`, async () => {
