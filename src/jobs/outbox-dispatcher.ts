@@ -47,6 +47,10 @@ interface Lane {
 }
 
 const ORDER: { seq?: "asc"; createdAt?: "asc"; id?: "asc" }[] = [{ seq: "asc" }, { createdAt: "asc" }, { id: "asc" }];
+const noResult = (): DrainResult => ({ sent: 0, retried: 0, dead: 0, deferred: 0 });
+const addInto = (total: DrainResult, r: DrainResult) => {
+  for (const k of Object.keys(total) as (keyof DrainResult)[]) total[k] += r[k];
+};
 const laneKey = (r: { channel: string; externalUserId: string }) => `${r.channel}\u0000${r.externalUserId}`;
 /** Messages that may be sent now: pending and due, or sending under a lock that ran out. */
 const dueWhere = (now: Date) => ({ OR: [{ status: "PENDING", nextAttemptAt: { lte: now } }, { status: "SENDING", lockedUntil: { lt: now } }] });
@@ -170,7 +174,7 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
 
   /** One recipient's due rows, in order; stops at the first that is not done. */
   async function runLane(lane: Lane): Promise<DrainResult> {
-    const r: DrainResult = { sent: 0, retried: 0, dead: 0, deferred: 0 };
+    const r: DrainResult = noResult();
     const { channel, externalUserId } = lane;
     const rows = await prisma.outboxMessage.findMany({ where: { channel, externalUserId, ...dueWhere(opts.now()) }, orderBy: ORDER, take: batchSize });
     if (rows.length === 0) return r;
@@ -257,13 +261,13 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
       }
       inFlight.set(key, lane);
       const run = async () => {
-        const total: DrainResult = { sent: 0, retried: 0, dead: 0, deferred: 0 };
+        const total: DrainResult = noResult();
         try {
           let r: DrainResult;
           do {
             askedAgain.delete(key);
             r = await runLane(lane);
-            for (const k of Object.keys(total) as (keyof DrainResult)[]) total[k] += r[k];
+            addInto(total, r);
           } while (askedAgain.has(key) || r.sent + r.dead >= batchSize);
           return total;
         } finally {
@@ -281,8 +285,8 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
   }
 
   async function settled(lanes: Promise<DrainResult>[]): Promise<DrainResult> {
-    const result: DrainResult = { sent: 0, retried: 0, dead: 0, deferred: 0 };
-    for (const r of await Promise.all(lanes)) for (const k of Object.keys(result) as (keyof DrainResult)[]) result[k] += r[k];
+    const result: DrainResult = noResult();
+    for (const r of await Promise.all(lanes)) addInto(result, r);
     return result;
   }
 
@@ -312,10 +316,10 @@ export function createOutboxDispatcher(opts: DispatcherOptions) {
 
   /** Drains until nothing due is left (bounded), e.g. right after a webhook enqueued replies. */
   async function drain(maxPasses = 20): Promise<DrainResult> {
-    const total: DrainResult = { sent: 0, retried: 0, dead: 0, deferred: 0 };
+    const total: DrainResult = noResult();
     for (let i = 0; i < maxPasses; i++) {
       const r = await drainOnce();
-      for (const k of Object.keys(total) as (keyof DrainResult)[]) total[k] += r[k];
+      addInto(total, r);
       if (r.sent === 0 && r.dead === 0) break;
     }
     return total;

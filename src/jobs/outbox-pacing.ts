@@ -67,14 +67,12 @@ export function createSendWindows(prisma: PrismaClient) {
       if (!limit) return null;
       const k = key(channel, userId);
       let times = sent.get(k);
-      if (!times) {
+      sent.delete(k); // most recently used last
+      // Read once per member; again when a clock set back (tests, an as-of run) may have pruned sends the database still counts.
+      if (!times || (times.length > 0 && times.at(-1)! > now.getTime())) {
         const since = new Date(now.getTime() - HOUR);
         times = (await sentTimesSince(prisma, { channel, userId, since, except: CARD_UPDATE_MARK }, limit.perHour)).map((d) => d.getTime()).reverse();
         if (sent.size >= REMEMBERED) sent.delete(sent.keys().next().value!);
-      } else {
-        sent.delete(k); // most recently used last
-        // A clock set back (tests, an admin's as-of run) may have pruned sends the database still counts.
-        if (times.length > 0 && times.at(-1)! > now.getTime()) times = (await sentTimesSince(prisma, { channel, userId, since: new Date(now.getTime() - HOUR), except: CARD_UPDATE_MARK }, limit.perHour)).map((d) => d.getTime()).reverse();
       }
       const hourAgo = now.getTime() - HOUR;
       while (times.length > 0 && times[0]! <= hourAgo) times.shift();

@@ -52,6 +52,8 @@ export function undoObjects(table: string, columns: string[]): { shadow: string;
 /** Tables that are not the app's: SQLite's, Cloudflare's, wrangler's migration log, the journal's own. */
 const APP_TABLES = `m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND m.name NOT LIKE '\\_uow\\_%' ESCAPE '\\' AND m.name NOT IN ('d1_migrations', '_prisma_migrations')`;
 
+const SHADOW_TABLES = `m.type = 'table' AND substr(m.name, 1, ${SHADOW_PREFIX.length}) = ${literal(SHADOW_PREFIX)}`;
+
 async function columnsByTable(db: D1Like, where: string): Promise<Map<string, string[]>> {
   const cols = await db.prepare(`SELECT m.name AS t, p.name AS c FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE ${where} ORDER BY m.name, p.cid`).all<{ t: string; c: string }>();
   const byTable = new Map<string, string[]>();
@@ -76,7 +78,7 @@ export async function installUndoJournal(db: D1Like, opts: { atStart?: boolean }
   // At start-up nothing runs yet: a dead host's unit is undone first, with the shadows it was written to.
   if (opts.atStart) await recoverDeadUnit(db);
   const tables = await columnsByTable(db, APP_TABLES);
-  const shadows = await columnsByTable(db, `m.type = 'table' AND substr(m.name, 1, ${SHADOW_PREFIX.length}) = ${literal(SHADOW_PREFIX)}`);
+  const shadows = await columnsByTable(db, SHADOW_TABLES);
   const existing = await db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND substr(name, 1, 5) = '_uow_'`).all<{ name: string; sql: string }>();
   const have = new Map(existing.results.map((r) => [r.name, r.sql]));
   const wanted = new Map<string, string>();
@@ -111,7 +113,7 @@ export async function installUndoJournal(db: D1Like, opts: { atStart?: boolean }
 /** Undoes every journaled change after `mark`, newest first, a chunk per atomic batch. */
 async function replay(db: D1Like, mark: number, stayActive: boolean) {
   // The shadows' columns are the ones the journal was written with.
-  const columns = new Map([...(await columnsByTable(db, `m.type = 'table' AND substr(m.name, 1, ${SHADOW_PREFIX.length}) = ${literal(SHADOW_PREFIX)}`))].map(([shadow, cols]) => [shadow.slice(SHADOW_PREFIX.length), cols.slice(1)]));
+  const columns = new Map([...(await columnsByTable(db, SHADOW_TABLES))].map(([shadow, cols]) => [shadow.slice(SHADOW_PREFIX.length), cols.slice(1)]));
   for (;;) {
     const { results } = await db.prepare(`SELECT seq, tbl, op, rid FROM ${JOURNAL_TABLE} WHERE seq > ? ORDER BY seq DESC LIMIT ${UNDO_CHUNK}`).bind(mark).all<{ seq: number; tbl: string; op: string; rid: number }>();
     const last = results.length < UNDO_CHUNK;
